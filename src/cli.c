@@ -1,0 +1,201 @@
+/*
+ * cli.c: the command table and the dispatch from argv to one command.
+ *
+ * Each command is one struct cmd_entry.  The original crate's flags
+ * (--start-host, --check-host, --list, --print, --mcp-stdio, and the bare
+ * --whoami ... -- CMD form) are aliases that reach the same entries, so both
+ * spellings share one implementation.
+ */
+#include "rexec.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const struct cmd_entry cmd_table[] = {
+	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
+	  "[--print-config]", "start the host (the TUI on a terminal)",
+	  cmd_host_exec },
+};
+
+/* Options of the original crate that mean "run one command". */
+static const char *const run_flags[] = {
+	"--whoami", "--dir", "--env", "--read-stdin", NULL
+};
+
+/* Options that mean "start the host" when they come first. */
+static const char *const host_flags[] = {
+	"--headless", "--config", "--print-config", NULL
+};
+
+const struct cmd_entry *
+cli_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cmd_table); i++) {
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return (&cmd_table[i]);
+	}
+	return (NULL);
+}
+
+static const struct cmd_entry *
+cli_find_alias(const char *arg)
+{
+	const struct cmd_entry	*e;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cmd_table); i++) {
+		e = &cmd_table[i];
+		if ((e->alias != NULL && strcmp(e->alias, arg) == 0) ||
+		    (e->short_alias != NULL && strcmp(e->short_alias, arg) == 0))
+			return (e);
+	}
+	return (NULL);
+}
+
+static int
+in_list(const char *const *list, const char *arg)
+{
+	size_t	len;
+
+	for (; *list != NULL; list++) {
+		len = strlen(*list);
+		if (strncmp(*list, arg, len) == 0 &&
+		    (arg[len] == '\0' || arg[len] == '='))
+			return (1);
+	}
+	return (0);
+}
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("rexec: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return (1);
+}
+
+/* Report a usage error of one command; returns the usage exit status. */
+int
+cli_usage(const char *name, const char *fmt, ...)
+{
+	const struct cmd_entry	*e = cli_find(name);
+	va_list			 ap;
+
+	fputs("rexec: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (e != NULL)
+		fprintf(stderr, "usage: rexec %s %s\n", e->name, e->usage);
+	return (2);
+}
+
+static void
+cli_help(FILE *f)
+{
+	const struct cmd_entry	*e;
+	size_t			 i;
+
+	fprintf(f, "usage: rexec [COMMAND] [ARGS]\n\n"
+	    "rexec runs commands for AI coding agents in fresh PTYs, shows them\n"
+	    "to a human and journals every run.  Commands:\n\n");
+	for (i = 0; i < nitems(cmd_table); i++) {
+		e = &cmd_table[i];
+		fprintf(f, "  rexec %s %s\n      %s", e->name, e->usage,
+		    e->summary);
+		if (e->alias != NULL)
+			fprintf(f, " (also %s%s%s)", e->alias,
+			    e->short_alias != NULL ? ", " : "",
+			    e->short_alias != NULL ? e->short_alias : "");
+		fputc('\n', f);
+	}
+	fprintf(f, "\n  rexec --help | --version\n\n"
+	    "Without a command, rexec starts the host.  See rexec(1) and "
+	    "rexec.ini(5).\n");
+}
+
+/* Run entry e with argv[0] replaced by its name, as if it had been typed. */
+static int
+cli_exec(const struct cmd_entry *e, int argc, char **argv)
+{
+	char	**nargv;
+	int	  i, r;
+
+	nargv = xcalloc(argc + 1, sizeof *nargv);
+	nargv[0] = (char *)e->name;
+	for (i = 1; i < argc; i++)
+		nargv[i] = argv[i];
+	r = e->exec(argc, nargv);
+	free(nargv);
+	return (r);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	const struct cmd_entry	*e;
+	const char		*arg;
+
+	if (argc < 2)
+		return (cli_exec(cli_find("host"), 1, argv));
+	arg = argv[1];
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		cli_help(stdout);
+		return (0);
+	}
+	if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
+		printf("rexec %s\n", PACKAGE_VERSION);
+		return (0);
+	}
+	if ((e = cli_find(arg)) != NULL)
+		return (cli_exec(e, argc - 1, argv + 1));
+	if ((e = cli_find_alias(arg)) != NULL)
+		return (cli_exec(e, argc - 1, argv + 1));
+	if (in_list(host_flags, arg))
+		return (cli_exec(cli_find("host"), argc, argv));
+	if (in_list(run_flags, arg) && cli_find("run") != NULL)
+		return (cli_exec(cli_find("run"), argc, argv));
+	if (*arg == '-') {
+		fprintf(stderr, "rexec: unknown option \"%s\"\n"
+		    "Try 'rexec --help'.\n", arg);
+	} else {
+		fprintf(stderr, "rexec: unknown command \"%s\"\n"
+		    "Try 'rexec --help'.\n", arg);
+	}
+	return (2);
+}
+
+/*
+ * Load the configuration named by --config (or found by the usual lookup),
+ * printing every error.  Commands that need it call this first.
+ */
+int
+cli_config(struct config *cfg, const char *option)
+{
+	char	*path, *cause;
+	int	 explicit, r;
+
+	path = config_find(option, &explicit);
+	r = config_load(cfg, path, explicit, &cause);
+	free(path);
+	if (r != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		config_free(cfg);
+		return (-1);
+	}
+	return (0);
+}

@@ -1,0 +1,29 @@
+/*
+ * cli.h: the command table.  Each subcommand is one struct cmd_entry, in the
+ * spirit of tmux's cmd_entry: its name, the original crate's flag that also
+ * reaches it, its usage line and the function that runs it.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;		/* original flag (--check-host), or NULL */
+	const char	*short_alias;	/* original short flag (-c), or NULL */
+	const char	*usage;		/* arguments after "rexec <name>" */
+	const char	*summary;	/* one line for --help */
+	int		(*exec)(int, char **);	/* argv[0] is the name */
+};
+
+struct config;
+
+int	cli_main(int, char **);
+int	cli_config(struct config *, const char *);
+int	cli_usage(const char *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+const struct cmd_entry *cli_find(const char *);
+
+int	cmd_host_exec(int, char **);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * cmd_host.c: "rexec host" (also --start-host, -s).
+ */
+#include "rexec.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "paths.h"
+
+static const struct option host_options[] = {
+	{ "headless", no_argument, NULL, 'H' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "print-config", no_argument, NULL, 'P' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* --print-config: the effective settings, then where the files would go. */
+static int
+host_print_config(const struct config *cfg)
+{
+	char	*dir, *cause;
+
+	config_print(cfg, stdout);
+	printf("\n; runtime directory: ");
+	if ((dir = paths_runtime_dir(cfg, &cause)) == NULL) {
+		printf("(%s)\n", cause);
+		free(cause);
+	} else
+		printf("%s\n", dir);
+	free(dir);
+	printf("; journal directory: ");
+	if ((dir = paths_journal_dir(cfg, &cause)) == NULL) {
+		printf("(%s)\n", cause);
+		free(cause);
+	} else
+		printf("%s\n", dir);
+	free(dir);
+	return (0);
+}
+
+int
+cmd_host_exec(int argc, char **argv)
+{
+	struct config	 cfg;
+	const char	*config_path = NULL;
+	int		 c, print_config = 0, headless = 0, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", host_options, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			headless = 1;
+			break;
+		case 'C':
+			config_path = optarg;
+			break;
+		case 'P':
+			print_config = 1;
+			break;
+		case ':':
+			return (cli_usage("host", "%s: needs a value",
+			    argv[optind - 1]));
+		default:
+			return (cli_usage("host", "unknown option \"%s\"",
+			    argv[optind - 1]));
+		}
+	}
+	if (optind != argc)
+		return (cli_usage("host", "unexpected argument \"%s\"",
+		    argv[optind]));
+	if (cli_config(&cfg, config_path) != 0)
+		return (1);
+	if (print_config)
+		r = host_print_config(&cfg);
+	else
+		r = cli_error("the host is not built yet%s; try --print-config",
+		    headless ? " (headless)" : "");
+	config_free(&cfg);
+	return (r);
+}

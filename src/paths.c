@@ -1,0 +1,174 @@
+/*
+ * paths.c: the runtime and journal directories.
+ *
+ * Both hold what other users must not read or plant (requests, replies,
+ * journals with command output), so a directory is accepted only if it is
+ * a real directory, owned by us, with no group or other permission bits.
+ * Anything else is refused with a message that says what to fix; rexec never
+ * chmods or chowns a directory it did not create.
+ */
+#include "rexec.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "paths.h"
+
+char *
+paths_join(const char *dir, const char *name)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s", dir, name);
+	return (path);
+}
+
+/* Create every missing parent of path with the usual 0755 (as mkdir -p). */
+static int
+make_parents(const char *path, char **cause)
+{
+	char		*copy, *cp;
+	struct stat	 sb;
+
+	copy = xstrdup(path);
+	for (cp = copy + 1; (cp = strchr(cp, '/')) != NULL; cp++) {
+		*cp = '\0';
+		if (stat(copy, &sb) == -1) {
+			if (errno != ENOENT ||
+			    (mkdir(copy, 0755) == -1 && errno != EEXIST)) {
+				xasprintf(cause, "%s: %s", copy,
+				    strerror(errno));
+				free(copy);
+				return (-1);
+			}
+		} else if (!S_ISDIR(sb.st_mode)) {
+			xasprintf(cause, "%s: not a directory", copy);
+			free(copy);
+			return (-1);
+		}
+		*cp = '/';
+	}
+	free(copy);
+	return (0);
+}
+
+/*
+ * Make sure path is a private directory: create it with mode 0700 if it does
+ * not exist, else refuse a symlink, a non-directory, another owner, or group
+ * and other permission bits, each with its own message.
+ */
+int
+paths_private_dir(const char *path, char **cause)
+{
+	struct stat	sb;
+
+	if (*path != '/') {
+		xasprintf(cause, "%s: not an absolute path", path);
+		return (-1);
+	}
+	if (lstat(path, &sb) == -1) {
+		if (errno != ENOENT) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (make_parents(path, cause) != 0)
+			return (-1);
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (lstat(path, &sb) == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		xasprintf(cause, "%s: is a symbolic link; refusing to use it "
+		    "(point the setting at the real directory)", path);
+		return (-1);
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: exists and is not a directory", path);
+		return (-1);
+	}
+	if (sb.st_uid != geteuid()) {
+		xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu)",
+		    path, (unsigned long)sb.st_uid, (unsigned long)geteuid());
+		return (-1);
+	}
+	if ((sb.st_mode & 077) != 0) {
+		xasprintf(cause, "%s: mode %04o lets group or others in; "
+		    "run chmod 700 %s", path, (unsigned)(sb.st_mode & 07777),
+		    path);
+		return (-1);
+	}
+	return (0);
+}
+
+/* An environment override must be an absolute path to be used. */
+static const char *
+env_path(const char *name, char **cause)
+{
+	const char	*v;
+
+	if ((v = getenv(name)) == NULL || *v == '\0')
+		return (NULL);
+	if (*v != '/') {
+		xasprintf(cause, "%s: not an absolute path: \"%s\"", name, v);
+		return ("");
+	}
+	return (v);
+}
+
+/*
+ * The runtime directory: $REXEC_RUNTIME_DIR, else [host] runtime_dir, else
+ * $XDG_RUNTIME_DIR/rexec, else /tmp/rexec-<uid>.  Only computes the path;
+ * paths_private_dir() creates and checks it.
+ */
+char *
+paths_runtime_dir(const struct config *cfg, char **cause)
+{
+	const char	*v;
+	char		*path;
+
+	*cause = NULL;
+	if ((v = env_path("REXEC_RUNTIME_DIR", cause)) != NULL)
+		return (*cause != NULL ? NULL : xstrdup(v));
+	if (cfg->runtime_dir != NULL && *cfg->runtime_dir != '\0')
+		return (xstrdup(cfg->runtime_dir));
+	if ((v = getenv("XDG_RUNTIME_DIR")) != NULL && *v == '/')
+		return (paths_join(v, "rexec"));
+	xasprintf(&path, "/tmp/rexec-%lu", (unsigned long)geteuid());
+	return (path);
+}
+
+/*
+ * The journal directory: $REXEC_JOURNAL_DIR, else [journal] dir, else
+ * $XDG_STATE_HOME/rexec, else ~/.local/state/rexec.
+ */
+char *
+paths_journal_dir(const struct config *cfg, char **cause)
+{
+	const char	*v;
+	char		*path;
+
+	*cause = NULL;
+	if ((v = env_path("REXEC_JOURNAL_DIR", cause)) != NULL)
+		return (*cause != NULL ? NULL : xstrdup(v));
+	if (cfg->journal_dir != NULL && *cfg->journal_dir != '\0')
+		return (xstrdup(cfg->journal_dir));
+	if ((v = getenv("XDG_STATE_HOME")) != NULL && *v == '/')
+		return (paths_join(v, "rexec"));
+	if ((v = getenv("HOME")) != NULL && *v == '/') {
+		xasprintf(&path, "%s/.local/state/rexec", v);
+		return (path);
+	}
+	xasprintf(cause, "no journal directory: set HOME, XDG_STATE_HOME, "
+	    "REXEC_JOURNAL_DIR or [journal] dir");
+	return (NULL);
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# config.bats: rexec host --print-config and configuration errors.
+
+load helpers
+
+setup() {
+	setup_dirs
+}
+
+@test "print-config shows the defaults and where files go" {
+	rx host --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"(built-in defaults)"* ]]
+	[[ "$output" == *"max_parallel = 16"* ]]
+	[[ "$output" == *"PAGER = cat"* ]]
+	[[ "$output" == *"; runtime directory: $REXEC_RUNTIME_DIR"* ]]
+	[[ "$output" == *"; journal directory: $REXEC_JOURNAL_DIR"* ]]
+}
+
+@test "print-config output reads back as the same configuration" {
+	cat >"$BATS_TEST_TMPDIR/in.ini" <<-'INI'
+	[run]
+	timeout = 12.5
+	[env]
+	EDITOR = "true ; no-op"
+	INI
+	rx host --config "$BATS_TEST_TMPDIR/in.ini" --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"timeout = 12.5"* ]]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.ini"
+	rx host --config "$BATS_TEST_TMPDIR/out.ini" --print-config
+	[ "$status" -eq 0 ]
+	diff <(sed 1d "$BATS_TEST_TMPDIR/out.ini") <(printf '%s\n' "$output" | sed 1d)
+}
+
+@test "a bad config prints file:line errors and exits 1" {
+	f="$BATS_TEST_TMPDIR/rexec.ini"
+	printf '[run]\ntimeout = ten\n[bogus]\n' >"$f"
+	rx host --config "$f" --print-config
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr_out" == *"$f:2: [run] timeout: not a number: \"ten\""* ]]
+	[[ "$stderr_out" == *"$f:3: unknown section [bogus]"* ]]
+}
+
+@test "a bad config stops the host before it starts" {
+	f="$BATS_TEST_TMPDIR/rexec.ini"
+	printf '[pty]\ntermios = cooked\n' >"$f"
+	rx host --headless --config "$f"
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"$f:2: [pty] termios: unknown value \"cooked\" (sane or raw)"* ]]
+	[ ! -e "$REXEC_RUNTIME_DIR" ]
+}
+
+@test "a missing --config file is an error" {
+	rx host --config "$BATS_TEST_TMPDIR/nope.ini" --print-config
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"nope.ini: No such file or directory"* ]]
+}
+
+@test "REXEC_CONFIG is used, and must exist" {
+	printf '[pty]\ncols = 99\n' >"$BATS_TEST_TMPDIR/env.ini"
+	REXEC_CONFIG="$BATS_TEST_TMPDIR/env.ini" rx host --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cols = 99"* ]]
+	REXEC_CONFIG="$BATS_TEST_TMPDIR/missing.ini" rx host --print-config
+	[ "$status" -eq 1 ]
+}
+
+@test "the XDG config file is read, and its absence means defaults" {
+	rx host --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cols = 80"* ]]
+	mkdir -p "$XDG_CONFIG_HOME/rexec"
+	printf '[pty]\ncols = 101\n' >"$XDG_CONFIG_HOME/rexec/rexec.ini"
+	rx host --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cols = 101"* ]]
+	[[ "$output" == *"($XDG_CONFIG_HOME/rexec/rexec.ini)"* ]]
+}
+
+@test "--config wins over REXEC_CONFIG" {
+	printf '[pty]\ncols = 91\n' >"$BATS_TEST_TMPDIR/a.ini"
+	printf '[pty]\ncols = 92\n' >"$BATS_TEST_TMPDIR/b.ini"
+	REXEC_CONFIG="$BATS_TEST_TMPDIR/b.ini" rx host --config "$BATS_TEST_TMPDIR/a.ini" --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cols = 91"* ]]
+}
