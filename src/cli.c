@@ -20,6 +20,17 @@ static const struct cmd_entry cmd_table[] = {
 	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
 	  "[--print-config]", "start the host (the TUI on a terminal)",
 	  cmd_host_exec },
+	{ "run", NULL, NULL, "[--whoami NAME] [--dir DIR] [--env NAME=VALUE]... "
+	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] [--json] "
+	  "-- COMMAND [ARG...]", "run one command on the host and print its "
+	  "output", cmd_run_exec },
+	{ "check", "--check-host", "-c", "", "HOST RUNNING (exit 0) or HOST NOT "
+	  "FOUND (exit 127)", cmd_check_exec },
+	{ "status", NULL, NULL, "[--json]", "the host's running and queued runs",
+	  cmd_status_exec },
+	{ "agentview", NULL, NULL, "[--cr collapse|newline] [--window N] "
+	  "[--max-output BYTES]", "raw terminal bytes on stdin, agent text on "
+	  "stdout", cmd_agentview_exec },
 };
 
 /* Options of the original crate that mean "run one command". */

@@ -24,6 +24,10 @@ int	cli_usage(const char *, const char *, ...)
 int	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 const struct cmd_entry *cli_find(const char *);
 
+int	cmd_agentview_exec(int, char **);
+int	cmd_check_exec(int, char **);
 int	cmd_host_exec(int, char **);
+int	cmd_run_exec(int, char **);
+int	cmd_status_exec(int, char **);
 
 #endif

@@ -10,6 +10,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "frontend.h"
+#include "headless.h"
+#include "host.h"
 #include "paths.h"
 
 static const struct option host_options[] = {
@@ -47,6 +50,7 @@ int
 cmd_host_exec(int argc, char **argv)
 {
 	struct config	 cfg;
+	struct frontend	 fe;
 	const char	*config_path = NULL;
 	int		 c, print_config = 0, headless = 0, r;
 
@@ -78,9 +82,12 @@ cmd_host_exec(int argc, char **argv)
 		return (1);
 	if (print_config)
 		r = host_print_config(&cfg);
-	else
-		r = cli_error("the host is not built yet%s; try --print-config",
-		    headless ? " (headless)" : "");
+	else {
+		/* Until the curses UI exists every host is headless. */
+		(void)headless;
+		headless_init(&fe, &cfg);
+		r = host_main(&cfg, &fe);
+	}
 	config_free(&cfg);
 	return (r);
 }

@@ -16,10 +16,10 @@ setup_dirs() {
 }
 
 # Run rexec with separate stdout ($output) and stderr ($stderr_out).
-bats_require_minimum_version 1.5.0
 rx() {
-	run --separate-stderr "$REXEC" "$@"
-	stderr_out=$stderr
+	local errf="$BATS_TEST_TMPDIR/.rx-stderr"
+	output=$("$REXEC" "$@" 2>"$errf") && status=0 || status=$?
+	stderr_out=$(cat "$errf")
 }
 
 # Poll until a command succeeds, up to a deadline in seconds (default 10).
@@ -33,3 +33,53 @@ wait_for() {
 		sleep 0.02
 	done
 }
+
+# A host of our own, headless, with short timers unless the test overrides
+# them in $BATS_TEST_TMPDIR/rexec.ini before calling start_host.
+start_host() {
+	local ini="$BATS_TEST_TMPDIR/rexec.ini"
+	if [ ! -e "$ini" ]; then
+		printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$ini"
+	fi
+	export REXEC_CONFIG="$ini"
+	"$REXEC" host --headless "$@" >"$BATS_TEST_TMPDIR/console" \
+		2>"$BATS_TEST_TMPDIR/host.err" 3>&- &
+	HOST_PID=$!
+	wait_for host_up
+}
+
+host_up() {
+	"$REXEC" check >/dev/null 2>&1
+}
+
+host_gone() {
+	! kill -0 "$HOST_PID" 2>/dev/null
+}
+
+stop_host() {
+	if [ -n "${HOST_PID:-}" ] && kill -0 "$HOST_PID" 2>/dev/null; then
+		kill -TERM "$HOST_PID"
+		wait_for host_gone
+	fi
+	HOST_PID=
+}
+
+# Send one raw line to the control FIFO.
+send_line() {
+	printf '%s\n' "$1" >"$REXEC_RUNTIME_DIR/control"
+}
+
+reply_file() {
+	printf '%s/replies/%s.json' "$REXEC_RUNTIME_DIR" "$1"
+}
+
+# Wait for a reply written by the host and print it.
+await_reply() {
+	wait_for test -e "$(reply_file "$1")"
+	cat "$(reply_file "$1")"
+}
+
+journal_file() {
+	ls "$REXEC_JOURNAL_DIR"/*.jsonl | head -n 1
+}
+

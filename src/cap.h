@@ -1,0 +1,44 @@
+/*
+ * cap.h: the head+tail cap of an agent's text (DESIGN.md section 5).
+ *
+ * Text is appended in pieces; at the end cap_finish() gives either the
+ * whole text (when it fits in max bytes) or its head, one line
+ *	[rexec: N bytes omitted; full output: rexec log <ref>]
+ * (or "[rexec: N bytes omitted]" when ref is NULL), and its tail.  N is
+ * the number of bytes of the text left out.  Memory stays at about max
+ * bytes however much text goes in (max + 1: one byte of context).
+ *
+ * Cut rule.  The head budget is max / 4 bytes, the tail budget the rest.
+ * The head is the first head-budget bytes, whole if a newline follows
+ * them, else shortened to end after the last newline in them if that
+ * keeps at least half the budget, else to the last whole character.  The
+ * tail is the last tail-budget bytes, whole if a newline precedes them,
+ * else shortened to start after the first newline in them if that keeps
+ * at least half the budget (and a byte), else at the first whole
+ * character.  So a cut never falls inside a UTF-8 sequence, and it falls
+ * between lines whenever a line ends in the budget's second half.
+ *
+ * The omitted line always stands on a line of its own: a
+ * newline goes before it when the head does not end with one, and one
+ * after it.  The result is thus at most max bytes of the text plus the
+ * omitted line and two newlines.
+ *
+ * The input is expected to be valid UTF-8 (what the agent view emits).
+ * max == 0 means no cap: everything is kept (and memory grows with it).
+ */
+#ifndef CAP_H
+#define CAP_H
+
+#include <stddef.h>
+
+struct cap;
+
+struct cap	*cap_new(size_t max, const char *ref);
+void		 cap_append(struct cap *, const char *, size_t);
+const char	*cap_finish(struct cap *, size_t *);
+size_t		 cap_total(const struct cap *);
+size_t		 cap_omitted(const struct cap *);
+int		 cap_truncated(const struct cap *);
+void		 cap_free(struct cap *);
+
+#endif

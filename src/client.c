@@ -1,0 +1,379 @@
+/*
+ * client.c: the agent's side of the control protocol (DESIGN.md section 3).
+ *
+ * A client watches R/replies/ with inotify *before* it writes its request,
+ * so a reply can never slip past it; it writes each line with one write(2)
+ * of at most PIPE_BUF bytes (larger requests go through R/spool/), and it
+ * waits for R/replies/<id>.json while checking once a second that the host
+ * it wrote to still holds the lock, so a host that dies never leaves an
+ * agent hanging.  Stop signals arrive through a signalfd and are reported
+ * to the caller, which decides what to send before it exits.
+ */
+#include "rexec.h"
+
+#include <sys/inotify.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "config.h"
+#include "hostlock.h"
+#include "paths.h"
+
+struct client {
+	char	*rundir;
+	char	*replies;
+	char	*fifo;
+	char	*lock;
+	char	*spool;
+	int	 inotify;
+	int	 sig_fd;
+	int	 signo;
+	pid_t	 host;		/* the host we wrote to */
+};
+
+static double
+now_mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* An id no other client picks: pid, time and random bits. */
+char *
+client_make_id(void)
+{
+	struct timespec	 ts;
+	unsigned int	 rnd = 0;
+	char		*id;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != sizeof rnd)
+		rnd = (unsigned int)ts.tv_nsec ^ (unsigned int)getpid() << 16;
+	xasprintf(&id, "c%ld-%llx-%08x", (long)getpid(),
+	    (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec, rnd);
+	return (id);
+}
+
+/*
+ * Set up: find the runtime directory, watch replies/ and take the stop
+ * signals.  A missing runtime directory means no host.
+ */
+struct client *
+client_open(const struct config *cfg, char **cause)
+{
+	struct client	*c = xcalloc(1, sizeof *c);
+	sigset_t	 set;
+
+	c->inotify = c->sig_fd = -1;
+	if ((c->rundir = paths_runtime_dir(cfg, cause)) == NULL)
+		goto fail;
+	c->replies = paths_join(c->rundir, "replies");
+	c->fifo = paths_join(c->rundir, "control");
+	c->lock = paths_join(c->rundir, "host.lock");
+	c->spool = paths_join(c->rundir, "spool");
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (c->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		xasprintf(cause, "signalfd: %s", strerror(errno));
+		goto fail;
+	}
+	if ((c->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		xasprintf(cause, "inotify: %s", strerror(errno));
+		goto fail;
+	}
+	if (inotify_add_watch(c->inotify, c->replies,
+	    IN_MOVED_TO | IN_CLOSE_WRITE) == -1) {
+		if (errno == ENOENT) {
+			client_close(c);
+			*cause = NULL;
+			return (NULL);
+		}
+		xasprintf(cause, "%s: %s", c->replies, strerror(errno));
+		goto fail;
+	}
+	return (c);
+fail:
+	client_close(c);
+	return (NULL);
+}
+
+void
+client_close(struct client *c)
+{
+	sigset_t	set;
+
+	if (c == NULL)
+		return;
+	if (c->inotify != -1)
+		close(c->inotify);
+	if (c->sig_fd != -1) {
+		close(c->sig_fd);
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
+	free(c->rundir);
+	free(c->replies);
+	free(c->fifo);
+	free(c->lock);
+	free(c->spool);
+	free(c);
+}
+
+pid_t
+client_host_pid(struct client *c)
+{
+	return (c->host);
+}
+
+int
+client_signal(const struct client *c)
+{
+	return (c->signo);
+}
+
+/* Write path atomically (temp name + rename), mode 0600. */
+static int
+write_atomic(const char *dir, const char *name, const char *data, size_t len,
+    char **cause)
+{
+	char	*tmp, *path;
+	int	 fd, r = -1;
+	ssize_t	 n;
+	size_t	 off = 0;
+
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dir, name);
+	path = paths_join(dir, name);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			xasprintf(cause, "%s: %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		off += n;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	r = 0;
+out:
+	free(tmp);
+	free(path);
+	return (r);
+}
+
+/* One line, one write(2), on a FIFO opened without blocking. */
+static int
+fifo_write(struct client *c, const char *line, size_t len, char **cause)
+{
+	struct pollfd	pfd;
+	double		give_up = now_mono() + 10;
+	ssize_t		n;
+	int		fd;
+
+	fd = open(c->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENXIO || errno == ENOENT)
+			return (CLIENT_NO_HOST);
+		xasprintf(cause, "%s: %s", c->fifo, strerror(errno));
+		return (-1);
+	}
+	for (;;) {
+		n = write(fd, line, len);
+		if (n == (ssize_t)len)
+			break;
+		if (n == -1 && (errno == EINTR || errno == EAGAIN) &&
+		    now_mono() < give_up) {
+			/* The FIFO is full: wait for the host to drain it. */
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, 100);
+			continue;
+		}
+		if (n == -1 && errno == EPIPE) {
+			close(fd);
+			return (CLIENT_NO_HOST);
+		}
+		xasprintf(cause, "%s: %s", c->fifo, n == -1 ? strerror(errno) :
+		    "short write");
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
+/*
+ * Send one request.  Lines over PIPE_BUF go to spool/<id>.json and are
+ * announced by a spool line.  Remembers which host it was sent to.
+ */
+int
+client_send(struct client *c, json_t *req, char **cause)
+{
+	const char	*id = json_string_value(json_object_get(req, "id"));
+	json_t		*spool;
+	char		*line, *name;
+	size_t		 len;
+	int		 r;
+
+	if ((c->host = hostlock_holder(c->lock)) == 0)
+		return (CLIENT_NO_HOST);
+	line = json_dumps(req, JSON_COMPACT);
+	if (line == NULL) {
+		*cause = xstrdup("request is not valid JSON text");
+		return (-1);
+	}
+	len = strlen(line);
+	if (len + 1 <= REXEC_LINE_MAX) {
+		line = xrealloc(line, len + 2);
+		line[len++] = '\n';
+		line[len] = '\0';
+		r = fifo_write(c, line, len, cause);
+		free(line);
+		return (r);
+	}
+	xasprintf(&name, "%s.json", id);
+	r = write_atomic(c->spool, name, line, len, cause);
+	free(name);
+	free(line);
+	if (r != 0)
+		return (-1);
+	spool = json_pack("{s:s, s:s}", "action", "spool", "id", id);
+	line = json_dumps(spool, JSON_COMPACT);
+	json_decref(spool);
+	len = strlen(line);
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	line[len] = '\0';
+	r = fifo_write(c, line, len, cause);
+	free(line);
+	return (r);
+}
+
+/* Read and delete replies/<id>.json if it is there. */
+static json_t *
+take_reply(struct client *c, const char *id)
+{
+	json_error_t	 err;
+	json_t		*o;
+	char		*name, *path;
+
+	xasprintf(&name, "%s.json", id);
+	path = paths_join(c->replies, name);
+	free(name);
+	o = json_load_file(path, 0, &err);
+	if (o != NULL)
+		unlink(path);
+	free(path);
+	return (o);
+}
+
+/*
+ * Wait for the reply to id, at most timeout seconds (< 0: for ever).
+ * Returns 0 with *reply, CLIENT_HOST_DIED, CLIENT_SIGNAL or CLIENT_TIMEOUT.
+ */
+int
+client_wait(struct client *c, const char *id, double timeout, json_t **reply,
+    char **cause)
+{
+	struct signalfd_siginfo	 si;
+	struct pollfd		 pfd[2];
+	char			 buf[4096];
+	double			 start = now_mono(), next_check = start + 1;
+	double			 now;
+	int			 ms;
+
+	*reply = NULL;
+	for (;;) {
+		if ((*reply = take_reply(c, id)) != NULL)
+			return (0);
+		now = now_mono();
+		if (now >= next_check) {
+			next_check = now + 1;
+			if (hostlock_holder(c->lock) != c->host) {
+				/* One last look: it may have answered first. */
+				if ((*reply = take_reply(c, id)) != NULL)
+					return (0);
+				xasprintf(cause, "the host (pid %ld) stopped "
+				    "before it answered", (long)c->host);
+				return (CLIENT_HOST_DIED);
+			}
+		}
+		if (timeout >= 0 && now - start >= timeout)
+			return (CLIENT_TIMEOUT);
+		ms = (int)((next_check - now) * 1000) + 1;
+		if (timeout >= 0 && (start + timeout - now) * 1000 < ms)
+			ms = (int)((start + timeout - now) * 1000) + 1;
+		pfd[0].fd = c->inotify;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = c->sig_fd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
+			xasprintf(cause, "poll: %s", strerror(errno));
+			return (-1);
+		}
+		if (pfd[0].revents != 0)
+			while (read(c->inotify, buf, sizeof buf) > 0)
+				;
+		if (pfd[1].revents != 0 &&
+		    read(c->sig_fd, &si, sizeof si) == sizeof si) {
+			c->signo = si.ssi_signo;
+			return (CLIENT_SIGNAL);
+		}
+	}
+}
+
+/*
+ * One request and its reply, for the commands that need nothing more
+ * (status, ping).  Returns 0, CLIENT_NO_HOST, CLIENT_HOST_DIED or -1.
+ */
+int
+client_request(const struct config *cfg, json_t *req, json_t **reply,
+    char **cause)
+{
+	struct client	*c;
+	int		 r;
+
+	*cause = NULL;
+	if ((c = client_open(cfg, cause)) == NULL)
+		return (*cause == NULL ? CLIENT_NO_HOST : -1);
+	if ((r = client_send(c, req, cause)) == 0)
+		r = client_wait(c, json_string_value(json_object_get(req, "id")),
+		    10, reply, cause);
+	if (r == CLIENT_TIMEOUT)
+		*cause = xstrdup("the host did not answer within 10 seconds");
+	if (r == CLIENT_SIGNAL)
+		r = -1, *cause = xstrdup("interrupted");
+	client_close(c);
+	return (r);
+}

@@ -1,0 +1,31 @@
+/*
+ * client.h: talking to a running host over the control FIFO.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <sys/types.h>
+
+#include <jansson.h>
+
+struct config;
+struct client;
+
+/* client_send() and client_wait() results besides 0. */
+#define CLIENT_NO_HOST		-2	/* nobody reads the FIFO */
+#define CLIENT_HOST_DIED	-3	/* the host went away while we waited */
+#define CLIENT_SIGNAL		-4	/* a stop signal arrived */
+#define CLIENT_TIMEOUT		-5
+
+struct client	*client_open(const struct config *, char **);
+void		 client_close(struct client *);
+char		*client_make_id(void);
+pid_t		 client_host_pid(struct client *);
+int		 client_send(struct client *, json_t *, char **);
+int		 client_wait(struct client *, const char *, double, json_t **,
+		    char **);
+int		 client_signal(const struct client *);
+int		 client_request(const struct config *, json_t *, json_t **,
+		    char **);
+
+#endif

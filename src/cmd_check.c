@@ -1,0 +1,43 @@
+/*
+ * cmd_check.c: "rexec check" (also --check-host, -c): is a host running?
+ */
+#include "rexec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "config.h"
+#include "hostlock.h"
+#include "paths.h"
+
+int
+cmd_check_exec(int argc, char **argv)
+{
+	struct config	 cfg;
+	char		*dir, *lock, *cause;
+	pid_t		 pid;
+
+	if (argc > 1)
+		return (cli_usage("check", "unexpected argument \"%s\"",
+		    argv[1]));
+	if (cli_config(&cfg, NULL) != 0)
+		return (1);
+	dir = paths_runtime_dir(&cfg, &cause);
+	config_free(&cfg);
+	if (dir == NULL) {
+		cli_error("%s", cause);
+		free(cause);
+		return (1);
+	}
+	lock = paths_join(dir, "host.lock");
+	pid = hostlock_holder(lock);
+	free(lock);
+	free(dir);
+	if (pid == 0) {
+		printf("HOST NOT FOUND\n");
+		return (127);
+	}
+	printf("HOST RUNNING\n");
+	return (0);
+}

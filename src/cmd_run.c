@@ -1,0 +1,307 @@
+/*
+ * cmd_run.c: "rexec run" and the original crate's bare form
+ * "rexec --whoami N --dir D [--env K=V]... [--read-stdin] -- CMD...".
+ *
+ * Prints the run's output to stdout exactly, "<argv0>: not found" or
+ * "rexec: <error>" to stderr, and exits with the run's exit status.  A stop
+ * signal aborts the run on the host, waits briefly for the final reply and
+ * then exits as the signal would.
+ */
+#include "rexec.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "client.h"
+#include "config.h"
+
+/* How long an aborted run's final reply is waited for. */
+#define RUN_ABORT_WAIT	5.0
+
+static const struct option run_options[] = {
+	{ "whoami", required_argument, NULL, 'w' },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "read-stdin", no_argument, NULL, 'i' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "max-output", required_argument, NULL, 'm' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+read_stdin(char **data, size_t *len)
+{
+	char	buf[65536];
+	ssize_t	n;
+	size_t	size = 0;
+
+	*data = NULL;
+	*len = 0;
+	for (;;) {
+		n = read(STDIN_FILENO, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return (-1);
+		if (n == 0)
+			break;
+		if (*len + n > size) {
+			size = (*len + n) * 2;
+			*data = xrealloc(*data, size);
+		}
+		memcpy(*data + *len, buf, n);
+		*len += n;
+	}
+	return (0);
+}
+
+/* Print a reply as the original client did; returns the exit status. */
+static int
+print_reply(json_t *reply, const char *argv0, int as_json)
+{
+	json_t		*output = json_object_get(reply, "output");
+	const char	*error = json_string_value(json_object_get(reply,
+			    "error"));
+	json_int_t	 code = json_integer_value(json_object_get(reply, "exit"));
+	char		*text;
+
+	if (as_json) {
+		text = json_dumps(reply, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+	} else if (json_is_string(output)) {
+		fwrite(json_string_value(output), 1, json_string_length(output),
+		    stdout);
+	}
+	fflush(stdout);
+	if (!as_json && error != NULL) {
+		if (strcmp(error, "not_found") == 0)
+			fprintf(stderr, "%s: not found\n", argv0);
+		else
+			fprintf(stderr, "rexec: %s\n", error);
+	}
+	if (!json_is_integer(json_object_get(reply, "exit")))
+		return (127);
+	return (code < 0 || code > 255 ? 127 : (int)code);
+}
+
+/* Exit as the signal would, after the host has had its chance to answer. */
+static void __attribute__((noreturn))
+die_by_signal(int sig)
+{
+	sigset_t	set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static int
+send_abort(struct client *c, const char *id)
+{
+	json_t	*abort_req;
+	char	*cause = NULL;
+	int	 r;
+
+	abort_req = json_pack("{s:s, s:s}", "action", "abort", "id", id);
+	r = client_send(c, abort_req, &cause);
+	json_decref(abort_req);
+	free(cause);
+	return (r);
+}
+
+int
+cmd_run_exec(int argc, char **argv)
+{
+	struct config	 cfg;
+	struct client	*c;
+	json_t		*req, *envs, *exec, *reply = NULL;
+	const char	*whoami = getenv("REXEC_WHOAMI"), *dir = NULL;
+	char		*cwd = NULL, *id, *cause = NULL, *end, *stdin_data;
+	double		 timeout = -1;
+	long long	 max_output = -1;
+	size_t		 stdin_len;
+	int		 ch, want_stdin = 0, as_json = 0, r, i, sig;
+
+	envs = json_object();
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", run_options, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			whoami = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'e':
+			end = strchr(optarg, '=');
+			if (end == NULL || end == optarg) {
+				json_decref(envs);
+				return (cli_usage("run", "--env: expected "
+				    "NAME=VALUE: \"%s\"", optarg));
+			}
+			*end = '\0';
+			json_object_set_new(envs, optarg, json_string(end + 1));
+			*end = '=';
+			break;
+		case 'i':
+			want_stdin = 1;
+			break;
+		case 't':
+			errno = 0;
+			timeout = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    !isfinite(timeout) || timeout < 0) {
+				json_decref(envs);
+				return (cli_usage("run", "--timeout: not a "
+				    "number of seconds: \"%s\"", optarg));
+			}
+			break;
+		case 'm':
+			errno = 0;
+			max_output = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    max_output < 0) {
+				json_decref(envs);
+				return (cli_usage("run", "--max-output: not a "
+				    "number of bytes: \"%s\"", optarg));
+			}
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		case ':':
+			json_decref(envs);
+			return (cli_usage("run", "%s: needs a value",
+			    argv[optind - 1]));
+		default:
+			json_decref(envs);
+			return (cli_usage("run", "unknown option \"%s\"",
+			    argv[optind - 1]));
+		}
+	}
+	if (optind >= argc) {
+		json_decref(envs);
+		return (cli_usage("run", "no command given (put it after --)"));
+	}
+	if (whoami == NULL || *whoami == '\0') {
+		json_decref(envs);
+		return (cli_usage("run", "--whoami is required (or set "
+		    "REXEC_WHOAMI)"));
+	}
+	if (dir == NULL) {
+		if ((cwd = getcwd(NULL, 0)) == NULL) {
+			json_decref(envs);
+			return (cli_error("getcwd: %s", strerror(errno)));
+		}
+		dir = cwd;
+	} else if (*dir != '/') {
+		/* Relative to here, unresolved: the host reports a bad one. */
+		if ((end = getcwd(NULL, 0)) == NULL) {
+			json_decref(envs);
+			return (cli_error("getcwd: %s", strerror(errno)));
+		}
+		xasprintf(&cwd, "%s/%s", end, dir);
+		free(end);
+		dir = cwd;
+	}
+
+	id = client_make_id();
+	exec = json_array();
+	for (i = optind; i < argc; i++)
+		json_array_append_new(exec, json_string(argv[i]));
+	req = json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", id, "whoami", whoami,
+	    "dir", dir, "exec", exec, "envs", envs);
+	if (req == NULL) {
+		free(id);
+		free(cwd);
+		return (cli_usage("run", "arguments must be valid UTF-8"));
+	}
+	if (timeout >= 0)
+		json_object_set_new(req, "timeout", json_real(timeout));
+	if (max_output >= 0)
+		json_object_set_new(req, "max_output", json_integer(max_output));
+	if (want_stdin) {
+		if (read_stdin(&stdin_data, &stdin_len) != 0) {
+			r = cli_error("stdin: %s", strerror(errno));
+			goto out_req;
+		}
+		if (json_object_set_new(req, "stdin", json_stringn(stdin_data,
+		    stdin_len)) != 0) {
+			free(stdin_data);
+			r = cli_usage("run", "--read-stdin: input is not valid "
+			    "UTF-8 text");
+			goto out_req;
+		}
+		free(stdin_data);
+	}
+
+	if (cli_config(&cfg, NULL) != 0) {
+		r = 1;
+		goto out_req;
+	}
+	if ((c = client_open(&cfg, &cause)) == NULL) {
+		config_free(&cfg);
+		if (cause != NULL) {
+			r = cli_error("%s", cause);
+			free(cause);
+			r = 127;
+		} else {
+			fprintf(stderr, "HOST NOT FOUND\n");
+			r = 127;
+		}
+		goto out_req;
+	}
+	config_free(&cfg);
+	r = client_send(c, req, &cause);
+	if (r == CLIENT_NO_HOST) {
+		fprintf(stderr, "HOST NOT FOUND\n");
+		r = 127;
+		goto out;
+	}
+	if (r != 0) {
+		cli_error("%s", cause);
+		r = 127;
+		goto out;
+	}
+	r = client_wait(c, id, -1, &reply, &cause);
+	if (r == CLIENT_SIGNAL) {
+		sig = client_signal(c);
+		if (send_abort(c, id) == 0)
+			(void)client_wait(c, id, RUN_ABORT_WAIT, &reply, &cause);
+		if (reply != NULL)
+			(void)print_reply(reply, argv[optind], as_json);
+		json_decref(reply);
+		client_close(c);
+		die_by_signal(sig);
+	}
+	if (r != 0) {
+		cli_error("%s", cause != NULL ? cause : "no reply");
+		r = 127;
+		goto out;
+	}
+	r = print_reply(reply, argv[optind], as_json);
+out:
+	json_decref(reply);
+	client_close(c);
+	free(cause);
+out_req:
+	json_decref(req);
+	free(id);
+	free(cwd);
+	return (r);
+}

@@ -1,0 +1,101 @@
+/*
+ * cmd_status.c: "rexec status [--json]": the host's running and queued runs.
+ */
+#include "rexec.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "client.h"
+#include "config.h"
+
+static const struct option status_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+print_runs(json_t *runs)
+{
+	json_t		*r, *a;
+	size_t		 i, j;
+	json_int_t	 ms;
+
+	json_array_foreach(runs, i, r) {
+		printf("%5lld  %-8s", (long long)json_integer_value(
+		    json_object_get(r, "seq")), json_string_value(
+		    json_object_get(r, "state")));
+		ms = json_integer_value(json_object_get(r, "elapsed_ms"));
+		if (json_object_get(r, "elapsed_ms") != NULL)
+			printf(" %7.1fs", ms / 1000.0);
+		else
+			printf(" %8s", "-");
+		printf("  %s  %s  ", json_string_value(json_object_get(r,
+		    "whoami")), json_string_value(json_object_get(r, "dir")));
+		a = json_object_get(r, "exec");
+		for (j = 0; j < json_array_size(a); j++)
+			printf("%s%s", j == 0 ? "" : " ",
+			    json_string_value(json_array_get(a, j)));
+		printf("\n");
+	}
+}
+
+int
+cmd_status_exec(int argc, char **argv)
+{
+	struct config	 cfg;
+	json_t		*req, *reply = NULL;
+	char		*id, *cause = NULL, *text;
+	int		 ch, as_json = 0, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", status_options, NULL)) != -1) {
+		if (ch != 'j')
+			return (cli_usage("status", "unknown option \"%s\"",
+			    argv[optind - 1]));
+		as_json = 1;
+	}
+	if (optind != argc)
+		return (cli_usage("status", "unexpected argument \"%s\"",
+		    argv[optind]));
+	if (cli_config(&cfg, NULL) != 0)
+		return (1);
+	id = client_make_id();
+	req = json_pack("{s:s, s:s}", "action", "status", "id", id);
+	r = client_request(&cfg, req, &reply, &cause);
+	json_decref(req);
+	free(id);
+	config_free(&cfg);
+	if (r == CLIENT_NO_HOST) {
+		fprintf(stderr, "HOST NOT FOUND\n");
+		free(cause);
+		return (127);
+	}
+	if (r != 0) {
+		cli_error("%s", cause);
+		free(cause);
+		return (127);
+	}
+	if (as_json) {
+		text = json_dumps(reply, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+	} else {
+		printf("host pid %lld, journal %s\n", (long long)
+		    json_integer_value(json_object_get(reply, "pid")),
+		    json_string_value(json_object_get(reply, "journal")));
+		printf("%zu running, %zu queued\n",
+		    json_array_size(json_object_get(reply, "running")),
+		    json_array_size(json_object_get(reply, "queued")));
+		print_runs(json_object_get(reply, "running"));
+		print_runs(json_object_get(reply, "queued"));
+	}
+	json_decref(reply);
+	return (0);
+}

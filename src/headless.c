@@ -1,0 +1,54 @@
+/*
+ * headless.c: the console on standard output.
+ *
+ * The serialised console stream goes to stdout as it is: the runs' raw
+ * bytes (as the original crate printed them) or, with [headless] raw =
+ * false, their agent view.  Messages about the host go to stderr.
+ *
+ * stdout is written with blocking writes: the host has nothing better to do
+ * with console bytes than hand them on, and the console module already
+ * buffers what waits for its turn.  A reader that stops reading the host's
+ * stdout therefore stalls the host; point stdout at a file or a reader that
+ * keeps up (journald does).
+ */
+#include "rexec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "frontend.h"
+#include "headless.h"
+
+static void
+headless_console(const char *buf, size_t len, void *arg)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;		/* stdout is gone: keep running */
+		buf += n;
+		len -= n;
+	}
+}
+
+static void
+headless_message(const char *msg, void *arg)
+{
+	fprintf(stderr, "rexec: %s\n", msg);
+}
+
+void
+headless_init(struct frontend *fe, const struct config *cfg)
+{
+	memset(fe, 0, sizeof *fe);
+	fe->console_text = !cfg->headless_raw;
+	fe->console = headless_console;
+	fe->message = headless_message;
+}

@@ -1,0 +1,12 @@
+/*
+ * headless.h: the front end without a terminal UI.
+ */
+#ifndef HEADLESS_H
+#define HEADLESS_H
+
+struct config;
+struct frontend;
+
+void	headless_init(struct frontend *, const struct config *);
+
+#endif

@@ -1,0 +1,842 @@
+/*
+ * host.c: the host.
+ *
+ * One process, one thread, one poll() loop.  Every fd is non-blocking and
+ * served from here: the signalfd, the control FIFO, each run's PTY master
+ * and stdin pipe, and the front end's keyboard.  Read this file top to
+ * bottom to follow the data: a line arrives on the FIFO (host_fifo), becomes
+ * a request (host_line), a queued run (host_enqueue), a started run
+ * (host_schedule); its bytes flow through the run to the console and the
+ * front end; when it ends (host_run_done) its response and journal line are
+ * written at once, whatever the console order.
+ *
+ * The PTYs are served before anything else in each turn, so neither the
+ * FIFO nor the front end's drawing can slow a run down.
+ */
+#include "rexec.h"
+
+#include <sys/queue.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "console.h"
+#include "control.h"
+#include "frontend.h"
+#include "host.h"
+#include "hostlock.h"
+#include "journal.h"
+#include "paths.h"
+#include "reply.h"
+#include "request.h"
+#include "run.h"
+#include "utf8.h"
+
+extern char	**environ;
+
+/* Largest spooled request the host reads. */
+#define HOST_SPOOL_MAX		(64 * 1024 * 1024)
+/* Memory the console may buffer for runs waiting their turn. */
+#define HOST_CONSOLE_MEMORY	(8 * 1024 * 1024)
+/* Console backlog written per loop turn. */
+#define HOST_CONSOLE_PUMP	(1024 * 1024)
+/* Replies nobody collected are deleted after this long. */
+#define HOST_REPLY_MAX_AGE	(24 * 60 * 60)
+
+/* A run and what the host keeps beside it. */
+struct slot {
+	struct host		*host;
+	struct run		*run;
+	struct console_entry	*entry;
+	int			 last_newline;	/* console's last byte was \n */
+	size_t			 pfd;		/* its fds in this loop turn */
+	size_t			 npfd;
+	TAILQ_ENTRY(slot)	 link;
+};
+TAILQ_HEAD(slots, slot);
+
+struct host {
+	const struct config	*cfg;
+	const struct frontend	*fe;
+	char			*rundir;
+	char			*journal_dir;
+	char			*fifo_path;
+	char			*lock_path;
+	char			*replies;
+	char			*spool;
+	int			 lock_fd;
+	int			 fifo_fd;
+	int			 sig_fd;
+	struct control		*control;
+	struct journal		*journal;
+	struct console		*console;
+	struct slots		 slots;		/* arrival order */
+	unsigned int		 next_seq;
+	unsigned int		 running;
+	unsigned int		 queued;
+	int			 stopping;
+	int			 signals;	/* stop signals received */
+};
+
+static void	host_line(const char *, size_t, int, void *);
+static void	host_schedule(struct host *, double);
+
+static double
+now_mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+static void
+host_message(struct host *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+host_message(struct host *h, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (h->fe->message != NULL)
+		h->fe->message(msg, h->fe->arg);
+	free(msg);
+}
+
+static void
+host_journal(struct host *h, json_t *line)
+{
+	char	*cause;
+
+	json_object_set_new(line, "host_pid", json_integer(getpid()));
+	if (journal_append(h->journal, line, &cause) != 0) {
+		host_message(h, "journal: %s", cause);
+		free(cause);
+	}
+	json_decref(line);
+}
+
+static void
+host_reply(struct host *h, const char *id, json_t *obj)
+{
+	char	*cause;
+
+	if (id != NULL && reply_write(h->replies, id, obj, &cause) != 0) {
+		host_message(h, "reply %s: %s", id, cause);
+		free(cause);
+	}
+	json_decref(obj);
+}
+
+/* A request that was refused: a reply if it has an id, a journal line. */
+static void
+host_reject(struct host *h, const char *id, const char *why, const char *line,
+    size_t len)
+{
+	json_t		*o;
+	char		*error, *text, when[40];
+	size_t		 textlen;
+	struct timespec	 ts;
+	struct tm	 tm;
+
+	xasprintf(&error, "bad_request: %s", why);
+	if (id != NULL) {
+		o = json_object();
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "exit", json_integer(127));
+		json_object_set_new(o, "output", json_string(""));
+		json_object_set_new(o, "error", json_string(error));
+		host_reply(h, id, o);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ",
+	    ts.tv_nsec / 1000000);
+	o = json_object();
+	if (id != NULL)
+		json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "exit", json_integer(127));
+	json_object_set_new(o, "output", json_string(""));
+	json_object_set_new(o, "error", json_string(error));
+	json_object_set_new(o, "time", json_string(when));
+	if (line != NULL) {
+		text = utf8_sanitize(line, len, &textlen);
+		json_object_set_new(o, "request", json_stringn(text, textlen));
+		free(text);
+	}
+	host_journal(h, o);
+	host_message(h, "%s%s%s", error, id != NULL ? " (id " : "",
+	    id != NULL ? id : "");
+	free(error);
+}
+
+static struct slot *
+host_find_id(struct host *h, const char *id)
+{
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_id(s->run) != NULL && strcmp(run_id(s->run), id) == 0 &&
+		    run_state(s->run) != RUN_DONE)
+			return (s);
+	}
+	return (NULL);
+}
+
+static void
+slot_console(struct slot *s, const char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	console_write(s->host->console, s->entry, buf, len);
+	s->last_newline = buf[len - 1] == '\n';
+}
+
+static void
+hook_started(struct run *r, void *arg)
+{
+	struct slot	*s = arg;
+	char		*banner;
+
+	banner = run_banner(r);
+	slot_console(s, banner, strlen(banner));
+	slot_console(s, "\n", 1);
+	free(banner);
+	s->host->queued--;
+	s->host->running++;
+	if (s->host->fe->run_started != NULL)
+		s->host->fe->run_started(r, s->host->fe->arg);
+}
+
+static void
+hook_output(struct run *r, const char *buf, size_t len, void *arg)
+{
+	struct slot	*s = arg;
+	struct host	*h = s->host;
+
+	if (!h->fe->console_text)
+		slot_console(s, buf, len);
+	if (h->fe->run_output != NULL)
+		h->fe->run_output(r, buf, len, h->fe->arg);
+}
+
+static void
+hook_text(struct run *r, const char *buf, size_t len, void *arg)
+{
+	struct slot	*s = arg;
+
+	if (s->host->fe->console_text)
+		slot_console(s, buf, len);
+}
+
+/*
+ * A run ended: its response and journal line go out now, whatever the
+ * console order; the console gets the closing newline and moves on.
+ */
+static void
+hook_done(struct run *r, void *arg)
+{
+	struct slot	*s = arg;
+	struct host	*h = s->host;
+	json_t		*o;
+	char		*line;
+
+	if (h->journal != NULL) {
+		o = run_response(r);
+		json_object_set_new(o, "journal",
+		    json_string(journal_path(h->journal)));
+		host_reply(h, run_id(r), o);
+		o = run_journal_line(r);
+		host_journal(h, o);
+	}
+	if (run_error(r) != NULL) {
+		if (!s->last_newline)
+			slot_console(s, "\n", 1);
+		xasprintf(&line, "[rexec: %s]\n", run_error(r));
+		slot_console(s, line, strlen(line));
+		free(line);
+	}
+	slot_console(s, "\n", 1);
+	console_end(h->console, s->entry);
+	if (h->fe->run_ended != NULL)
+		h->fe->run_ended(r, h->fe->arg);
+}
+
+static void
+host_enqueue(struct host *h, struct request *req, double now)
+{
+	struct slot		*s;
+	struct run_hooks	 hooks;
+
+	if (req->id != NULL && host_find_id(h, req->id) != NULL) {
+		host_reject(h, req->id, "duplicate id", NULL, 0);
+		request_free(req);
+		return;
+	}
+	if (!h->stopping && h->running >= h->cfg->max_parallel &&
+	    h->queued >= h->cfg->max_queue) {
+		host_reject(h, req->id, "queue full", NULL, 0);
+		request_free(req);
+		return;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->host = h;
+	s->last_newline = 1;
+	memset(&hooks, 0, sizeof hooks);
+	hooks.started = hook_started;
+	hooks.output = hook_output;
+	hooks.text = hook_text;
+	hooks.done = hook_done;
+	hooks.arg = s;
+	s->run = run_new(req, h->next_seq++, h->cfg, &hooks);
+	s->entry = console_add(h->console);
+	TAILQ_INSERT_TAIL(&h->slots, s, link);
+	h->queued++;
+	if (h->fe->run_queued != NULL)
+		h->fe->run_queued(s->run, h->fe->arg);
+	if (h->stopping) {
+		h->queued--;
+		run_stop(s->run, "shutdown", now);
+		return;
+	}
+	host_schedule(h, now);
+}
+
+/* Start queued runs, in arrival order, while slots are free. */
+static void
+host_schedule(struct host *h, double now)
+{
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (h->running >= h->cfg->max_parallel || h->stopping)
+			break;
+		if (run_state(s->run) == RUN_QUEUED)
+			run_start(s->run, environ, now);
+	}
+}
+
+/* Free the slots of runs that are done, and count what is left. */
+static void
+host_sweep(struct host *h)
+{
+	struct slot	*s, *next;
+
+	h->running = h->queued = 0;
+	for (s = TAILQ_FIRST(&h->slots); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, link);
+		switch (run_state(s->run)) {
+		case RUN_QUEUED:
+			h->queued++;
+			break;
+		case RUN_RUNNING:
+			h->running++;
+			break;
+		case RUN_DONE:
+			TAILQ_REMOVE(&h->slots, s, link);
+			run_free(s->run);
+			free(s);
+			break;
+		}
+	}
+}
+
+static void
+host_pong(struct host *h, const char *id)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "result", json_string("pong"));
+	json_object_set_new(o, "version", json_string(PACKAGE_VERSION));
+	json_object_set_new(o, "pid", json_integer(getpid()));
+	host_reply(h, id, o);
+}
+
+static void
+host_status(struct host *h, const char *id, double now)
+{
+	json_t		*o = json_object(), *running, *queued;
+	struct slot	*s;
+
+	running = json_array();
+	queued = json_array();
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_state(s->run) == RUN_RUNNING)
+			json_array_append_new(running, run_status(s->run, now));
+		else if (run_state(s->run) == RUN_QUEUED)
+			json_array_append_new(queued, run_status(s->run, now));
+	}
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "result", json_string("status"));
+	json_object_set_new(o, "pid", json_integer(getpid()));
+	json_object_set_new(o, "version", json_string(PACKAGE_VERSION));
+	json_object_set_new(o, "journal",
+	    json_string(journal_path(h->journal)));
+	json_object_set_new(o, "running", running);
+	json_object_set_new(o, "queued", queued);
+	host_reply(h, id, o);
+}
+
+static void
+host_abort(struct host *h, const char *id, double now)
+{
+	struct slot	*s;
+
+	if ((s = host_find_id(h, id)) == NULL) {
+		host_message(h, "abort: no live run with id %s", id);
+		return;
+	}
+	run_stop(s->run, "aborted", now);
+}
+
+/* Read a spooled request: R/spool/<id>.json, a regular file of ours. */
+static void
+host_spool(struct host *h, const char *id, double now)
+{
+	struct request	*req;
+	struct stat	 sb;
+	char		*name, *path, *buf = NULL, *cause, *rid;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd;
+
+	xasprintf(&name, "%s.json", id);
+	path = paths_join(h->spool, name);
+	free(name);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		xasprintf(&cause, "spool: %s", strerror(errno));
+		host_reject(h, id, cause, NULL, 0);
+		goto out;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != geteuid() || sb.st_size > HOST_SPOOL_MAX) {
+		xasprintf(&cause, "spool: not a regular file of ours under "
+		    "%d MiB", HOST_SPOOL_MAX / (1024 * 1024));
+		host_reject(h, id, cause, NULL, 0);
+		goto out;
+	}
+	buf = xmalloc(sb.st_size + 1);
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, buf + got, sb.st_size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	unlink(path);
+	req = request_parse(buf, got, &rid, &cause);
+	if (req == NULL) {
+		free(cause);
+		xasprintf(&cause, "spool: %s", cause);
+		host_reject(h, id, cause, NULL, 0);
+		free(rid);
+		goto out;
+	}
+	free(rid);
+	if (req->action != REQUEST_RUN || req->id == NULL ||
+	    strcmp(req->id, id) != 0) {
+		request_free(req);
+		host_reject(h, id, "spool: not a run request with the same id",
+		    NULL, 0);
+		cause = NULL;
+		goto out;
+	}
+	cause = NULL;
+	host_enqueue(h, req, now);
+out:
+	free(cause);
+	free(buf);
+	if (fd != -1)
+		close(fd);
+	free(path);
+}
+
+/* One line from the FIFO. */
+static void
+host_line(const char *line, size_t len, int too_long, void *arg)
+{
+	struct host	*h = arg;
+	struct request	*req;
+	char		*id, *cause;
+	double		 now = now_mono();
+
+	if (too_long) {
+		host_reject(h, NULL, "line too long", line, len > 256 ? 256 :
+		    len);
+		return;
+	}
+	if ((req = request_parse(line, len, &id, &cause)) == NULL) {
+		host_reject(h, id, cause, line, len);
+		free(id);
+		free(cause);
+		return;
+	}
+	switch (req->action) {
+	case REQUEST_RUN:
+		host_enqueue(h, req, now);
+		return;
+	case REQUEST_PING:
+		host_pong(h, req->id);
+		break;
+	case REQUEST_STATUS:
+		host_status(h, req->id, now);
+		break;
+	case REQUEST_ABORT:
+		host_abort(h, req->id, now);
+		break;
+	case REQUEST_SPOOL:
+		host_spool(h, req->id, now);
+		break;
+	}
+	request_free(req);
+}
+
+static void
+host_fifo(struct host *h)
+{
+	char	buf[65536];
+	ssize_t	n;
+
+	for (;;) {
+		n = read(h->fifo_fd, buf, sizeof buf);
+		if (n > 0) {
+			control_feed(h->control, buf, n);
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		return;		/* EAGAIN; never EOF: we hold a writer too */
+	}
+}
+
+/* Begin a graceful shutdown: every run ends through the kill sequence. */
+void
+host_shutdown(struct host *h)
+{
+	struct slot	*s;
+	double		 now = now_mono();
+
+	if (!h->stopping)
+		host_message(h, "shutting down: %u running, %u queued",
+		    h->running, h->queued);
+	h->stopping = 1;
+	TAILQ_FOREACH(s, &h->slots, link)
+		run_stop(s->run, "shutdown", now);
+}
+
+void
+host_abort_seq(struct host *h, unsigned int seq)
+{
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_seq(s->run) == seq) {
+			run_stop(s->run, "aborted", now_mono());
+			return;
+		}
+	}
+}
+
+int
+host_active(const struct host *h)
+{
+	return (h->running + h->queued);
+}
+
+static void
+host_signals(struct host *h)
+{
+	struct signalfd_siginfo	 si;
+	struct slot		*s;
+	pid_t			 pid;
+	int			 status;
+	double			 now;
+
+	while (read(h->sig_fd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo != SIGCHLD) {
+			h->signals++;
+			host_shutdown(h);
+			continue;
+		}
+		now = now_mono();
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			TAILQ_FOREACH(s, &h->slots, link) {
+				if (run_pid(s->run) == pid) {
+					run_reaped(s->run, status, now);
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* Set up the runtime directory: lock, FIFO, replies/ and spool/. */
+static int
+host_setup(struct host *h, char **cause)
+{
+	struct stat	sb;
+	char		*err;
+	int		 n;
+
+	if ((h->rundir = paths_runtime_dir(h->cfg, cause)) == NULL)
+		return (-1);
+	if (paths_private_dir(h->rundir, cause) != 0)
+		return (-1);
+	if ((h->journal_dir = paths_journal_dir(h->cfg, cause)) == NULL)
+		return (-1);
+	if (paths_private_dir(h->journal_dir, cause) != 0)
+		return (-1);
+	h->lock_path = paths_join(h->rundir, "host.lock");
+	if ((h->lock_fd = hostlock_acquire(h->lock_path, cause)) == -1)
+		return (-1);
+	h->replies = paths_join(h->rundir, "replies");
+	h->spool = paths_join(h->rundir, "spool");
+	if (paths_private_dir(h->replies, cause) != 0 ||
+	    paths_private_dir(h->spool, cause) != 0)
+		return (-1);
+	if ((n = reply_prune(h->replies, time(NULL), HOST_REPLY_MAX_AGE,
+	    &err)) == -1) {
+		host_message(h, "%s", err);
+		free(err);
+	}
+	if (reply_prune(h->spool, time(NULL), HOST_REPLY_MAX_AGE, &err) == -1) {
+		host_message(h, "%s", err);
+		free(err);
+	}
+
+	h->fifo_path = paths_join(h->rundir, "control");
+	if (lstat(h->fifo_path, &sb) == 0 && !S_ISFIFO(sb.st_mode)) {
+		xasprintf(cause, "%s: exists and is not a FIFO", h->fifo_path);
+		return (-1);
+	}
+	if (lstat(h->fifo_path, &sb) == -1 &&
+	    mkfifo(h->fifo_path, 0600) == -1) {
+		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
+		return (-1);
+	}
+	/* O_RDWR: we are a writer too, so the FIFO never reads EOF. */
+	h->fifo_fd = open(h->fifo_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (h->fifo_fd == -1) {
+		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
+		return (-1);
+	}
+	if (fchmod(h->fifo_fd, 0600) == -1) {
+		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
+		return (-1);
+	}
+	h->journal = journal_open(h->journal_dir, time(NULL), h->cfg, cause);
+	if (h->journal == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
+host_signalfd(struct host *h, char **cause)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (h->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		xasprintf(cause, "signalfd: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+host_free(struct host *h)
+{
+	struct slot	*s;
+
+	while ((s = TAILQ_FIRST(&h->slots)) != NULL) {
+		TAILQ_REMOVE(&h->slots, s, link);
+		run_free(s->run);
+		free(s);
+	}
+	if (h->journal != NULL)
+		journal_close(h->journal);
+	console_free(h->console);
+	control_free(h->control);
+	if (h->fifo_fd != -1) {
+		close(h->fifo_fd);
+		unlink(h->fifo_path);
+	}
+	if (h->sig_fd != -1)
+		close(h->sig_fd);
+	if (h->lock_fd != -1)
+		close(h->lock_fd);
+	free(h->rundir);
+	free(h->journal_dir);
+	free(h->fifo_path);
+	free(h->lock_path);
+	free(h->replies);
+	free(h->spool);
+}
+
+static int
+poll_ms(double deadline, double now)
+{
+	double	ms;
+
+	if (deadline < 0)
+		return (-1);
+	ms = ceil((deadline - now) * 1000);
+	if (ms < 0)
+		return (0);
+	if (ms > 60000)
+		return (60000);
+	return ((int)ms);
+}
+
+/* The loop. */
+static void
+host_loop(struct host *h)
+{
+	struct pollfd	*pfd = NULL;
+	size_t		 npfd, size = 0, i, n, first_run;
+
+	struct slot	*s;
+	double		 now, deadline, d;
+	int		 fe_fd, backlog = 0;
+
+	for (;;) {
+		host_sweep(h);
+		if (h->stopping && TAILQ_EMPTY(&h->slots) && !backlog)
+			break;
+
+		n = 3 + 2 * (h->running + h->queued);
+		if (n > size) {
+			size = n * 2;
+			pfd = xreallocarray(pfd, size, sizeof *pfd);
+		}
+		npfd = 0;
+		TAILQ_FOREACH(s, &h->slots, link) {
+			s->pfd = npfd;
+			s->npfd = run_pollfds(s->run, pfd + npfd);
+			npfd += s->npfd;
+		}
+		first_run = npfd;
+		pfd[npfd].fd = h->sig_fd;
+		pfd[npfd++].events = POLLIN;
+		pfd[npfd].fd = h->fifo_fd;
+		pfd[npfd++].events = POLLIN;
+		fe_fd = h->fe->fd != NULL ? h->fe->fd(h->fe->arg) : -1;
+		pfd[npfd].fd = fe_fd;
+		pfd[npfd++].events = POLLIN;
+
+		now = now_mono();
+		deadline = journal_next_tick(h->journal);
+		TAILQ_FOREACH(s, &h->slots, link) {
+			d = run_deadline(s->run);
+			if (d >= 0 && (deadline < 0 || d < deadline))
+				deadline = d;
+		}
+		if (h->fe->tick != NULL) {
+			d = h->fe->tick(h->fe->arg, now);
+			if (d >= 0 && (deadline < 0 || d < deadline))
+				deadline = d;
+		}
+		if (backlog)
+			deadline = now;
+		for (i = 0; i < npfd; i++)
+			pfd[i].revents = 0;
+		if (poll(pfd, npfd, poll_ms(deadline, now)) == -1 &&
+		    errno != EINTR) {
+			host_message(h, "poll: %s", strerror(errno));
+			break;
+		}
+		now = now_mono();
+
+		/* PTYs first: nothing else may slow a run down. */
+		TAILQ_FOREACH(s, &h->slots, link) {
+			if (s->npfd != 0)
+				run_poll(s->run, pfd + s->pfd, now);
+		}
+		if (pfd[first_run].revents != 0)
+			host_signals(h);
+		if (pfd[first_run + 1].revents != 0)
+			host_fifo(h);
+		if (fe_fd != -1 && pfd[first_run + 2].revents != 0 &&
+		    h->fe->ready != NULL)
+			h->fe->ready(h->fe->arg, now);
+
+		TAILQ_FOREACH(s, &h->slots, link)
+			run_timers(s->run, now);
+		journal_tick(h->journal, now);
+		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
+		host_sweep(h);
+		host_schedule(h, now);
+	}
+	free(pfd);
+}
+
+/*
+ * Run the host until a signal or the front end stops it.  Returns the exit
+ * status for main.
+ */
+int
+host_main(const struct config *cfg, const struct frontend *fe)
+{
+	struct host	h;
+	char		*cause;
+	int		 status = 0;
+
+	memset(&h, 0, sizeof h);
+	h.cfg = cfg;
+	h.fe = fe;
+	h.lock_fd = h.fifo_fd = h.sig_fd = -1;
+	h.next_seq = 1;
+	TAILQ_INIT(&h.slots);
+
+	if (!cfg->allow_root && geteuid() == 0) {
+		fprintf(stderr, "rexec: refusing to run as root "
+		    "([host] allow_root = false)\n");
+		return (1);
+	}
+	if (host_setup(&h, &cause) != 0 || host_signalfd(&h, &cause) != 0) {
+		fprintf(stderr, "rexec: %s\n", cause);
+		free(cause);
+		host_free(&h);
+		return (1);
+	}
+	h.control = control_new(host_line, &h);
+	h.console = console_new(h.rundir, HOST_CONSOLE_MEMORY, fe->console,
+	    fe->arg);
+	if (fe->attach != NULL)
+		fe->attach(&h, fe->arg);
+	host_message(&h, "rexec host %s: pid %ld, runtime %s, journal %s",
+	    PACKAGE_VERSION, (long)getpid(), h.rundir,
+	    journal_path(h.journal));
+	host_loop(&h);
+	host_message(&h, "rexec host: stopped");
+	host_free(&h);
+	return (status);
+}

@@ -1,0 +1,12 @@
+/*
+ * hostlock.h: R/host.lock, the one proof that a host is alive.
+ */
+#ifndef HOSTLOCK_H
+#define HOSTLOCK_H
+
+#include <sys/types.h>
+
+int	hostlock_acquire(const char *, char **);
+pid_t	hostlock_holder(const char *);
+
+#endif

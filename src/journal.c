@@ -1,0 +1,552 @@
+/*
+ * journal.c: the session journal, one JSON object per line (DESIGN.md
+ * section 8).
+ *
+ * It owns the journal file of one host session: choosing its name, creating
+ * it private, redacting secrets from env values, appending lines and the
+ * fsync policy.  It also owns the reader that every later consumer (list,
+ * print --follow, log, the UI's history) uses, so that writer and reader
+ * agree on what a line is.
+ *
+ * The writer must never leave a torn or interleaved line in the middle of a
+ * file: every line goes out in exactly one write(2) on an O_APPEND
+ * descriptor and is never retried in pieces.  It never modifies the objects
+ * it is given.  The reader must never return an incomplete line: a final
+ * line without its newline is held back until the newline arrives, which is
+ * what lets a follower read a journal while the host appends to it.
+ */
+#include "rexec.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "journal.h"
+#include "paths.h"
+
+/* How many "-N" names journal_open tries before it gives up. */
+#define JOURNAL_SUFFIX_MAX	1000
+
+/* The reader's buffer starts at, and grows by at least, this much. */
+#define READER_CHUNK		(64 * 1024)
+
+struct journal {
+	int			 fd;
+	char			*path;
+	char			*session;
+
+	enum config_fsync	 fsync;
+	char			**redact;	/* copied: cfg may go away */
+	size_t			 nredact;
+
+	int			 dirty;		/* written since last sync */
+	int			 synced;	/* last_sync is valid */
+	double			 last_sync;
+	int			 torn;		/* the last write was short */
+};
+
+struct journal_reader {
+	int			 fd;
+	char			*buf;
+	size_t			 size;		/* allocated */
+	size_t			 off;		/* first byte not returned */
+	size_t			 len;		/* bytes in buf */
+	size_t			 scanned;	/* bytes after off with no \n */
+	int			 discard;	/* inside an over-long line */
+	size_t			 skipped;
+};
+
+/* A line being serialised; json_dump_callback appends to it. */
+struct line_buf {
+	char			*data;
+	size_t			 len;
+	size_t			 size;
+	int			 too_long;
+};
+
+static json_t	*jcheck(json_t *);
+static int	 session_claim(const char *, const char *, char **, int *,
+		    char **);
+static int	 redacted(const struct journal *, const char *);
+static json_t	*redact_copy(const struct journal *, json_t *);
+static int	 line_append(const char *, size_t, void *);
+static void	 journal_sync(struct journal *);
+static int	 reader_fill(struct journal_reader *);
+static int	 reader_blank(const char *, size_t);
+
+/* jansson returns NULL when out of memory; treat it as xmalloc does. */
+static json_t *
+jcheck(json_t *v)
+{
+	if (v == NULL) {
+		fprintf(stderr, "rexec: jansson: out of memory\n");
+		abort();
+	}
+	return (v);
+}
+
+/*
+ * Try to take the session name "name" in dir: it is free when neither
+ * <name>.jsonl nor <name> (the recordings directory of an earlier session)
+ * exists, and taken by creating <name>.jsonl with O_EXCL.  Returns 1 and
+ * the open fd when taken, 0 when the name is in use, -1 on error.
+ */
+static int
+session_claim(const char *dir, const char *name, char **path, int *fd,
+    char **cause)
+{
+	struct stat	 sb;
+	char		*sub;
+
+	sub = paths_join(dir, name);
+	if (lstat(sub, &sb) == 0) {
+		free(sub);
+		return (0);
+	}
+	free(sub);
+	xasprintf(path, "%s/%s.jsonl", dir, name);
+	*fd = open(*path, O_WRONLY|O_CREAT|O_EXCL|O_APPEND|O_CLOEXEC|O_NOFOLLOW,
+	    0600);
+	if (*fd != -1)
+		return (1);
+	if (errno == EEXIST) {
+		free(*path);
+		return (0);
+	}
+	xasprintf(cause, "%s: %s", *path, strerror(errno));
+	free(*path);
+	return (-1);
+}
+
+/*
+ * Create the journal of a session that started at start (UTC) in dir, which
+ * the caller has already checked is private.  On a clash the name gets a
+ * "-2", "-3", ... suffix.  The file is 0600 whatever the umask.
+ */
+struct journal *
+journal_open(const char *dir, time_t start, const struct config *cfg,
+    char **cause)
+{
+	struct journal	*j;
+	struct tm	 tm;
+	char		 base[64], *name, *path;
+	int		 fd, n, r;
+	size_t		 i;
+
+	if (gmtime_r(&start, &tm) == NULL ||
+	    strftime(base, sizeof base, "%Y-%m-%d-%H:%M:%S", &tm) == 0) {
+		xasprintf(cause, "%s: start time %lld out of range", dir,
+		    (long long)start);
+		return (NULL);
+	}
+	for (n = 1; n <= JOURNAL_SUFFIX_MAX; n++) {
+		if (n == 1)
+			name = xstrdup(base);
+		else
+			xasprintf(&name, "%s-%d", base, n);
+		r = session_claim(dir, name, &path, &fd, cause);
+		if (r == 1)
+			break;
+		free(name);
+		if (r == -1)
+			return (NULL);
+	}
+	if (n > JOURNAL_SUFFIX_MAX) {
+		xasprintf(cause, "%s: no free journal name for %s (tried %d)",
+		    dir, base, JOURNAL_SUFFIX_MAX);
+		return (NULL);
+	}
+	if (fchmod(fd, 0600) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		free(path);
+		free(name);
+		return (NULL);
+	}
+
+	j = xcalloc(1, sizeof *j);
+	j->fd = fd;
+	j->path = path;
+	j->session = name;
+	j->fsync = cfg->fsync;
+	j->nredact = cfg->nredact;
+	j->redact = xcalloc(cfg->nredact + 1, sizeof *j->redact);
+	for (i = 0; i < cfg->nredact; i++)
+		j->redact[i] = xstrdup(cfg->redact[i]);
+	return (j);
+}
+
+const char *
+journal_path(const struct journal *j)
+{
+	return (j->path);
+}
+
+const char *
+journal_session(const struct journal *j)
+{
+	return (j->session);
+}
+
+/*
+ * Whether an env name is a secret.  Matching ignores case: environment
+ * names are upper case by custom only, and "api_key" is as secret as
+ * "API_KEY".
+ */
+static int
+redacted(const struct journal *j, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < j->nredact; i++) {
+		if (fnmatch(j->redact[i], name, FNM_CASEFOLD) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * A copy of line whose "envs" object has every secret value replaced by
+ * "***", or NULL when nothing needs replacing.  The copy is shallow except
+ * for "envs", so the caller's object is left as it was.
+ */
+static json_t *
+redact_copy(const struct journal *j, json_t *line)
+{
+	json_t		*envs, *copy, *value, *safe = NULL;
+	const char	*name;
+
+	envs = json_object_get(line, "envs");
+	if (!json_is_object(envs))
+		return (NULL);
+	json_object_foreach(envs, name, value) {
+		if (!redacted(j, name))
+			continue;
+		if (safe == NULL)
+			safe = jcheck(json_copy(envs));
+		json_object_set_new(safe, name, jcheck(json_string("***")));
+	}
+	if (safe == NULL)
+		return (NULL);
+	copy = jcheck(json_copy(line));
+	json_object_set_new(copy, "envs", safe);
+	return (copy);
+}
+
+static int
+line_append(const char *data, size_t n, void *arg)
+{
+	struct line_buf	*b = arg;
+
+	if (n > JOURNAL_LINE_MAX - 1 - b->len) {
+		b->too_long = 1;
+		return (-1);
+	}
+	if (b->len + n + 1 > b->size) {		/* + 1 for the newline */
+		b->size = b->size * 2 > b->len + n + 1 ? b->size * 2 :
+		    b->len + n + 1;
+		b->data = xrealloc(b->data, b->size);
+	}
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	return (0);
+}
+
+/*
+ * Append one object as one line, with a single write(2).  A short write is
+ * an error and is not retried; the next line then starts with a newline so
+ * that the torn fragment stays a line of its own, which readers skip.
+ */
+int
+journal_append(struct journal *j, json_t *line, char **cause)
+{
+	struct line_buf	 b;
+	json_t		*safe;
+	ssize_t		 n;
+	int		 r;
+
+	if (!json_is_object(line)) {
+		xasprintf(cause, "%s: journal line is not a JSON object",
+		    j->path);
+		return (-1);
+	}
+	memset(&b, 0, sizeof b);
+	b.size = 4096;
+	b.data = xmalloc(b.size);
+	if (j->torn)
+		b.data[b.len++] = '\n';
+
+	safe = redact_copy(j, line);
+	r = json_dump_callback(safe != NULL ? safe : line, line_append, &b,
+	    JSON_COMPACT);
+	json_decref(safe);
+	if (r != 0) {
+		if (b.too_long)
+			xasprintf(cause, "%s: journal line longer than %d "
+			    "bytes", j->path, JOURNAL_LINE_MAX);
+		else
+			xasprintf(cause, "%s: cannot encode journal line",
+			    j->path);
+		free(b.data);
+		return (-1);
+	}
+	if (memchr(b.data + j->torn, '\n', b.len - j->torn) != NULL) {
+		xasprintf(cause, "%s: encoded line contains a newline",
+		    j->path);
+		free(b.data);
+		return (-1);
+	}
+	b.data[b.len++] = '\n';	/* line_append kept a byte free */
+
+	do
+		n = write(j->fd, b.data, b.len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		xasprintf(cause, "%s: %s", j->path, strerror(errno));
+		free(b.data);
+		return (-1);
+	}
+	j->dirty = 1;
+	if ((size_t)n != b.len) {
+		xasprintf(cause, "%s: short write (%zd of %zu bytes)", j->path,
+		    n, b.len);
+		j->torn = 1;
+		free(b.data);
+		return (-1);
+	}
+	j->torn = 0;
+	free(b.data);
+
+	if (j->fsync == CONFIG_FSYNC_ALWAYS) {
+		j->dirty = 0;
+		if (fdatasync(j->fd) == -1) {
+			xasprintf(cause, "%s: fdatasync: %s", j->path,
+			    strerror(errno));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* A failed sync is not retried: Linux reports a writeback error once. */
+static void
+journal_sync(struct journal *j)
+{
+	if (j->dirty && j->fsync != CONFIG_FSYNC_NEVER)
+		fdatasync(j->fd);
+	j->dirty = 0;
+}
+
+/*
+ * The host's loop calls this with its clock (any clock, used consistently).
+ * With fsync=interval it syncs what was written, at most once a second.
+ */
+void
+journal_tick(struct journal *j, double now)
+{
+	if (j->fsync != CONFIG_FSYNC_INTERVAL || !j->dirty)
+		return;
+	if (j->synced && now < j->last_sync + 1.0)
+		return;
+	journal_sync(j);
+	j->synced = 1;
+	j->last_sync = now;
+}
+
+/*
+ * When journal_tick next has work, on the caller's clock: -1 for never, 0
+ * for at once (a line is waiting and nothing was synced yet).
+ */
+double
+journal_next_tick(const struct journal *j)
+{
+	if (j->fsync != CONFIG_FSYNC_INTERVAL || !j->dirty)
+		return (-1);
+	if (!j->synced)
+		return (0);
+	return (j->last_sync + 1.0);
+}
+
+void
+journal_close(struct journal *j)
+{
+	size_t	i;
+
+	if (j == NULL)
+		return;
+	journal_sync(j);
+	close(j->fd);
+	for (i = 0; i < j->nredact; i++)
+		free(j->redact[i]);
+	free(j->redact);
+	free(j->path);
+	free(j->session);
+	free(j);
+}
+
+/*
+ * Open a journal for reading from its start.  Any file will do (the journal
+ * of this host, one still being written, or one from the original crate);
+ * only a directory is refused here.
+ */
+struct journal_reader *
+journal_reader_open(const char *path, char **cause)
+{
+	struct journal_reader	*r;
+	struct stat		 sb;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (NULL);
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: is a directory", path);
+		close(fd);
+		return (NULL);
+	}
+	r = xcalloc(1, sizeof *r);
+	r->fd = fd;
+	r->size = READER_CHUNK;
+	r->buf = xmalloc(r->size);
+	return (r);
+}
+
+/*
+ * Read more of the file into the buffer, first moving what is left to its
+ * start.  The buffer never grows past one longest line and a chunk, and
+ * goes back to a chunk once a big line is behind it.  Returns 1 when bytes
+ * arrived, 0 at the current end of the file, -1 on error.
+ */
+static int
+reader_fill(struct journal_reader *r)
+{
+	ssize_t	n;
+	size_t	size;
+
+	if (r->off > 0) {
+		memmove(r->buf, r->buf + r->off, r->len - r->off);
+		r->len -= r->off;
+		r->off = 0;
+	}
+	if (r->len == 0 && r->size > 16 * READER_CHUNK) {
+		free(r->buf);
+		r->size = READER_CHUNK;
+		r->buf = xmalloc(r->size);
+	}
+	if (r->size - r->len < READER_CHUNK) {
+		size = r->size * 2;
+		if (size > JOURNAL_LINE_MAX + READER_CHUNK)
+			size = JOURNAL_LINE_MAX + READER_CHUNK;
+		if (size < r->len + READER_CHUNK)
+			size = r->len + READER_CHUNK;
+		r->buf = xrealloc(r->buf, size);
+		r->size = size;
+	}
+	do
+		n = read(r->fd, r->buf + r->len, r->size - r->len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return (errno == EAGAIN ? 0 : -1);
+	r->len += n;
+	return (n > 0);
+}
+
+static int
+reader_blank(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * The next complete line as a JSON object (the caller owns it).  Returns 1
+ * with a line, 0 when there is no complete line yet (the end of the file, or
+ * a last line still without its newline; call again after the file grows),
+ * -1 with errno set when read(2) fails.  Lines that are not a JSON object,
+ * or longer than JOURNAL_LINE_MAX, are skipped and counted; blank lines are
+ * skipped without being counted.
+ */
+int
+journal_reader_next(struct journal_reader *r, json_t **line)
+{
+	char		*start, *nl;
+	size_t		 n;
+	json_t		*v;
+	json_error_t	 err;
+	int		 got;
+
+	*line = NULL;
+	for (;;) {
+		start = r->buf + r->off;
+		nl = memchr(start + r->scanned, '\n',
+		    r->len - r->off - r->scanned);
+		if (nl == NULL) {
+			if (r->discard || r->len - r->off >= JOURNAL_LINE_MAX) {
+				r->discard = 1;
+				r->off = r->len = 0;
+				r->scanned = 0;
+			} else
+				r->scanned = r->len - r->off;
+			if ((got = reader_fill(r)) != 1)
+				return (got);
+			continue;
+		}
+		n = nl - start;
+		r->off += n + 1;
+		r->scanned = 0;
+		if (r->discard || n + 1 > JOURNAL_LINE_MAX) {
+			r->discard = 0;
+			r->skipped++;
+			continue;
+		}
+		if (reader_blank(start, n))
+			continue;
+		v = json_loadb(start, n, JSON_ALLOW_NUL, &err);
+		if (!json_is_object(v)) {
+			json_decref(v);
+			r->skipped++;
+			continue;
+		}
+		*line = v;
+		return (1);
+	}
+}
+
+/* How many lines were skipped as not a JSON object or too long. */
+size_t
+journal_reader_skipped(const struct journal_reader *r)
+{
+	return (r->skipped);
+}
+
+void
+journal_reader_close(struct journal_reader *r)
+{
+	if (r == NULL)
+		return;
+	close(r->fd);
+	free(r->buf);
+	free(r);
+}

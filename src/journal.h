@@ -1,0 +1,38 @@
+/*
+ * journal.h: the session journal, one JSON object per line (DESIGN.md
+ * section 8), and a reader for it that later commands and the UI share.
+ */
+#ifndef JOURNAL_H
+#define JOURNAL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+/*
+ * The longest line the reader returns and the writer accepts, newline
+ * included.  Longer lines are refused by journal_append and skipped by the
+ * reader, so the two always agree on what a journal holds.
+ */
+#define JOURNAL_LINE_MAX	(64 * 1024 * 1024)
+
+struct config;
+struct journal;
+struct journal_reader;
+
+struct journal	*journal_open(const char *, time_t, const struct config *,
+		    char **);
+const char	*journal_path(const struct journal *);
+const char	*journal_session(const struct journal *);
+int		 journal_append(struct journal *, json_t *, char **);
+void		 journal_tick(struct journal *, double);
+double		 journal_next_tick(const struct journal *);
+void		 journal_close(struct journal *);
+
+struct journal_reader *journal_reader_open(const char *, char **);
+int		 journal_reader_next(struct journal_reader *, json_t **);
+size_t		 journal_reader_skipped(const struct journal_reader *);
+void		 journal_reader_close(struct journal_reader *);
+
+#endif

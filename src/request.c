@@ -1,0 +1,516 @@
+/*
+ * request.c: one line of the control protocol, parsed with jansson and
+ * checked field by field (DESIGN.md sections 3 and 11).
+ *
+ * Owns the request schema: which fields exist, their types and ranges,
+ * the order they are checked in and the wording of every complaint.
+ * Whatever of the input is echoed in a complaint is quoted, escaped and
+ * cut short, so a message is always one line of valid UTF-8 that can go
+ * into a reply and the journal as it is.  Must never act on a request
+ * (look at the file system, the runs, the configured limits): it only
+ * says whether the line is well-formed.
+ *
+ * Characters are Unicode code points: whoami may be 64 of them, however
+ * many bytes they take.  jansson hands back only valid UTF-8, so counting
+ * them cannot fail.
+ */
+#include "rexec.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "request.h"
+#include "utf8.h"
+
+/* How many characters of a value a message quotes. */
+#define QUOTE_MAX	40
+
+struct parse {
+	json_t		*root;
+	struct request	*req;
+	char		*cause;
+};
+
+static const char *const action_names[] = {
+	[REQUEST_RUN] = "run",
+	[REQUEST_PING] = "ping",
+	[REQUEST_ABORT] = "abort",
+	[REQUEST_STATUS] = "status",
+	[REQUEST_SPOOL] = "spool",
+};
+
+static int	 fail(struct parse *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static char	*escape(const char *, size_t, size_t, int, int *);
+static char	*quote(const char *, size_t);
+static json_t	*field(struct parse *, const char *);
+static int	 has_nul(const json_t *);
+static int	 parse_id(struct parse *);
+static int	 parse_action(struct parse *);
+static int	 parse_whoami(struct parse *);
+static int	 parse_dir(struct parse *);
+static int	 parse_exec(struct parse *);
+static int	 parse_envs(struct parse *);
+static int	 parse_stdin(struct parse *);
+static int	 parse_timeout(struct parse *);
+static int	 parse_max_output(struct parse *);
+static int	 parse_size(struct parse *, const char *, unsigned int *);
+
+static int
+fail(struct parse *p, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	xvasprintf(&p->cause, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/*
+ * Make len bytes of s safe to put in a one-line message: control
+ * characters (C0, DEL, C1) and the Unicode line and paragraph separators
+ * become JSON-style escapes, invalid UTF-8 becomes U+FFFD, and for a
+ * value going between double quotes, so do '"' and '\'.  At most max
+ * characters are kept; *cut tells whether there were more.
+ */
+static char *
+escape(const char *s, size_t len, size_t max, int quoted, int *cut)
+{
+	struct utf8_decoder	 d;
+	uint32_t		 cp[2];
+	char			*out;
+	size_t			 i, o = 0, nchars = 0;
+	int			 j, n;
+
+	/* A character becomes at most six bytes ("\u0085"). */
+	out = xmalloc((max < len ? max : len) * 6 + 1);
+	*cut = 0;
+	utf8_decoder_init(&d);
+	for (i = 0; i <= len && !*cut; i++) {
+		if (i < len)
+			n = utf8_decode_byte(&d, (uint8_t)s[i], cp);
+		else
+			n = utf8_decode_finish(&d, cp);
+		for (j = 0; j < n; j++) {
+			if (nchars++ == max) {
+				*cut = 1;
+				break;
+			}
+			if (quoted && (cp[j] == '"' || cp[j] == '\\')) {
+				out[o++] = '\\';
+				out[o++] = (char)cp[j];
+			} else if (cp[j] == '\n') {
+				memcpy(out + o, "\\n", 2);
+				o += 2;
+			} else if (cp[j] == '\t') {
+				memcpy(out + o, "\\t", 2);
+				o += 2;
+			} else if (cp[j] < 0x20 ||
+			    (cp[j] >= 0x7f && cp[j] < 0xa0) ||
+			    cp[j] == 0x2028 || cp[j] == 0x2029)
+				o += (size_t)snprintf(out + o, 7, "\\u%04x",
+				    (unsigned int)cp[j]);
+			else
+				o += utf8_encode(cp[j], out + o);
+		}
+	}
+	out[o] = '\0';
+	return (out);
+}
+
+/*
+ * A value as a message shows it: in double quotes, escaped, and cut
+ * short with "..." after the closing quote.
+ */
+static char *
+quote(const char *s, size_t len)
+{
+	char	*e, *q;
+	int	 cut;
+
+	e = escape(s, len, QUOTE_MAX, 1, &cut);
+	xasprintf(&q, "\"%s\"%s", e, cut ? "..." : "");
+	free(e);
+	return (q);
+}
+
+/* A top-level field, or NULL when it is absent or null. */
+static json_t *
+field(struct parse *p, const char *name)
+{
+	json_t	*v;
+
+	v = json_object_get(p->root, name);
+	if (v == NULL || json_is_null(v))
+		return (NULL);
+	return (v);
+}
+
+static int
+has_nul(const json_t *s)
+{
+	return (memchr(json_string_value(s), '\0', json_string_length(s)) !=
+	    NULL);
+}
+
+/*
+ * An id names the reply file, so it is a plain file name: letters,
+ * digits, '_', '-' and '.', not starting with a dot, at most
+ * REQUEST_ID_MAX bytes.
+ */
+int
+request_id_valid(const char *id)
+{
+	size_t	i;
+
+	if (id == NULL || *id == '\0' || *id == '.')
+		return (0);
+	for (i = 0; id[i] != '\0'; i++) {
+		if (i == REQUEST_ID_MAX)
+			return (0);
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", id[i]) == NULL)
+			return (0);
+	}
+	return (1);
+}
+
+const char *
+request_action_name(enum request_action action)
+{
+	if ((size_t)action >= nitems(action_names))
+		return ("unknown");
+	return (action_names[action]);
+}
+
+static int
+parse_id(struct parse *p)
+{
+	json_t	*v;
+
+	if ((v = field(p, "id")) == NULL)
+		return (0);
+	if (!json_is_string(v))
+		return (fail(p, "id: not a string"));
+	if (has_nul(v) || !request_id_valid(json_string_value(v)))
+		return (fail(p, "id: not a valid id"));
+	p->req->id = xstrdup(json_string_value(v));
+	return (0);
+}
+
+/* Every action but a run names its target by id. */
+static int
+parse_action(struct parse *p)
+{
+	json_t	*v;
+	char	*q;
+	size_t	 i;
+
+	if ((v = field(p, "action")) == NULL) {
+		p->req->action = REQUEST_RUN;
+		return (0);
+	}
+	if (!json_is_string(v))
+		return (fail(p, "action: not a string"));
+	for (i = 1; i < nitems(action_names); i++) {
+		if (strlen(action_names[i]) == json_string_length(v) &&
+		    strcmp(action_names[i], json_string_value(v)) == 0)
+			break;
+	}
+	if (i == nitems(action_names)) {
+		q = quote(json_string_value(v), json_string_length(v));
+		fail(p, "unknown action %s", q);
+		free(q);
+		return (-1);
+	}
+	p->req->action = (enum request_action)i;
+	if (p->req->id == NULL)
+		return (fail(p, "id: missing"));
+	return (0);
+}
+
+static int
+parse_whoami(struct parse *p)
+{
+	struct utf8_decoder	 d;
+	json_t			*v;
+	const char		*s;
+	uint32_t		 cp[2];
+	size_t			 i, len, nchars = 0;
+	int			 j, n, control = 0;
+
+	if ((v = field(p, "whoami")) == NULL)
+		return (fail(p, "whoami: missing"));
+	if (!json_is_string(v))
+		return (fail(p, "whoami: not a string"));
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len == 0)
+		return (fail(p, "whoami: empty"));
+	utf8_decoder_init(&d);
+	for (i = 0; i < len; i++) {
+		n = utf8_decode_byte(&d, (uint8_t)s[i], cp);
+		for (j = 0; j < n; j++) {
+			nchars++;
+			if (cp[j] < 0x20 || (cp[j] >= 0x7f && cp[j] < 0xa0))
+				control = 1;
+		}
+	}
+	nchars += (size_t)utf8_decode_finish(&d, cp);
+	if (nchars > REQUEST_WHOAMI_MAX)
+		return (fail(p, "whoami: longer than %d characters",
+		    REQUEST_WHOAMI_MAX));
+	if (control)
+		return (fail(p, "whoami: contains control characters"));
+	p->req->whoami = xstrdup(s);
+	return (0);
+}
+
+static int
+parse_dir(struct parse *p)
+{
+	json_t	*v;
+	char	*q;
+
+	if ((v = field(p, "dir")) == NULL)
+		return (fail(p, "dir: missing"));
+	if (!json_is_string(v))
+		return (fail(p, "dir: not a string"));
+	if (has_nul(v))
+		return (fail(p, "dir: contains NUL"));
+	if (json_string_value(v)[0] != '/') {
+		q = quote(json_string_value(v), json_string_length(v));
+		fail(p, "dir: not an absolute path: %s", q);
+		free(q);
+		return (-1);
+	}
+	p->req->dir = xstrdup(json_string_value(v));
+	return (0);
+}
+
+static int
+parse_exec(struct parse *p)
+{
+	struct request	*req = p->req;
+	json_t		*v, *arg;
+	size_t		 i, n;
+
+	if ((v = field(p, "exec")) == NULL)
+		return (fail(p, "exec: missing"));
+	if (!json_is_array(v))
+		return (fail(p, "exec: not an array"));
+	if ((n = json_array_size(v)) == 0)
+		return (fail(p, "exec: empty"));
+	for (i = 0; i < n; i++) {
+		arg = json_array_get(v, i);
+		if (!json_is_string(arg))
+			return (fail(p, "exec[%zu]: not a string", i));
+		if (has_nul(arg))
+			return (fail(p, "exec[%zu]: contains NUL", i));
+		if (i == 0 && json_string_length(arg) == 0)
+			return (fail(p, "exec[0]: empty"));
+	}
+	req->argv = xcalloc(n + 1, sizeof *req->argv);
+	for (i = 0; i < n; i++)
+		req->argv[i] = xstrdup(json_string_value(json_array_get(v, i)));
+	req->argc = n;
+	return (0);
+}
+
+/* envs is checked whole before any of it is kept. */
+static int
+parse_envs(struct parse *p)
+{
+	struct request	*req = p->req;
+	json_t		*v, *value;
+	const char	*name, *why;
+	char		*q;
+	size_t		 len, i;
+
+	if ((v = field(p, "envs")) == NULL)
+		return (0);
+	if (!json_is_object(v))
+		return (fail(p, "envs: not an object"));
+	json_object_keylen_foreach(v, name, len, value) {
+		if (len == 0)
+			return (fail(p, "envs: empty name"));
+		if (memchr(name, '=', len) != NULL)
+			why = "name contains \"=\"";
+		else if (memchr(name, '\0', len) != NULL)
+			why = "name contains NUL";
+		else if (!json_is_string(value))
+			why = "not a string";
+		else if (has_nul(value))
+			why = "contains NUL";
+		else
+			continue;
+		q = quote(name, len);
+		fail(p, "envs[%s]: %s", q, why);
+		free(q);
+		return (-1);
+	}
+	req->envs = xcalloc(json_object_size(v), sizeof *req->envs);
+	i = 0;
+	json_object_foreach(v, name, value) {
+		req->envs[i].name = xstrdup(name);
+		req->envs[i].value = xstrdup(json_string_value(value));
+		i++;
+	}
+	req->nenvs = i;
+	return (0);
+}
+
+static int
+parse_stdin(struct parse *p)
+{
+	struct request	*req = p->req;
+	json_t		*v;
+
+	if ((v = field(p, "stdin")) == NULL)
+		return (0);
+	if (!json_is_string(v))
+		return (fail(p, "stdin: not a string"));
+	req->stdin_len = json_string_length(v);
+	req->stdin_data = xmalloc(req->stdin_len + 1);
+	memcpy(req->stdin_data, json_string_value(v), req->stdin_len + 1);
+	return (0);
+}
+
+static int
+parse_timeout(struct parse *p)
+{
+	json_t	*v;
+	double	 d;
+
+	if ((v = field(p, "timeout")) == NULL)
+		return (0);
+	if (!json_is_number(v) || !isfinite(d = json_number_value(v)))
+		return (fail(p, "timeout: not a number"));
+	if (d < 0)
+		return (fail(p, "timeout: negative"));
+	p->req->timeout = d + 0.0;	/* -0 becomes 0 */
+	return (0);
+}
+
+static int
+parse_max_output(struct parse *p)
+{
+	json_t	*v;
+
+	if ((v = field(p, "max_output")) == NULL)
+		return (0);
+	if (!json_is_integer(v))
+		return (fail(p, "max_output: not an integer"));
+	if (json_integer_value(v) < 0)
+		return (fail(p, "max_output: negative"));
+	p->req->max_output = json_integer_value(v);
+	return (0);
+}
+
+static int
+parse_size(struct parse *p, const char *name, unsigned int *out)
+{
+	json_t		*v;
+	json_int_t	 n;
+
+	if ((v = field(p, name)) == NULL)
+		return (0);
+	if (!json_is_integer(v))
+		return (fail(p, "%s: not an integer", name));
+	n = json_integer_value(v);
+	if (n < REQUEST_SIZE_MIN || n > REQUEST_SIZE_MAX)
+		return (fail(p, "%s: out of range (%d to %d)", name,
+		    REQUEST_SIZE_MIN, REQUEST_SIZE_MAX));
+	*out = (unsigned int)n;
+	return (0);
+}
+
+/*
+ * Parse one line (or a spool file) of len bytes.  The whole input must be
+ * one JSON object: trailing bytes other than white space are an error.
+ * On success returns the request and sets *id and *cause to NULL.  On
+ * failure returns NULL, sets *cause to why and *id to the request's id
+ * when a valid one was read (else NULL), so the host can still reply.
+ * id and cause may be NULL when the caller does not want them.
+ */
+struct request *
+request_parse(const char *line, size_t len, char **id, char **cause)
+{
+	struct parse	 p;
+	struct request	*req;
+	json_error_t	 err;
+	char		*text;
+	int		 r, cut;
+
+	memset(&p, 0, sizeof p);
+	req = p.req = xcalloc(1, sizeof *req);
+	req->timeout = -1;
+	req->max_output = -1;
+
+	p.root = json_loadb(line, len, JSON_DECODE_ANY |
+	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	if (p.root == NULL) {
+		text = escape(err.text, strnlen(err.text, sizeof err.text - 1),
+		    sizeof err.text, 0, &cut);
+		r = fail(&p, "not JSON: %s at line %d column %d", text,
+		    err.line, err.column);
+		free(text);
+	} else if (!json_is_object(p.root))
+		r = fail(&p, "not an object");
+	else if ((r = parse_id(&p)) == 0 && (r = parse_action(&p)) == 0 &&
+	    req->action == REQUEST_RUN) {
+		if ((r = parse_whoami(&p)) == 0 && (r = parse_dir(&p)) == 0 &&
+		    (r = parse_exec(&p)) == 0 && (r = parse_envs(&p)) == 0 &&
+		    (r = parse_stdin(&p)) == 0 &&
+		    (r = parse_timeout(&p)) == 0 &&
+		    (r = parse_max_output(&p)) == 0 &&
+		    (r = parse_size(&p, "cols", &req->cols)) == 0)
+			r = parse_size(&p, "rows", &req->rows);
+	}
+	json_decref(p.root);
+
+	if (id != NULL)
+		*id = (r != 0 && req->id != NULL) ? xstrdup(req->id) : NULL;
+	if (r == 0) {
+		if (cause != NULL)
+			*cause = NULL;
+		return (req);
+	}
+	if (cause != NULL)
+		*cause = p.cause;
+	else
+		free(p.cause);
+	request_free(req);
+	return (NULL);
+}
+
+void
+request_free(struct request *req)
+{
+	size_t	i;
+
+	if (req == NULL)
+		return;
+	free(req->id);
+	free(req->whoami);
+	free(req->dir);
+	if (req->argv != NULL) {
+		for (i = 0; req->argv[i] != NULL; i++)
+			free(req->argv[i]);
+		free(req->argv);
+	}
+	for (i = 0; i < req->nenvs; i++) {
+		free(req->envs[i].name);
+		free(req->envs[i].value);
+	}
+	free(req->envs);
+	free(req->stdin_data);
+	free(req);
+}

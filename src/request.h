@@ -1,0 +1,66 @@
+/*
+ * request.h: one line of the control protocol, checked (DESIGN.md
+ * section 3).
+ *
+ * request_parse() turns one JSON object into a struct request or into a
+ * one-line reason, without the "bad_request: " prefix, that names the
+ * field ("whoami: missing", "exec[1]: contains NUL").  Fields are checked
+ * in a fixed order (id, action, then whoami, dir, exec, envs, stdin,
+ * timeout, max_output, cols, rows) and the first problem wins.  Unknown
+ * fields are ignored; a top-level field set to null counts as absent.
+ *
+ * struct request is a plain value: others read its fields, only
+ * request.c fills them in and frees them.
+ */
+#ifndef REQUEST_H
+#define REQUEST_H
+
+#include <stddef.h>
+
+/* Longest id and whoami, in bytes and characters respectively. */
+#define REQUEST_ID_MAX		64
+#define REQUEST_WHOAMI_MAX	64
+
+/* The PTY size a request may ask for. */
+#define REQUEST_SIZE_MIN	2
+#define REQUEST_SIZE_MAX	1000
+
+enum request_action {
+	REQUEST_RUN,
+	REQUEST_PING,
+	REQUEST_ABORT,
+	REQUEST_STATUS,
+	REQUEST_SPOOL
+};
+
+struct request_env {
+	char	*name;
+	char	*value;
+};
+
+/*
+ * For a run, whoami, dir and argv are set; for the other actions only id
+ * is, and the run fields keep their "absent" values.
+ */
+struct request {
+	enum request_action	 action;
+	char			*id;		/* NULL: run without a reply */
+	char			*whoami;
+	char			*dir;
+	char			**argv;		/* NULL-terminated */
+	size_t			 argc;
+	struct request_env	*envs;		/* in the order sent */
+	size_t			 nenvs;
+	char			*stdin_data;	/* NULL when absent; may hold NULs */
+	size_t			 stdin_len;
+	double			 timeout;	/* -1 when absent */
+	long long		 max_output;	/* -1 when absent */
+	unsigned int		 cols, rows;	/* 0 when absent */
+};
+
+struct request	*request_parse(const char *, size_t, char **, char **);
+void		 request_free(struct request *);
+int		 request_id_valid(const char *);
+const char	*request_action_name(enum request_action);
+
+#endif

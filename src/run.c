@@ -1,0 +1,740 @@
+/*
+ * run.c: the run.
+ *
+ * A run owns its request, its PTY and child, its timers and the text the
+ * agent will get.  The host's loop drives it: it asks for the fds to poll
+ * (run_pollfds), hands back their events (run_poll), reports the child's
+ * wait status (run_reaped) and fires timers (run_timers).  What the run
+ * reads goes out through its hooks: raw bytes to whoever shows or records
+ * them, agent text to the console when it wants text; the run itself only
+ * keeps the capped agent text for the response and the journal.
+ *
+ * A run is done when its child has been reaped and its PTY has reached EOF
+ * (EIO on Linux).  A child that exits while something still holds the PTY
+ * gets `linger` seconds, then its process group is hung up and killed.
+ * Timeout, idle timeout, abort and shutdown all end a run through one kill
+ * sequence: SIGTERM to the process group, `kill_grace` seconds, SIGKILL.
+ */
+#include "rexec.h"
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agentview.h"
+#include "cap.h"
+#include "config.h"
+#include "request.h"
+#include "run.h"
+#include "spawn.h"
+
+/* Most bytes read from one PTY per wakeup, so one flood cannot starve. */
+#define RUN_READ_BUDGET		(256 * 1024)
+/* After SIGKILL, how long a PTY held elsewhere may stay open. */
+#define RUN_KILL_DRAIN		0.5
+
+struct run {
+	struct request		*req;
+	unsigned int		 seq;
+	const struct config	*cfg;
+	struct run_hooks	 hooks;
+	enum run_state		 state;
+
+	struct spawn_child	 child;
+	int			 master;	/* -1 once closed */
+	int			 stdin_fd;	/* -1 once closed */
+	size_t			 stdin_off;
+	unsigned int		 cols, rows;
+
+	double			 queued_at;
+	double			 start;		/* monotonic seconds */
+	double			 end;
+	struct timespec		 start_wall;
+	struct timespec		 end_wall;
+	double			 last_output;
+	double			 timeout;	/* 0 = none */
+
+	int			 reaped;
+	int			 status;	/* from waitpid */
+	int			 pty_eof;
+	double			 linger_at;	/* 0 = not lingering */
+
+	int			 kill_stage;	/* 0, 1 = TERM sent, 2 = KILL */
+	double			 kill_at;	/* next step of the sequence */
+	char			*error;		/* tag, or NULL */
+
+	struct agentview	*view;
+	struct cap		*agent_cap;	/* the response's text */
+	struct cap		*journal_cap;	/* the journal's text */
+	const char		*agent_text;	/* both set when done */
+	size_t			 agent_len;
+	const char		*journal_text;
+	size_t			 journal_len;
+};
+
+static void	run_finish(struct run *, double);
+static void	run_read(struct run *, double);
+static void	run_write_stdin(struct run *);
+static void	run_kill_step(struct run *, double);
+
+static double
+clamp_timeout(double asked, const struct config *cfg)
+{
+	double	t = asked < 0 ? cfg->timeout : asked;
+
+	if (cfg->max_timeout > 0 && (t == 0 || t > cfg->max_timeout))
+		t = cfg->max_timeout;
+	return (t);
+}
+
+static void
+run_text(const char *text, size_t len, void *arg)
+{
+	struct run	*r = arg;
+
+	cap_append(r->agent_cap, text, len);
+	if (r->journal_cap != NULL)
+		cap_append(r->journal_cap, text, len);
+	if (r->hooks.text != NULL)
+		r->hooks.text(r, text, len, r->hooks.arg);
+}
+
+/*
+ * A new run for req (which it now owns), queued.  The agent's cap is the
+ * request's max_output bounded by [agent] max_output_limit.
+ */
+struct run *
+run_new(struct request *req, unsigned int seq, const struct config *cfg,
+    const struct run_hooks *hooks)
+{
+	struct run		*r = xcalloc(1, sizeof *r);
+	struct agentview_opts	 opts;
+	unsigned long		 max;
+	char			 ref[32];
+
+	r->req = req;
+	r->seq = seq;
+	r->cfg = cfg;
+	if (hooks != NULL)
+		r->hooks = *hooks;
+	r->state = RUN_QUEUED;
+	r->master = r->stdin_fd = -1;
+	r->cols = req->cols != 0 ? req->cols : cfg->cols;
+	r->rows = req->rows != 0 ? req->rows : cfg->rows;
+	r->timeout = clamp_timeout(req->timeout, cfg);
+
+	max = cfg->agent_max_output;
+	if (req->max_output >= 0)
+		max = (unsigned long)req->max_output;
+	if (max > cfg->agent_max_output_limit)
+		max = cfg->agent_max_output_limit;
+	snprintf(ref, sizeof ref, "%u", seq);
+	r->agent_cap = cap_new(max, ref);
+	if (cfg->journal_max_output > 0)
+		r->journal_cap = cap_new(cfg->journal_max_output, NULL);
+
+	memset(&opts, 0, sizeof opts);
+	opts.cr_newline = cfg->cr == CONFIG_CR_NEWLINE;
+	opts.window = cfg->window;
+	r->view = agentview_new(&opts, run_text, r);
+	return (r);
+}
+
+void
+run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	if (r->master != -1)
+		close(r->master);
+	if (r->stdin_fd != -1)
+		close(r->stdin_fd);
+	agentview_free(r->view);
+	cap_free(r->agent_cap);
+	cap_free(r->journal_cap);
+	request_free(r->req);
+	free(r->error);
+	free(r);
+}
+
+static void
+run_set_error(struct run *r, const char *tag)
+{
+	if (r->error == NULL)
+		r->error = xstrdup(tag);
+}
+
+/*
+ * Start the run: the environment is the host's (base), then [env], TERM,
+ * REXEC and REXEC_SEQ, then the request's envs.
+ */
+void
+run_start(struct run *r, char *const *base, double now)
+{
+	struct spawn_env	*env = spawn_env_new(base);
+	struct spawn		 sp;
+	enum spawn_error	 e;
+	char			*cause, seq[16], *tag;
+	size_t			 i;
+
+	for (i = 0; i < r->cfg->nenv; i++)
+		spawn_env_set(env, r->cfg->env[i].name, r->cfg->env[i].value);
+	spawn_env_set(env, "TERM", r->cfg->term);
+	spawn_env_set(env, "REXEC", "1");
+	snprintf(seq, sizeof seq, "%u", r->seq);
+	spawn_env_set(env, "REXEC_SEQ", seq);
+	for (i = 0; i < r->req->nenvs; i++)
+		spawn_env_set(env, r->req->envs[i].name, r->req->envs[i].value);
+
+	memset(&sp, 0, sizeof sp);
+	sp.argv = r->req->argv;
+	sp.dir = r->req->dir;
+	sp.envp = spawn_env_array(env);
+	sp.cols = r->cols;
+	sp.rows = r->rows;
+	sp.raw = r->cfg->termios == CONFIG_TERMIOS_RAW;
+	if (r->req->stdin_data != NULL)
+		sp.stdin_mode = SPAWN_STDIN_PIPE;
+	else if (r->cfg->stdin_mode == CONFIG_STDIN_NULL)
+		sp.stdin_mode = SPAWN_STDIN_NULL;
+	else
+		sp.stdin_mode = SPAWN_STDIN_TTY;
+
+	r->state = RUN_RUNNING;
+	r->start = r->last_output = now;
+	clock_gettime(CLOCK_REALTIME, &r->start_wall);
+	if (r->hooks.started != NULL)
+		r->hooks.started(r, r->hooks.arg);
+	e = spawn_start(&sp, &r->child, &cause);
+	spawn_env_free(env);
+	switch (e) {
+	case SPAWN_OK:
+		r->master = r->child.master;
+		r->stdin_fd = r->child.stdin_fd;
+		if (r->stdin_fd != -1 && r->req->stdin_len == 0) {
+			close(r->stdin_fd);
+			r->stdin_fd = -1;
+		}
+		return;
+	case SPAWN_BAD_DIR:
+		xasprintf(&tag, "bad_dir: %s", cause);
+		break;
+	case SPAWN_NOT_FOUND:
+		tag = xstrdup("not_found");
+		break;
+	case SPAWN_NOT_EXECUTABLE:
+		tag = xstrdup("not_executable");
+		break;
+	default:
+		xasprintf(&tag, "spawn_failed: %s", cause);
+		break;
+	}
+	free(cause);
+	r->error = tag;
+	r->reaped = r->pty_eof = 1;
+	r->status = (e == SPAWN_NOT_EXECUTABLE ? 126 : 127) << 8;
+	run_finish(r, now);
+}
+
+size_t
+run_pollfds(struct run *r, struct pollfd *pfd)
+{
+	size_t	n = 0;
+
+	if (r->state != RUN_RUNNING)
+		return (0);
+	if (r->master != -1 && !r->pty_eof) {
+		pfd[n].fd = r->master;
+		pfd[n].events = POLLIN;
+		n++;
+	}
+	if (r->stdin_fd != -1) {
+		pfd[n].fd = r->stdin_fd;
+		pfd[n].events = POLLOUT;
+		n++;
+	}
+	return (n);
+}
+
+void
+run_poll(struct run *r, const struct pollfd *pfd, double now)
+{
+	size_t	i, n = (r->master != -1 && !r->pty_eof) + (r->stdin_fd != -1);
+	int	master = r->master, stdin_fd = r->stdin_fd;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (pfd[i].fd == master && master != -1)
+			run_read(r, now);
+		else if (pfd[i].fd == stdin_fd && r->stdin_fd != -1)
+			run_write_stdin(r);
+	}
+	if (r->reaped && r->pty_eof && r->state == RUN_RUNNING)
+		run_finish(r, now);
+}
+
+/* Drain the PTY up to a budget; EOF or EIO means the slave side is gone. */
+static void
+run_read(struct run *r, double now)
+{
+	char	buf[65536];
+	ssize_t	n;
+	size_t	total = 0;
+
+	while (total < RUN_READ_BUDGET) {
+		n = read(r->master, buf, sizeof buf);
+		if (n > 0) {
+			total += n;
+			r->last_output = now;
+			agentview_feed(r->view, buf, n);
+			if (r->hooks.output != NULL)
+				r->hooks.output(r, buf, n, r->hooks.arg);
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		/*
+		 * 0 or EIO: nothing holds the slave side any more.  The master
+		 * stays open until the child is reaped: closing it would hang
+		 * up the terminal and SIGHUP a child that closed its stdout and
+		 * stderr just before exiting (coreutils' close_stdout does).
+		 */
+		r->pty_eof = 1;
+		return;
+	}
+}
+
+static void
+run_write_stdin(struct run *r)
+{
+	ssize_t	n;
+
+	while (r->stdin_off < r->req->stdin_len) {
+		n = write(r->stdin_fd, r->req->stdin_data + r->stdin_off,
+		    r->req->stdin_len - r->stdin_off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;		/* EPIPE: the child closed its stdin */
+		r->stdin_off += n;
+	}
+	close(r->stdin_fd);
+	r->stdin_fd = -1;
+}
+
+/* The child's wait status arrived. */
+void
+run_reaped(struct run *r, int status, double now)
+{
+	r->reaped = 1;
+	r->status = status;
+	if (r->stdin_fd != -1) {
+		close(r->stdin_fd);
+		r->stdin_fd = -1;
+	}
+	if (r->pty_eof)
+		run_finish(r, now);
+	else if (r->kill_stage == 2)
+		r->linger_at = now + RUN_KILL_DRAIN;
+	else
+		r->linger_at = now + r->cfg->linger;
+}
+
+double
+run_deadline(const struct run *r)
+{
+	double	d = -1;
+
+#define EARLIER(t)	do { if ((t) > 0 && (d < 0 || (t) < d)) d = (t); } while (0)
+	if (r->state != RUN_RUNNING)
+		return (-1);
+	if (r->kill_stage == 1)
+		EARLIER(r->kill_at);
+	if (r->linger_at > 0)
+		EARLIER(r->linger_at);
+	if (r->kill_stage == 0 && !r->reaped) {
+		if (r->timeout > 0)
+			EARLIER(r->start + r->timeout);
+		if (r->cfg->idle_timeout > 0)
+			EARLIER(r->last_output + r->cfg->idle_timeout);
+	}
+#undef EARLIER
+	return (d);
+}
+
+/* Signal the run's process group and the terminal's foreground group. */
+static void
+run_signal(struct run *r, int sig)
+{
+	pid_t	fg;
+
+	if (r->master != -1 && (fg = tcgetpgrp(r->master)) > 0 &&
+	    fg != r->child.pid)
+		(void)kill(-fg, sig);
+	(void)kill(-r->child.pid, sig);
+	if (!r->reaped)
+		(void)kill(r->child.pid, sig);
+}
+
+static void
+run_kill_step(struct run *r, double now)
+{
+	if (r->kill_stage == 0) {
+		run_signal(r, SIGTERM);
+		r->kill_stage = 1;
+		r->kill_at = now + r->cfg->kill_grace;
+		if (r->cfg->kill_grace > 0)
+			return;
+	}
+	run_signal(r, SIGKILL);
+	r->kill_stage = 2;
+	if (r->reaped)
+		r->linger_at = now + RUN_KILL_DRAIN;
+}
+
+void
+run_timers(struct run *r, double now)
+{
+	if (r->state != RUN_RUNNING)
+		return;
+	if (r->kill_stage == 1 && now >= r->kill_at)
+		run_kill_step(r, now);
+	if (r->linger_at > 0 && now >= r->linger_at) {
+		if (r->kill_stage == 2) {
+			/* Killed and still held open elsewhere: stop here. */
+			if (r->master != -1 && !r->pty_eof)
+				run_read(r, now);
+			if (r->master != -1) {
+				close(r->master);
+				r->master = -1;
+			}
+			r->pty_eof = 1;
+			run_finish(r, now);
+			return;
+		}
+		/* The child is gone but something holds the PTY: hang up. */
+		r->linger_at = 0;
+		run_signal(r, SIGHUP);
+		run_kill_step(r, now);
+		return;
+	}
+	if (r->kill_stage == 0 && !r->reaped) {
+		if (r->timeout > 0 && now >= r->start + r->timeout)
+			run_stop(r, "timeout", now);
+		else if (r->cfg->idle_timeout > 0 &&
+		    now >= r->last_output + r->cfg->idle_timeout)
+			run_stop(r, "idle_timeout", now);
+	}
+}
+
+/*
+ * End the run early with an error tag (aborted, shutdown, timeout, ...).
+ * A queued run ends at once; a running one goes through the kill sequence.
+ */
+void
+run_stop(struct run *r, const char *tag, double now)
+{
+	if (r->state == RUN_DONE)
+		return;
+	run_set_error(r, tag);
+	if (r->state == RUN_QUEUED) {
+		r->start = now;
+		clock_gettime(CLOCK_REALTIME, &r->start_wall);
+		r->reaped = r->pty_eof = 1;
+		r->status = SIGTERM;	/* as if terminated before it began */
+		run_finish(r, now);
+		return;
+	}
+	if (r->kill_stage == 0)
+		run_kill_step(r, now);
+}
+
+static void
+run_finish(struct run *r, double now)
+{
+	if (r->state == RUN_DONE)
+		return;
+	if (r->master != -1) {
+		close(r->master);
+		r->master = -1;
+	}
+	if (r->stdin_fd != -1) {
+		close(r->stdin_fd);
+		r->stdin_fd = -1;
+	}
+	r->state = RUN_DONE;
+	r->end = now;
+	clock_gettime(CLOCK_REALTIME, &r->end_wall);
+	agentview_finish(r->view);
+	r->agent_text = cap_finish(r->agent_cap, &r->agent_len);
+	if (r->journal_cap != NULL)
+		r->journal_text = cap_finish(r->journal_cap, &r->journal_len);
+	else {
+		r->journal_text = "";
+		r->journal_len = 0;
+	}
+	if (r->hooks.done != NULL)
+		r->hooks.done(r, r->hooks.arg);
+}
+
+enum run_state
+run_state(const struct run *r)
+{
+	return (r->state);
+}
+
+unsigned int
+run_seq(const struct run *r)
+{
+	return (r->seq);
+}
+
+const char *
+run_id(const struct run *r)
+{
+	return (r->req->id);
+}
+
+const char *
+run_whoami(const struct run *r)
+{
+	return (r->req->whoami);
+}
+
+const char *
+run_dir(const struct run *r)
+{
+	return (r->req->dir);
+}
+
+char *const *
+run_argv(const struct run *r)
+{
+	return (r->req->argv);
+}
+
+pid_t
+run_pid(const struct run *r)
+{
+	return (r->state == RUN_RUNNING && !r->reaped ? r->child.pid : 0);
+}
+
+const char *
+run_error(const struct run *r)
+{
+	return (r->error);
+}
+
+double
+run_started(const struct run *r)
+{
+	return (r->start);
+}
+
+/* Quote one argument for a POSIX shell, only when it needs it. */
+static void
+quote_arg(FILE *f, const char *arg)
+{
+	const char	*cp;
+
+	if (*arg != '\0' && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_") == strlen(arg)) {
+		fputs(arg, f);
+		return;
+	}
+	fputc('\'', f);
+	for (cp = arg; *cp != '\0'; cp++) {
+		if (*cp == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*cp, f);
+	}
+	fputc('\'', f);
+}
+
+/* The argv as a POSIX shell would need it typed. */
+char *
+run_command_line(const struct run *r)
+{
+	char	*s;
+	size_t	 len, i;
+	FILE	*f = open_memstream(&s, &len);
+
+	if (f == NULL)
+		abort();
+	for (i = 0; i < r->req->argc; i++) {
+		if (i > 0)
+			fputc(' ', f);
+		quote_arg(f, r->req->argv[i]);
+	}
+	fclose(f);
+	return (s);
+}
+
+static void
+format_time(char *buf, size_t size, const struct timespec *ts, int millis)
+{
+	struct tm	tm;
+	size_t		n;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (millis)
+		snprintf(buf + n, size - n, ".%03ldZ", ts->tv_nsec / 1000000);
+	else
+		snprintf(buf + n, size - n, "Z");
+}
+
+/* "[2026-11-27T18:43:08Z] Claude Code:/home/u/proj $ grep -v 'a b' x.txt" */
+char *
+run_banner(const struct run *r)
+{
+	char	 when[40], *cmd, *s;
+
+	format_time(when, sizeof when, &r->start_wall, 0);
+	cmd = run_command_line(r);
+	xasprintf(&s, "[%s] %s:%s $ %s", when, r->req->whoami, r->req->dir,
+	    cmd);
+	free(cmd);
+	return (s);
+}
+
+static int
+run_exit(const struct run *r, int *sig)
+{
+	*sig = 0;
+	if (r->error != NULL && (strcmp(r->error, "timeout") == 0 ||
+	    strcmp(r->error, "idle_timeout") == 0 ||
+	    strcmp(r->error, "waiting_for_input") == 0))
+		return (124);
+	if (WIFEXITED(r->status))
+		return (WEXITSTATUS(r->status));
+	if (WIFSIGNALED(r->status)) {
+		*sig = WTERMSIG(r->status);
+		return (128 + *sig);
+	}
+	return (127);
+}
+
+static long long
+duration_ms(const struct run *r)
+{
+	return (llround((r->end - r->start) * 1000));
+}
+
+/* The response an agent reads (DESIGN.md section 3), without the paths. */
+json_t *
+run_response(const struct run *r)
+{
+	json_t		*o = json_object();
+	int		 exit_code, sig;
+
+	exit_code = run_exit(r, &sig);
+	if (r->req->id != NULL)
+		json_object_set_new(o, "id", json_string(r->req->id));
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "exit", json_integer(exit_code));
+	json_object_set_new(o, "output",
+	    json_stringn(r->agent_text, r->agent_len));
+	if (r->error != NULL)
+		json_object_set_new(o, "error", json_string(r->error));
+	if (sig != 0)
+		json_object_set_new(o, "signal", json_integer(sig));
+	json_object_set_new(o, "duration_ms", json_integer(duration_ms(r)));
+	json_object_set_new(o, "truncated",
+	    json_boolean(cap_truncated(r->agent_cap)));
+	json_object_set_new(o, "omitted_bytes",
+	    json_integer(cap_omitted(r->agent_cap)));
+	json_object_set_new(o, "output_bytes",
+	    json_integer(cap_total(r->agent_cap)));
+	json_object_set_new(o, "waiting_for_input", json_boolean(0));
+	return (o);
+}
+
+/* The journal line (DESIGN.md section 8), without the paths and pid. */
+json_t *
+run_journal_line(const struct run *r)
+{
+	json_t		*o = json_object(), *a, *e;
+	char		 when[40];
+	size_t		 i;
+	int		 exit_code, sig;
+
+	exit_code = run_exit(r, &sig);
+	json_object_set_new(o, "whoami", json_string(r->req->whoami));
+	json_object_set_new(o, "dir", json_string(r->req->dir));
+	e = json_object();
+	for (i = 0; i < r->req->nenvs; i++)
+		json_object_set_new(e, r->req->envs[i].name,
+		    json_string(r->req->envs[i].value));
+	json_object_set_new(o, "envs", e);
+	a = json_array();
+	for (i = 0; i < r->req->argc; i++)
+		json_array_append_new(a, json_string(r->req->argv[i]));
+	json_object_set_new(o, "exec", a);
+	json_object_set_new(o, "exit", json_integer(exit_code));
+	json_object_set_new(o, "output",
+	    json_stringn(r->journal_text, r->journal_len));
+	json_object_set_new(o, "error",
+	    r->error != NULL ? json_string(r->error) : json_null());
+	format_time(when, sizeof when, &r->end_wall, 1);
+	json_object_set_new(o, "time", json_string(when));
+	if (r->req->id != NULL)
+		json_object_set_new(o, "id", json_string(r->req->id));
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	format_time(when, sizeof when, &r->start_wall, 1);
+	json_object_set_new(o, "start", json_string(when));
+	format_time(when, sizeof when, &r->end_wall, 1);
+	json_object_set_new(o, "end", json_string(when));
+	json_object_set_new(o, "duration_ms", json_integer(duration_ms(r)));
+	if (sig != 0)
+		json_object_set_new(o, "signal", json_integer(sig));
+	if (r->journal_cap != NULL) {
+		json_object_set_new(o, "truncated",
+		    json_boolean(cap_truncated(r->journal_cap)));
+		json_object_set_new(o, "omitted_bytes",
+		    json_integer(cap_omitted(r->journal_cap)));
+	}
+	json_object_set_new(o, "cols", json_integer(r->cols));
+	json_object_set_new(o, "rows", json_integer(r->rows));
+	return (o);
+}
+
+/* One entry of a status reply. */
+json_t *
+run_status(const struct run *r, double now)
+{
+	json_t	*o = json_object(), *a;
+	size_t	 i;
+
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	if (r->req->id != NULL)
+		json_object_set_new(o, "id", json_string(r->req->id));
+	json_object_set_new(o, "state", json_string(r->state == RUN_QUEUED ?
+	    "queued" : r->state == RUN_RUNNING ? "running" : "done"));
+	json_object_set_new(o, "whoami", json_string(r->req->whoami));
+	json_object_set_new(o, "dir", json_string(r->req->dir));
+	a = json_array();
+	for (i = 0; i < r->req->argc; i++)
+		json_array_append_new(a, json_string(r->req->argv[i]));
+	json_object_set_new(o, "exec", a);
+	if (r->state == RUN_RUNNING) {
+		json_object_set_new(o, "pid", json_integer(r->child.pid));
+		json_object_set_new(o, "elapsed_ms",
+		    json_integer(llround((now - r->start) * 1000)));
+	}
+	return (o);
+}

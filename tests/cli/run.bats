@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# run.bats: rexec run against a real host: outputs, error tags, exit codes,
+# stdin, environment, timers, aborts and concurrency.
+
+load helpers
+
+setup() {
+	setup_dirs
+	export REXEC_WHOAMI=tester
+}
+
+teardown() {
+	stop_host
+}
+
+@test "run: without a host prints HOST NOT FOUND and exits 127" {
+	rx run -- true
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "HOST NOT FOUND" ]
+}
+
+@test "check: HOST NOT FOUND, then HOST RUNNING, then NOT FOUND again" {
+	rx check
+	[ "$status" -eq 127 ]
+	[ "$output" = "HOST NOT FOUND" ]
+	start_host
+	rx --check-host
+	[ "$status" -eq 0 ]
+	[ "$output" = "HOST RUNNING" ]
+	stop_host
+	rx -c
+	[ "$status" -eq 127 ]
+}
+
+@test "run: output exactly, and the exit code" {
+	start_host
+	rx run -- sh -c 'printf "one\ntwo"; exit 7'
+	[ "$status" -eq 7 ]
+	[ "$output" = "$(printf 'one\ntwo')" ]
+	[ -z "$stderr_out" ]
+}
+
+@test "run: the original form --whoami --dir -- CMD" {
+	start_host
+	rx --whoami orig --dir "$BATS_TEST_TMPDIR" -- pwd
+	[ "$status" -eq 0 ]
+	[ "$output" = "$BATS_TEST_TMPDIR" ]
+}
+
+@test "run: not_found is 127 with '<argv0>: not found'" {
+	start_host
+	rx run -- no-such-command-here
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "no-such-command-here: not found" ]
+}
+
+@test "run: not_executable is 126" {
+	start_host
+	printf 'data\n' >"$BATS_TEST_TMPDIR/plain"
+	chmod 644 "$BATS_TEST_TMPDIR/plain"
+	rx run -- "$BATS_TEST_TMPDIR/plain"
+	[ "$status" -eq 126 ]
+	[ "$stderr_out" = "rexec: not_executable" ]
+}
+
+@test "run: bad_dir is 127 and names the problem" {
+	start_host
+	rx run --dir /no/such/dir -- true
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	cd "$BATS_TEST_TMPDIR"
+	rx --whoami t --dir missing -- true
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	mkdir sub
+	rx run --dir sub -- pwd
+	[ "$output" = "$BATS_TEST_TMPDIR/sub" ]
+	send_line '{"id":"bd","whoami":"t","dir":"/no/such/dir","exec":["true"]}'
+	run await_reply bd
+	[ "$(jq -r .error <<<"$output")" = "bad_dir: No such file or directory" ]
+	[ "$(jq -r .exit <<<"$output")" = 127 ]
+}
+
+@test "run: a signal death is 128+N with signal N" {
+	start_host
+	rx run --json -- sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+	[ "$(jq -r .signal <<<"$output")" = 9 ]
+	[ "$(jq -r .exit <<<"$output")" = 137 ]
+}
+
+@test "run: timeout ends the run with 124" {
+	start_host
+	rx run --timeout 0.3 -- sh -c 'echo before; sleep 30'
+	[ "$status" -eq 124 ]
+	[ "$output" = "before" ]
+	[ "$stderr_out" = "rexec: timeout" ]
+}
+
+@test "run: a run that ignores SIGTERM is killed after kill_grace" {
+	start_host
+	rx run --json --timeout 0.2 -- sh -c 'trap "" TERM; echo up; sleep 30'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = timeout ]
+	[ "$(jq -r .output <<<"$output")" = up ]
+}
+
+@test "run: idle_timeout ends a silent run with 124" {
+	printf '[run]\nidle_timeout = 0.4\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run -- sh -c 'for i in 1 2 3; do echo $i; sleep 0.1; done; sleep 30'
+	[ "$status" -eq 124 ]
+	[ "$stderr_out" = "rexec: idle_timeout" ]
+	[ "$output" = "$(printf '1\n2\n3')" ]
+}
+
+@test "run: a background child holding the PTY lingers, then the run ends" {
+	start_host
+	rx run --json -- sh -c 'sleep 60 & echo started'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .output <<<"$output")" = started ]
+	[ "$(jq -r .error <<<"$output")" = null ]
+}
+
+@test "run: stdin is fed through a pipe and then EOF" {
+	start_host
+	# wc closes its stdout before it exits: the run must not be hung up.
+	output=$(printf 'a b\nc\n' | "$REXEC" run --read-stdin -- wc -l)
+	[ "$output" = 2 ]
+	output=$(printf 'x' | "$REXEC" run --read-stdin -- cat)
+	[ "$output" = x ]
+	output=$(printf 'one\ntwo\n' | "$REXEC" run --read-stdin -- head -n 1)
+	[ "$output" = one ]
+}
+
+@test "run: without stdin a reader of the terminal can be answered (stdin = null reads EOF)" {
+	printf '[pty]\nstdin = null\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run -- sh -c 'read x; echo "rc=$?"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "rc=1" ]
+}
+
+@test "run: environment layering: host, [env], request; REXEC and REXEC_SEQ" {
+	printf '[env]\nLAYER = ini\nINI_ONLY = yes\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	LAYER=host HOST_ONLY=yes start_host
+	rx run --env LAYER=request -- sh -c 'echo $LAYER $INI_ONLY $HOST_ONLY $REXEC $TERM $PAGER'
+	[ "$status" -eq 0 ]
+	[ "$output" = "request yes yes 1 xterm-256color cat" ]
+	rx run -- sh -c 'echo $LAYER'
+	[ "$output" = "ini" ]
+	rx run -- sh -c 'echo $REXEC_SEQ'
+	[ "$output" -ge 1 ]
+}
+
+@test "run: signal dispositions and mask are reset in the child" {
+	start_host
+	rx run -- sh -c 'grep -E "^Sig(Blk|Ign)" /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"SigBlk:	0000000000000000"* ]]
+	[[ "$output" == *"SigIgn:	0000000000000000"* ]]
+}
+
+@test "run: no fd above 2 leaks into the child" {
+	start_host
+	rx run -- sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "'
+	[ "$status" -eq 0 ]
+	[ "$output" = "0 1 2 3" ]   # 3 is ls's own directory fd
+}
+
+@test "run: the agent gets collapsed text; the console gets raw bytes" {
+	start_host
+	rx run -- printf 'a\033[31mred\033[0m\r\nbar 10%%\rbar 100%%\n'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ared\nbar 100%%')" ]
+	wait_for grep -q 'bar 100%' "$BATS_TEST_TMPDIR/console"
+	grep -q $'\033\[31mred' "$BATS_TEST_TMPDIR/console"
+}
+
+@test "run: invalid UTF-8 and NUL bytes give valid UTF-8 text" {
+	start_host
+	rx run --json -- printf 'ok\377\000\300x\n'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .output <<<"$output")" = "$(printf 'ok\357\277\275\357\277\275x')" ]
+}
+
+@test "run: --max-output caps head and tail with the omitted line" {
+	start_host
+	rx run --json --max-output 1000 -- seq 1 2000
+	[ "$status" -eq 0 ]
+	out=$(jq -r .output <<<"$output")
+	[ "$(jq -r .truncated <<<"$output")" = true ]
+	[[ "$out" == "1"$'\n'"2"$'\n'* ]]
+	[[ "$out" == *"2000" ]]
+	seq=$(jq -r .seq <<<"$output")
+	[[ "$out" =~ \[rexec:\ [0-9]+\ bytes\ omitted\;\ full\ output:\ rexec\ log\ $seq\] ]]
+	[ "$(jq -r .output_bytes <<<"$output")" = 8893 ]
+}
+
+@test "run: --json prints the whole response" {
+	start_host
+	rx run --json -- echo hi
+	[ "$status" -eq 0 ]
+	for f in id seq exit output duration_ms truncated omitted_bytes output_bytes waiting_for_input journal; do
+		jq -e "has(\"$f\")" <<<"$output" >/dev/null
+	done
+	[ "$(jq -r .output <<<"$output")" = hi ]
+}
+
+@test "run: a request over PIPE_BUF goes through the spool" {
+	start_host
+	big=$(head -c 6000 /dev/zero | tr '\0' x)
+	rx run -- echo "$big"
+	[ "$status" -eq 0 ]
+	[ "${#output}" -eq 6000 ]
+	[ -z "$(ls -A "$REXEC_RUNTIME_DIR/spool")" ]
+}
+
+@test "run: SIGINT to the client aborts the run on the host" {
+	start_host
+	"$REXEC" run -- sh -c 'echo started; exec sleep 60' >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	client=$!
+	wait_for grep -q "^started" "$BATS_TEST_TMPDIR/console"
+	kill -INT "$client"
+	wait "$client" || st=$?
+	[ "$st" -eq 130 ]
+	grep -q started "$BATS_TEST_TMPDIR/out"
+	wait_for grep -q '"error":"aborted"' "$(journal_file)"
+	! pgrep -f 'exec sleep 60'
+	! pgrep -x -f 'sleep 60'
+}
+
+@test "run: a fast command after a slow one is answered first; the console keeps arrival order" {
+	start_host
+	"$REXEC" run -- sh -c 'sleep 1; echo slow-done' >"$BATS_TEST_TMPDIR/slow" 3>&- &
+	slow=$!
+	wait_for grep -q "sleep 1; echo slow-done" "$BATS_TEST_TMPDIR/console"
+	rx run -- echo fast-done
+	[ "$output" = fast-done ]
+	# The slow run is still running when the fast one has its answer.
+	kill -0 "$slow"
+	wait "$slow"
+	grep -q slow-done "$BATS_TEST_TMPDIR/slow"
+	wait_for grep -q fast-done "$BATS_TEST_TMPDIR/console"
+	slow_line=$(grep -n '^slow-done' "$BATS_TEST_TMPDIR/console" | cut -d: -f1)
+	fast_line=$(grep -n '^fast-done' "$BATS_TEST_TMPDIR/console" | cut -d: -f1)
+	[ "$slow_line" -lt "$fast_line" ]
+}
+
+@test "run: 64 concurrent clients all get their own answer" {
+	start_host
+	for i in $(seq 1 64); do
+		"$REXEC" run -- sh -c "echo reply-$i; exit $((i % 7))" >"$BATS_TEST_TMPDIR/c$i" 2>&1 3>&- &
+		pids[$i]=$!
+	done
+	for i in $(seq 1 64); do
+		st=0
+		wait "${pids[$i]}" || st=$?
+		[ "$st" -eq $((i % 7)) ]
+		[ "$(cat "$BATS_TEST_TMPDIR/c$i")" = "reply-$i" ]
+	done
+	[ "$(grep -c '"whoami":"tester"' "$(journal_file)")" -eq 64 ]
+}
+
+@test "run: max_parallel queues runs beyond it; status lists them" {
+	printf '[host]\nmax_parallel = 1\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	"$REXEC" run -- sleep 60 3>&- &
+	a=$!
+	wait_for sh -c '"$REXEC" status | grep -q "1 running, 0 queued"'
+	"$REXEC" run -- echo queued-one >"$BATS_TEST_TMPDIR/q" 3>&- &
+	b=$!
+	wait_for sh -c '"$REXEC" status | grep -q "1 running, 1 queued"'
+	rx status --json
+	[ "$(jq -r '.running[0].exec[0]' <<<"$output")" = sleep ]
+	[ "$(jq -r '.queued[0].exec[1]' <<<"$output")" = queued-one ]
+	kill -TERM "$a"
+	wait "$b"
+	[ "$(cat "$BATS_TEST_TMPDIR/q")" = queued-one ]
+	wait "$a" || true
+}
+
+@test "run: usage errors exit 2" {
+	rx run
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"no command given"* ]]
+	REXEC_WHOAMI= rx run -- true
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"--whoami is required"* ]]
+	rx run --env NOEQUALS -- true
+	[ "$status" -eq 2 ]
+	rx run --timeout soon -- true
+	[ "$status" -eq 2 ]
+	rx run --max-output -5 -- true
+	[ "$status" -eq 2 ]
+	rx run --bogus -- true
+	[ "$status" -eq 2 ]
+	rx status extra
+	[ "$status" -eq 2 ]
+	rx check extra
+	[ "$status" -eq 2 ]
+}
