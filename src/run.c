@@ -32,6 +32,7 @@
 #include "agentview.h"
 #include "cap.h"
 #include "config.h"
+#include "inputwait.h"
 #include "request.h"
 #include "run.h"
 #include "spawn.h"
@@ -40,6 +41,9 @@
 #define RUN_READ_BUDGET		(256 * 1024)
 /* After SIGKILL, how long a PTY held elsewhere may stay open. */
 #define RUN_KILL_DRAIN		0.5
+/* Silence before a run is checked for waiting on input, and how often. */
+#define RUN_INPUT_QUIET		0.3
+#define RUN_INPUT_EVERY		0.5
 
 struct run {
 	struct request		*req;
@@ -66,6 +70,11 @@ struct run {
 	int			 status;	/* from waitpid */
 	int			 pty_eof;
 	double			 linger_at;	/* 0 = not lingering */
+
+	int			 waiting;	/* blocked reading its terminal */
+	double			 waiting_since;
+	double			 next_input_check;
+	double			 last_input;	/* a human typed into it */
 
 	int			 kill_stage;	/* 0, 1 = TERM sent, 2 = KILL */
 	double			 kill_at;	/* next step of the sequence */
@@ -295,6 +304,11 @@ run_read(struct run *r, double now)
 		if (n > 0) {
 			total += n;
 			r->last_output = now;
+			if (r->waiting) {
+				r->waiting = 0;
+				if (r->hooks.waiting != NULL)
+					r->hooks.waiting(r, r->hooks.arg);
+			}
 			agentview_feed(r->view, buf, n);
 			if (r->hooks.output != NULL)
 				r->hooks.output(r, buf, n, r->hooks.arg);
@@ -353,6 +367,53 @@ run_reaped(struct run *r, int status, double now)
 		r->linger_at = now + r->cfg->linger;
 }
 
+/* Can this run be waiting for terminal input that nobody gives? */
+static int
+run_watches_input(const struct run *r)
+{
+	return (r->master != -1 && !r->pty_eof && r->stdin_fd == -1 &&
+	    r->req->stdin_data == NULL &&
+	    r->cfg->stdin_mode == CONFIG_STDIN_TTY);
+}
+
+/* Since when the run has waited without anyone typing. */
+static double
+run_waiting_since(const struct run *r)
+{
+	return (fmax(r->waiting_since, r->last_input));
+}
+
+/*
+ * Look whether a silent run is blocked reading its terminal; one that has
+ * waited input_timeout seconds with nobody typing ends with
+ * waiting_for_input, so an agent's command that opened an editor or a
+ * password prompt comes back instead of hanging.
+ */
+static void
+run_check_input(struct run *r, double now)
+{
+	int	was = r->waiting;
+
+	if (!run_watches_input(r) || now < r->last_output + RUN_INPUT_QUIET ||
+	    now < r->next_input_check)
+		return;
+	r->next_input_check = now + RUN_INPUT_EVERY;
+	r->waiting = inputwait_check(r->child.pid, r->master);
+	if (r->waiting && !was)
+		r->waiting_since = now;
+	if (r->waiting != was && r->hooks.waiting != NULL)
+		r->hooks.waiting(r, r->hooks.arg);
+	if (r->waiting && r->cfg->input_timeout > 0 &&
+	    now >= run_waiting_since(r) + r->cfg->input_timeout)
+		run_stop(r, "waiting_for_input", now);
+}
+
+int
+run_waiting(const struct run *r)
+{
+	return (r->waiting);
+}
+
 double
 run_deadline(const struct run *r)
 {
@@ -370,6 +431,11 @@ run_deadline(const struct run *r)
 			EARLIER(r->start + r->timeout);
 		if (r->cfg->idle_timeout > 0)
 			EARLIER(r->last_output + r->cfg->idle_timeout);
+		if (run_watches_input(r))
+			EARLIER(fmax(r->last_output + RUN_INPUT_QUIET,
+			    r->next_input_check));
+		if (r->waiting && r->cfg->input_timeout > 0)
+			EARLIER(run_waiting_since(r) + r->cfg->input_timeout);
 	}
 #undef EARLIER
 	return (d);
@@ -437,6 +503,8 @@ run_timers(struct run *r, double now)
 		else if (r->cfg->idle_timeout > 0 &&
 		    now >= r->last_output + r->cfg->idle_timeout)
 			run_stop(r, "idle_timeout", now);
+		else
+			run_check_input(r, now);
 	}
 }
 
@@ -660,7 +728,7 @@ run_response(const struct run *r)
 	    json_integer(cap_omitted(r->agent_cap)));
 	json_object_set_new(o, "output_bytes",
 	    json_integer(cap_total(r->agent_cap)));
-	json_object_set_new(o, "waiting_for_input", json_boolean(0));
+	json_object_set_new(o, "waiting_for_input", json_boolean(r->waiting));
 	return (o);
 }
 

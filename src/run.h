@@ -25,6 +25,7 @@ struct run_hooks {
 	void	(*started)(struct run *, void *);
 	void	(*output)(struct run *, const char *, size_t, void *);
 	void	(*text)(struct run *, const char *, size_t, void *);
+	void	(*waiting)(struct run *, void *);	/* run_waiting changed */
 	void	(*done)(struct run *, void *);
 	void	*arg;
 };
@@ -49,6 +50,7 @@ const char	*run_dir(const struct run *);
 char *const	*run_argv(const struct run *);
 pid_t		 run_pid(const struct run *);
 const char	*run_error(const struct run *);
+int		 run_waiting(const struct run *);
 double		 run_started(const struct run *);
 char		*run_banner(const struct run *);
 char		*run_command_line(const struct run *);

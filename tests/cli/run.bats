@@ -300,3 +300,33 @@ teardown() {
 	rx check extra
 	[ "$status" -eq 2 ]
 }
+
+@test "run: a prompt nobody answers ends with waiting_for_input (124)" {
+	printf '[run]\ninput_timeout = 0.5\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- sh -c 'printf "Password: "; read x; echo "got $x"'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = waiting_for_input ]
+	[ "$(jq -r .waiting_for_input <<<"$output")" = true ]
+	[ "$(jq -r .output <<<"$output")" = "Password:" ]
+}
+
+@test "run: a silent command that is not reading its terminal is not waiting for input" {
+	printf '[run]\ninput_timeout = 0.3\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- sh -c 'sleep 1.2; echo done'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .waiting_for_input <<<"$output")" = false ]
+	printf 'input\n' >"$BATS_TEST_TMPDIR/in"
+	rx run --json -- sh -c "sleep 1; read x < '$BATS_TEST_TMPDIR/in'; echo \$x"
+	[ "$status" -eq 0 ]
+}
+
+@test "run: input_timeout = 0 waits for ever (the run's own timeout still applies)" {
+	printf '[run]\ninput_timeout = 0\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json --timeout 1.5 -- sh -c 'read x'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = timeout ]
+	[ "$(jq -r .waiting_for_input <<<"$output")" = true ]
+}

@@ -1,0 +1,241 @@
+#!/usr/bin/env bats
+# host.bats: the host itself: its files, the control protocol's bad inputs,
+# a second host, crashes and graceful shutdown.
+
+load helpers
+
+setup() {
+	setup_dirs
+	export REXEC_WHOAMI=tester
+}
+
+teardown() {
+	stop_host
+}
+
+# The last journal line, as JSON.
+last_journal_line() {
+	tail -n 1 "$(journal_file)"
+}
+
+journal_has_error() {
+	jq -r .error "$(journal_file)" | grep -qxF "$1"
+}
+
+# Send a line with an id and expect a bad_request reply naming the problem.
+expect_bad() {
+	local id=$1 line=$2 want=$3
+	send_line "$line"
+	run await_reply "$id"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .error <<<"$output")" = "bad_request: $want" ]
+	[ "$(jq -r .exit <<<"$output")" = 127 ]
+	wait_for journal_has_error "bad_request: $want"
+}
+
+@test "host: private runtime files; the FIFO is 0600; the lock holds our pid" {
+	start_host
+	[ "$(stat -c %a "$REXEC_RUNTIME_DIR")" = 700 ]
+	[ "$(stat -c %a "$REXEC_RUNTIME_DIR/control")" = 600 ]
+	[ -p "$REXEC_RUNTIME_DIR/control" ]
+	[ "$(stat -c %a "$REXEC_RUNTIME_DIR/replies")" = 700 ]
+	[ "$(stat -c %a "$REXEC_RUNTIME_DIR/spool")" = 700 ]
+	[ "$(cat "$REXEC_RUNTIME_DIR/host.lock")" = "$HOST_PID" ]
+	[ "$(stat -c %a "$REXEC_JOURNAL_DIR")" = 700 ]
+	[ "$(stat -c %a "$(journal_file)")" = 600 ]
+	[[ "$(basename "$(journal_file)")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}(-[0-9]+)?\.jsonl$ ]]
+}
+
+@test "host: a second host is refused and told the first one's pid" {
+	start_host
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[ "$stderr_out" = "rexec: another rexec host is running, pid $HOST_PID" ]
+}
+
+@test "host: a runtime directory that is a symlink, open, or a file is refused" {
+	mkdir -m 700 "$BATS_TEST_TMPDIR/real"
+	ln -s "$BATS_TEST_TMPDIR/real" "$REXEC_RUNTIME_DIR"
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"is a symbolic link"* ]]
+	rm "$REXEC_RUNTIME_DIR"
+	mkdir -m 755 "$REXEC_RUNTIME_DIR"
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"mode 0755 lets group or others in"* ]]
+	rmdir "$REXEC_RUNTIME_DIR"
+	touch "$REXEC_RUNTIME_DIR"
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"exists and is not a directory"* ]]
+	rm "$REXEC_RUNTIME_DIR"
+	mkdir -m 777 "$REXEC_JOURNAL_DIR"
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"$REXEC_JOURNAL_DIR: mode 0777"* ]]
+}
+
+@test "host: a file where the FIFO should be is refused" {
+	mkdir -m 700 "$REXEC_RUNTIME_DIR"
+	touch "$REXEC_RUNTIME_DIR/control"
+	rx host --headless
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"control: exists and is not a FIFO"* ]]
+}
+
+@test "protocol: ping answers pong with version and pid" {
+	start_host
+	send_line '{"action":"ping","id":"p1"}'
+	run await_reply p1
+	[ "$(jq -r .result <<<"$output")" = pong ]
+	[ "$(jq -r .pid <<<"$output")" = "$HOST_PID" ]
+	[ "$(jq -r .version <<<"$output")" = "$("$REXEC" --version | cut -d' ' -f2)" ]
+}
+
+@test "protocol: a response file is 0600 and appears whole" {
+	start_host
+	send_line '{"id":"m1","whoami":"t","dir":"/","exec":["echo","hi"]}'
+	run await_reply m1
+	[ "$(stat -c %a "$(reply_file m1)")" = 600 ]
+	[ "$(jq -r .output <<<"$output")" = hi ]
+	[ -z "$(ls -A "$REXEC_RUNTIME_DIR/replies" | grep -v '^m1.json$')" ]
+}
+
+@test "bad input: not JSON, wrong types, missing fields" {
+	start_host
+	send_line 'this is not json'
+	wait_for grep -q '"error":"bad_request: not JSON' "$(journal_file)"
+	expect_bad b1 '{"id":"b1","dir":"/","exec":["true"]}' "whoami: missing"
+	expect_bad b2 '{"id":"b2","whoami":5,"dir":"/","exec":["true"]}' "whoami: not a string"
+	expect_bad b3 '{"id":"b3","whoami":"t","exec":["true"]}' "dir: missing"
+	expect_bad b4 '{"id":"b4","whoami":"t","dir":"/"}' "exec: missing"
+	expect_bad b5 '{"id":"b5","whoami":"t","dir":"/","exec":"true"}' "exec: not an array"
+	expect_bad b6 '{"id":"b6","whoami":"t","dir":"/","exec":["true"],"timeout":"soon"}' "timeout: not a number"
+	expect_bad b7 '{"id":"b7","whoami":"t","dir":"/","exec":["true"],"envs":[]}' "envs: not an object"
+	# The host carries on.
+	rx run -- echo alive
+	[ "$output" = alive ]
+}
+
+@test "bad input: relative dir, empty exec, NUL, env name with =, bad id" {
+	start_host
+	expect_bad c1 '{"id":"c1","whoami":"t","dir":"tmp","exec":["true"]}' 'dir: not an absolute path: "tmp"'
+	expect_bad c2 '{"id":"c2","whoami":"t","dir":"/","exec":[]}' "exec: empty"
+	expect_bad c3 '{"id":"c3","whoami":"t","dir":"/","exec":["echo","a\u0000b"]}' "exec[1]: contains NUL"
+	expect_bad c4 '{"id":"c4","whoami":"t","dir":"/","exec":["true"],"envs":{"A=B":"x"}}' 'envs["A=B"]: name contains "="'
+	send_line '{"id":"../evil","whoami":"t","dir":"/","exec":["true"]}'
+	wait_for grep -q '"error":"bad_request: id: not a valid id"' "$(journal_file)"
+	[ ! -e "$REXEC_RUNTIME_DIR/evil.json" ]
+}
+
+@test "bad input: a line over 4096 bytes is discarded and the host resyncs" {
+	start_host
+	long=$(head -c 5000 /dev/zero | tr '\0' x)
+	printf '{"id":"L1","whoami":"t","dir":"/","exec":["echo","%s"]}\n{"id":"L2","whoami":"t","dir":"/","exec":["echo","next"]}\n' "$long" \
+		>"$REXEC_RUNTIME_DIR/control"
+	run await_reply L2
+	[ "$(jq -r .output <<<"$output")" = next ]
+	grep -q '"error":"bad_request: line too long"' "$(journal_file)"
+	[ ! -e "$(reply_file L1)" ]
+}
+
+@test "bad input: duplicate id of a live run" {
+	start_host
+	send_line '{"id":"d1","whoami":"t","dir":"/","exec":["sleep","30"]}'
+	wait_for sh -c '"$REXEC" status | grep -q "1 running"'
+	send_line '{"id":"d1","whoami":"t","dir":"/","exec":["true"]}'
+	wait_for grep -q '"error":"bad_request: duplicate id"' "$(journal_file)"
+	send_line '{"action":"abort","id":"d1"}'
+	run await_reply d1
+	[ "$(jq -r .error <<<"$output")" = aborted ]
+	[ "$(jq -r .signal <<<"$output")" = 15 ]
+}
+
+@test "bad input: unknown action, control line without its id" {
+	start_host
+	expect_bad u1 '{"action":"explode","id":"u1"}' 'unknown action "explode"'
+	send_line '{"action":"ping"}'
+	wait_for grep -q '"error":"bad_request: id: missing"' "$(journal_file)"
+}
+
+@test "bad input: abort of an unknown id is ignored and logged" {
+	start_host
+	send_line '{"action":"abort","id":"nobody"}'
+	wait_for grep -q "abort: no live run with id nobody" "$BATS_TEST_TMPDIR/host.err"
+	rx run -- echo still-here
+	[ "$output" = still-here ]
+}
+
+@test "bad input: a run without an id runs and is journaled, with no reply" {
+	start_host
+	send_line '{"whoami":"anon","dir":"/","exec":["echo","no-reply"]}'
+	wait_for grep -q '"whoami":"anon"' "$(journal_file)"
+	grep -q '"output":"no-reply' "$(journal_file)"
+	[ -z "$(ls -A "$REXEC_RUNTIME_DIR/replies")" ]
+}
+
+@test "queue full is refused with bad_request" {
+	printf '[host]\nmax_parallel = 1\nmax_queue = 1\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	send_line '{"id":"q1","whoami":"t","dir":"/","exec":["sleep","30"]}'
+	send_line '{"id":"q2","whoami":"t","dir":"/","exec":["true"]}'
+	expect_bad q3 '{"id":"q3","whoami":"t","dir":"/","exec":["true"]}' "queue full"
+	send_line '{"action":"abort","id":"q1"}'
+	run await_reply q2
+	[ "$(jq -r .exit <<<"$output")" = 0 ]
+}
+
+@test "journal: one whole line per run with the documented fields; secrets redacted" {
+	start_host
+	rx run --env GITHUB_TOKEN=hunter2 --env PLAIN=visible -- echo journaled
+	line=$(grep journaled "$(journal_file)" | tail -n1)
+	for f in whoami dir envs exec exit output error time id seq start end duration_ms cols rows host_pid; do
+		jq -e "has(\"$f\")" <<<"$line" >/dev/null
+	done
+	[ "$(jq -r .envs.GITHUB_TOKEN <<<"$line")" = '***' ]
+	[ "$(jq -r .envs.PLAIN <<<"$line")" = visible ]
+	[ "$(jq -r .host_pid <<<"$line")" = "$HOST_PID" ]
+}
+
+@test "crash: host SIGKILL mid-run: the client exits 127, the journal has whole lines, a new host starts at once" {
+	start_host
+	rx run -- echo before
+	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	client=$!
+	wait_for sh -c '"$REXEC" status | grep -q "1 running"'
+	kill -KILL "$HOST_PID"
+	st=0
+	wait "$client" || st=$?
+	[ "$st" -eq 127 ]
+	grep -q "stopped before it answered" "$BATS_TEST_TMPDIR/err"
+	while read -r line; do
+		jq -e . <<<"$line" >/dev/null
+	done <"$(journal_file)"
+	pkill -KILL -f 'sleep 30' || true
+	start_host
+	rx run -- echo after
+	[ "$output" = after ]
+}
+
+@test "shutdown: SIGTERM with runs in flight: each gets error shutdown and a journal line" {
+	printf '[host]\nmax_parallel = 1\n[run]\nkill_grace = 0.3\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	"$REXEC" run --json -- sleep 30 >"$BATS_TEST_TMPDIR/r1" 3>&- &
+	c1=$!
+	wait_for sh -c '"$REXEC" status | grep -q "1 running"'
+	"$REXEC" run --json -- echo never >"$BATS_TEST_TMPDIR/r2" 3>&- &
+	c2=$!
+	wait_for sh -c '"$REXEC" status | grep -q "1 queued"'
+	kill -TERM "$HOST_PID"
+	wait "$c1" || true
+	wait "$c2" || true
+	wait_for host_gone
+	[ "$(jq -r .error "$BATS_TEST_TMPDIR/r1")" = shutdown ]
+	[ "$(jq -r .error "$BATS_TEST_TMPDIR/r2")" = shutdown ]
+	[ "$(jq -r .output "$BATS_TEST_TMPDIR/r2")" = "" ]
+	[ "$(grep -c '"error":"shutdown"' "$(journal_file)")" -eq 2 ]
+	[ ! -e "$REXEC_RUNTIME_DIR/control" ]
+	rx check
+	[ "$status" -eq 127 ]
+}
