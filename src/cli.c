@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "paths.h"
 
 static const struct cmd_entry cmd_table[] = {
 	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
@@ -28,6 +29,12 @@ static const struct cmd_entry cmd_table[] = {
 	  "FOUND (exit 127)", cmd_check_exec },
 	{ "status", NULL, NULL, "[--json]", "the host's running and queued runs",
 	  cmd_status_exec },
+	{ "list", "--list", NULL, "[N] [--json]", "recent journals, newest first, "
+	  "with their number of commands", cmd_list_exec },
+	{ "print", "--print", "-p", "NAME|PATH [--follow]", "a journal in "
+	  "console form (also -f for --follow)", cmd_print_exec },
+	{ "log", NULL, NULL, "[SESSION:]SEQ", "the full agent text of one run",
+	  cmd_log_exec },
 	{ "agentview", NULL, NULL, "[--cr collapse|newline] [--window N] "
 	  "[--max-output BYTES]", "raw terminal bytes on stdin, agent text on "
 	  "stdout", cmd_agentview_exec },
@@ -209,4 +216,22 @@ cli_config(struct config *cfg, const char *option)
 		return (-1);
 	}
 	return (0);
+}
+
+/* The journal directory, as the host would use it; prints any error. */
+char *
+cli_journal_dir(void)
+{
+	struct config	 cfg;
+	char		*dir, *cause;
+
+	if (cli_config(&cfg, NULL) != 0)
+		return (NULL);
+	dir = paths_journal_dir(&cfg, &cause);
+	config_free(&cfg);
+	if (dir == NULL) {
+		cli_error("%s", cause);
+		free(cause);
+	}
+	return (dir);
 }

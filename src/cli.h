@@ -19,6 +19,7 @@ struct config;
 
 int	cli_main(int, char **);
 int	cli_config(struct config *, const char *);
+char	*cli_journal_dir(void);
 int	cli_usage(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -27,6 +28,9 @@ const struct cmd_entry *cli_find(const char *);
 int	cmd_agentview_exec(int, char **);
 int	cmd_check_exec(int, char **);
 int	cmd_host_exec(int, char **);
+int	cmd_list_exec(int, char **);
+int	cmd_log_exec(int, char **);
+int	cmd_print_exec(int, char **);
 int	cmd_run_exec(int, char **);
 int	cmd_status_exec(int, char **);
 

@@ -60,6 +60,8 @@ struct config {
 	char			*journal_dir;	/* "" = default location */
 	enum config_fsync	 fsync;
 	unsigned long		 journal_max_output;
+	unsigned long		 keep_days;	/* 0 = for ever */
+	unsigned long		 keep_bytes;	/* 0 = no limit */
 	char			**redact;	/* glob patterns on env names */
 	size_t			 nredact;
 

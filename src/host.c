@@ -33,6 +33,7 @@
 
 #include <jansson.h>
 
+#include "banner.h"
 #include "config.h"
 #include "console.h"
 #include "control.h"
@@ -43,6 +44,7 @@
 #include "paths.h"
 #include "reply.h"
 #include "request.h"
+#include "retention.h"
 #include "run.h"
 #include "utf8.h"
 
@@ -153,10 +155,9 @@ host_reject(struct host *h, const char *id, const char *why, const char *line,
     size_t len)
 {
 	json_t		*o;
-	char		*error, *text, when[40];
+	char		*error, *text, *when;
 	size_t		 textlen;
 	struct timespec	 ts;
-	struct tm	 tm;
 
 	xasprintf(&error, "bad_request: %s", why);
 	if (id != NULL) {
@@ -168,10 +169,7 @@ host_reject(struct host *h, const char *id, const char *why, const char *line,
 		host_reply(h, id, o);
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ldZ",
-	    ts.tv_nsec / 1000000);
+	when = banner_iso_time(&ts, 1);
 	o = json_object();
 	if (id != NULL)
 		json_object_set_new(o, "id", json_string(id));
@@ -179,6 +177,7 @@ host_reject(struct host *h, const char *id, const char *why, const char *line,
 	json_object_set_new(o, "output", json_string(""));
 	json_object_set_new(o, "error", json_string(error));
 	json_object_set_new(o, "time", json_string(when));
+	free(when);
 	if (line != NULL) {
 		text = utf8_sanitize(line, len, &textlen);
 		json_object_set_new(o, "request", json_stringn(text, textlen));
@@ -647,6 +646,12 @@ host_setup(struct host *h, char **cause)
 		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
 		return (-1);
 	}
+	if ((n = retention_prune(h->journal_dir, h->cfg->keep_days,
+	    h->cfg->keep_bytes, time(NULL), &err)) == -1) {
+		host_message(h, "%s", err);
+		free(err);
+	} else if (n > 0)
+		host_message(h, "removed %d old session%s", n, n == 1 ? "" : "s");
 	h->journal = journal_open(h->journal_dir, time(NULL), h->cfg, cause);
 	if (h->journal == NULL)
 		return (-1);

@@ -19,6 +19,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -549,4 +550,123 @@ journal_reader_close(struct journal_reader *r)
 	close(r->fd);
 	free(r->buf);
 	free(r);
+}
+
+static int
+session_cmp(const void *a, const void *b)
+{
+	/* Newest first; strverscmp orders "-10" after "-9". */
+	return (-strverscmp(*(char *const *)a, *(char *const *)b));
+}
+
+/*
+ * The session names in dir (files NAME.jsonl, without the suffix), newest
+ * first.  A missing directory has no sessions.
+ */
+char **
+journal_sessions(const char *dir, size_t *n, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL;
+	size_t		 len;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return (xcalloc(1, sizeof *names));
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return (NULL);
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 6 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 6, ".jsonl") != 0)
+			continue;
+		names = xreallocarray(names, *n + 2, sizeof *names);
+		names[(*n)++] = xstrndup(de->d_name, len - 6);
+	}
+	closedir(d);
+	if (names == NULL)
+		return (xcalloc(1, sizeof *names));
+	names[*n] = NULL;
+	qsort(names, *n, sizeof *names, session_cmp);
+	return (names);
+}
+
+void
+journal_sessions_free(char **names, size_t n)
+{
+	size_t	i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * A journal named on the command line: a path (anything with a '/'), or a
+ * session name in dir with or without ".jsonl"; NULL means the newest.
+ */
+char *
+journal_resolve(const char *dir, const char *name, char **cause)
+{
+	char		**names, *path, *file;
+	size_t		 n, len;
+	struct stat	 sb;
+
+	if (name != NULL && strchr(name, '/') != NULL)
+		return (xstrdup(name));
+	if (name == NULL) {
+		if ((names = journal_sessions(dir, &n, cause)) == NULL)
+			return (NULL);
+		if (n == 0) {
+			xasprintf(cause, "no journals in %s", dir);
+			journal_sessions_free(names, n);
+			return (NULL);
+		}
+		xasprintf(&file, "%s.jsonl", names[0]);
+		journal_sessions_free(names, n);
+	} else {
+		len = strlen(name);
+		if (len > 6 && strcmp(name + len - 6, ".jsonl") == 0)
+			file = xstrdup(name);
+		else
+			xasprintf(&file, "%s.jsonl", name);
+	}
+	path = paths_join(dir, file);
+	free(file);
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return (NULL);
+	}
+	return (path);
+}
+
+/*
+ * Find run seq in the journal at path; returns its line (a reference the
+ * caller drops) or NULL.
+ */
+json_t *
+journal_find_run(const char *path, long long seq, char **cause)
+{
+	struct journal_reader	*r;
+	json_t			*line, *found = NULL;
+
+	if ((r = journal_reader_open(path, cause)) == NULL)
+		return (NULL);
+	while (found == NULL && journal_reader_next(r, &line) == 1) {
+		if (json_integer_value(json_object_get(line, "seq")) == seq &&
+		    json_is_array(json_object_get(line, "exec")))
+			found = line;
+		else
+			json_decref(line);
+	}
+	journal_reader_close(r);
+	if (found == NULL)
+		xasprintf(cause, "%s: no run %lld", path, seq);
+	return (found);
 }

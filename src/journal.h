@@ -35,4 +35,9 @@ int		 journal_reader_next(struct journal_reader *, json_t **);
 size_t		 journal_reader_skipped(const struct journal_reader *);
 void		 journal_reader_close(struct journal_reader *);
 
+char		**journal_sessions(const char *, size_t *, char **);
+void		 journal_sessions_free(char **, size_t);
+char		*journal_resolve(const char *, const char *, char **);
+json_t		*journal_find_run(const char *, long long, char **);
+
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "agentview.h"
+#include "banner.h"
 #include "cap.h"
 #include "config.h"
 #include "inputwait.h"
@@ -612,69 +613,30 @@ run_started(const struct run *r)
 	return (r->start);
 }
 
-/* Quote one argument for a POSIX shell, only when it needs it. */
-static void
-quote_arg(FILE *f, const char *arg)
-{
-	const char	*cp;
-
-	if (*arg != '\0' && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_") == strlen(arg)) {
-		fputs(arg, f);
-		return;
-	}
-	fputc('\'', f);
-	for (cp = arg; *cp != '\0'; cp++) {
-		if (*cp == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*cp, f);
-	}
-	fputc('\'', f);
-}
-
 /* The argv as a POSIX shell would need it typed. */
 char *
 run_command_line(const struct run *r)
 {
-	char	*s;
-	size_t	 len, i;
-	FILE	*f = open_memstream(&s, &len);
-
-	if (f == NULL)
-		abort();
-	for (i = 0; i < r->req->argc; i++) {
-		if (i > 0)
-			fputc(' ', f);
-		quote_arg(f, r->req->argv[i]);
-	}
-	fclose(f);
-	return (s);
+	return (banner_command(r->req->argv));
 }
 
 static void
-format_time(char *buf, size_t size, const struct timespec *ts, int millis)
+format_time(char *buf, size_t size, const struct timespec *ts)
 {
-	struct tm	tm;
-	size_t		n;
+	char	*iso = banner_iso_time(ts, 1);
 
-	gmtime_r(&ts->tv_sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (millis)
-		snprintf(buf + n, size - n, ".%03ldZ", ts->tv_nsec / 1000000);
-	else
-		snprintf(buf + n, size - n, "Z");
+	snprintf(buf, size, "%s", iso);
+	free(iso);
 }
 
 /* "[2026-11-27T18:43:08Z] Claude Code:/home/u/proj $ grep -v 'a b' x.txt" */
 char *
 run_banner(const struct run *r)
 {
-	char	 when[40], *cmd, *s;
+	char	*cmd, *s;
 
-	format_time(when, sizeof when, &r->start_wall, 0);
 	cmd = run_command_line(r);
-	xasprintf(&s, "[%s] %s:%s $ %s", when, r->req->whoami, r->req->dir,
+	s = banner_make(r->start_wall.tv_sec, r->req->whoami, r->req->dir,
 	    cmd);
 	free(cmd);
 	return (s);
@@ -758,14 +720,14 @@ run_journal_line(const struct run *r)
 	    json_stringn(r->journal_text, r->journal_len));
 	json_object_set_new(o, "error",
 	    r->error != NULL ? json_string(r->error) : json_null());
-	format_time(when, sizeof when, &r->end_wall, 1);
+	format_time(when, sizeof when, &r->end_wall);
 	json_object_set_new(o, "time", json_string(when));
 	if (r->req->id != NULL)
 		json_object_set_new(o, "id", json_string(r->req->id));
 	json_object_set_new(o, "seq", json_integer(r->seq));
-	format_time(when, sizeof when, &r->start_wall, 1);
+	format_time(when, sizeof when, &r->start_wall);
 	json_object_set_new(o, "start", json_string(when));
-	format_time(when, sizeof when, &r->end_wall, 1);
+	format_time(when, sizeof when, &r->end_wall);
 	json_object_set_new(o, "end", json_string(when));
 	json_object_set_new(o, "duration_ms", json_integer(duration_ms(r)));
 	if (sig != 0)

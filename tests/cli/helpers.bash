@@ -20,6 +20,13 @@ rx() {
 	local errf="$BATS_TEST_TMPDIR/.rx-stderr"
 	output=$("$REXEC" "$@" 2>"$errf") && status=0 || status=$?
 	stderr_out=$(cat "$errf")
+	# As bats's run: the non-empty lines of the output.
+	lines=()
+	local l
+	while IFS= read -r l; do
+		[ -n "$l" ] && lines+=("$l")
+	done <<<"$output"
+	return 0
 }
 
 # Poll until a command succeeds, up to a deadline in seconds (default 10).

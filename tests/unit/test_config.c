@@ -75,6 +75,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.journal_dir, "");
 	ck_assert_int_eq(cfg.fsync, CONFIG_FSYNC_INTERVAL);
 	ck_assert_uint_eq(cfg.journal_max_output, 16777216);
+	ck_assert_uint_eq(cfg.keep_days, 30);
+	ck_assert_uint_eq(cfg.keep_bytes, 1073741824);
 	ck_assert_uint_eq(cfg.nredact, 6);
 	ck_assert_str_eq(cfg.redact[0], "*TOKEN*");
 	ck_assert_str_eq(cfg.redact[5], "*CREDENTIAL*");
@@ -123,6 +125,8 @@ START_TEST(test_every_key)
 	    "dir = /var/j\n"
 	    "fsync = always\n"
 	    "max_output = 1G\n"
+	    "keep_days = 0\n"
+	    "keep_bytes = 5M\n"
 	    "redact = *A*, B ,, C*\n"
 	    "[record]\n"
 	    "enabled = off\n"
@@ -159,6 +163,8 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(cfg.journal_dir, "/var/j");
 	ck_assert_int_eq(cfg.fsync, CONFIG_FSYNC_ALWAYS);
 	ck_assert_uint_eq(cfg.journal_max_output, 1073741824);
+	ck_assert_uint_eq(cfg.keep_days, 0);
+	ck_assert_uint_eq(cfg.keep_bytes, 5242880);
 	ck_assert_uint_eq(cfg.nredact, 3);
 	ck_assert_str_eq(cfg.redact[0], "*A*");
 	ck_assert_str_eq(cfg.redact[1], "B");

@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# journal.bats: rexec list, print (and --follow), log, and retention, on
+# journals written by a real host and by hand (the original crate's form).
+
+load helpers
+
+setup() {
+	setup_dirs
+	export REXEC_WHOAMI=tester
+}
+
+teardown() {
+	[ -n "${follower:-}" ] && kill "$follower" 2>/dev/null
+	stop_host
+}
+
+session_name() {
+	basename "$(journal_file)" .jsonl
+}
+
+@test "list: newest first with command counts; --list N; --json" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	printf '{"whoami":"a","dir":"/","exec":["x"],"exit":0,"output":"","error":null,"time":"2026-01-01T00:00:00Z"}\n' \
+		>"$REXEC_JOURNAL_DIR/2026-01-01-00:00:00.jsonl"
+	start_host
+	rx run -- echo one
+	rx run -- echo two
+	send_line 'not json'
+	wait_for grep -q 'bad_request' "$REXEC_JOURNAL_DIR/$(ls "$REXEC_JOURNAL_DIR" | sort | tail -n1)"
+	rx list
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(ls "$REXEC_JOURNAL_DIR" | sort | tail -n1 | sed 's/\.jsonl$//') commands=2" ]
+	[ "${lines[1]}" = "2026-01-01-00:00:00 commands=1" ]
+	rx --list 1
+	[ "${#lines[@]}" -eq 1 ]
+	rx list --json
+	[ "$(jq -r '.[1].name' <<<"$output")" = 2026-01-01-00:00:00 ]
+	[ "$(jq -r '.[0].commands' <<<"$output")" = 2 ]
+	rx list many
+	[ "$status" -eq 2 ]
+}
+
+@test "print: a journal in console form" {
+	start_host
+	rx run -- printf 'hello\nworld\n'
+	rx run -- sh -c 'echo partial; exit 3'
+	rx run -- no-such-tool
+	rx print "$(session_name)"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\]\ tester:.*\ \$\ printf\ \'hello\\nworld\\n\'$ ]]
+	[ "${lines[1]}" = hello ]
+	[ "${lines[2]}" = world ]
+	[[ "$output" == *"$ no-such-tool"$'\n'"[rexec: not_found]"* ]]
+	rx -p "$(journal_file)"
+	[ "$status" -eq 0 ]
+	rx print no-such-session
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == "rexec: "*"no-such-session.jsonl: No such file or directory" ]]
+	rx print
+	[ "$status" -eq 2 ]
+}
+
+@test "print and log read a journal written by the original crate" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	f="$REXEC_JOURNAL_DIR/2025-05-01-10:00:00.jsonl"
+	printf '%s\n' \
+		'{"whoami":"Claude Code","dir":"/home/u/p","envs":{},"exec":["ls","-la"],"exit":0,"output":"total 0\n","error":null,"time":"2025-05-01T10:00:01Z"}' \
+		'{"whoami":"Codex","dir":"/home/u/p","envs":{},"exec":["grep","a b","x"],"exit":1,"output":"","error":null,"time":"2025-05-01T10:00:02Z"}' >"$f"
+	rx print 2025-05-01-10:00:00
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "[2025-05-01T10:00:01Z] Claude Code:/home/u/p $ ls -la" ]
+	[ "${lines[1]}" = "total 0" ]
+	[ "${lines[2]}" = "[2025-05-01T10:00:02Z] Codex:/home/u/p $ grep 'a b' x" ]
+	rx list
+	[ "$output" = "2025-05-01-10:00:00 commands=2" ]
+}
+
+@test "print: a torn last line is held back until it is complete" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	f="$REXEC_JOURNAL_DIR/2025-05-01-10:00:00.jsonl"
+	printf '%s\n' '{"whoami":"w","dir":"/","exec":["a"],"exit":0,"output":"first\n","time":"2025-05-01T10:00:01Z"}' >"$f"
+	printf '%s' '{"whoami":"w","dir":"/","exec":["b"],"exit":0,"output":"sec' >>"$f"
+	rx print "$f"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *first* ]]
+	[[ "$output" != *sec* ]]
+	printf '%s\n' 'ond\n","time":"2025-05-01T10:00:02Z"}' >>"$f"
+	rx print "$f"
+	[[ "$output" == *second* ]]
+}
+
+@test "print --follow shows runs as the journal grows" {
+	start_host
+	rx run -- echo before-follow
+	"$REXEC" print --follow "$(session_name)" >"$BATS_TEST_TMPDIR/followed" 2>&1 3>&- &
+	follower=$!
+	wait_for grep -q '^before-follow' "$BATS_TEST_TMPDIR/followed"
+	rx run -- echo during-follow
+	wait_for grep -q '^during-follow' "$BATS_TEST_TMPDIR/followed"
+	# A torn line appended by hand shows once its end arrives.
+	printf '%s' '{"whoami":"hand","dir":"/","exec":["x"],"exit":0,"output":"hand-wr' >>"$(journal_file)"
+	sleep 0.2
+	! grep -q 'hand-written' "$BATS_TEST_TMPDIR/followed"
+	printf '%s\n' 'itten\n","time":"2026-01-01T00:00:00Z"}' >>"$(journal_file)"
+	wait_for grep -q '^hand-written' "$BATS_TEST_TMPDIR/followed"
+	kill "$follower"
+	follower=
+}
+
+@test "log: the full text of a run whose response was capped" {
+	start_host
+	rx run --json --max-output 300 -- seq 1 500
+	[ "$(jq -r .truncated <<<"$output")" = true ]
+	seq=$(jq -r .seq <<<"$output")
+	rx log "$seq"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(seq 1 500)" ]
+	rx log "$(session_name):$seq"
+	[ "$output" = "$(seq 1 500)" ]
+	rx log 9999
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"no run 9999" ]]
+	rx log abc
+	[ "$status" -eq 2 ]
+}
+
+@test "retention: old sessions and their recordings go when the host starts" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	for name in 2020-01-01-00:00:00 2020-01-02-00:00:00; do
+		printf '{"exec":["x"]}\n' >"$REXEC_JOURNAL_DIR/$name.jsonl"
+		mkdir -m 700 "$REXEC_JOURNAL_DIR/$name"
+		printf 'cast\n' >"$REXEC_JOURNAL_DIR/$name/1.cast"
+		touch -d '40 days ago' "$REXEC_JOURNAL_DIR/$name.jsonl"
+	done
+	printf '{"exec":["x"]}\n' >"$REXEC_JOURNAL_DIR/2026-01-01-00:00:00.jsonl"
+	start_host
+	[ ! -e "$REXEC_JOURNAL_DIR/2020-01-01-00:00:00.jsonl" ]
+	[ ! -e "$REXEC_JOURNAL_DIR/2020-01-02-00:00:00" ]
+	[ -e "$REXEC_JOURNAL_DIR/2026-01-01-00:00:00.jsonl" ]
+	grep -q "removed 2 old sessions" "$BATS_TEST_TMPDIR/host.err"
+}
+
+@test "retention: keep_bytes removes the oldest sessions first" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	printf '[journal]\nkeep_days = 0\nkeep_bytes = 3000\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	for name in 2026-01-01-00:00:00 2026-01-02-00:00:00 2026-01-03-00:00:00; do
+		head -c 1400 /dev/zero | tr '\0' x | sed 's/.*/{"exec":["&"]}/' >"$REXEC_JOURNAL_DIR/$name.jsonl"
+	done
+	start_host
+	[ ! -e "$REXEC_JOURNAL_DIR/2026-01-01-00:00:00.jsonl" ]
+	[ -e "$REXEC_JOURNAL_DIR/2026-01-02-00:00:00.jsonl" ]
+	[ -e "$REXEC_JOURNAL_DIR/2026-01-03-00:00:00.jsonl" ]
+}
