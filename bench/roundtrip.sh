@@ -35,6 +35,6 @@ printf '%-34s %10s\n' "script -qec /bin/true /dev/null" "$script"
 printf '%-34s %10s\n' "rexec run -- /bin/true" "$rexec"
 awk -v d="$direct" -v s="$script" -v r="$rexec" 'BEGIN {
 	o = r - d
-	printf "rexec overhead over direct: %.3f ms (target < 3 ms): %s\n", o, o < 3 ? "met" : "NOT met"
-	printf "rexec / script(1): %.2fx (target < 1): %s\n", r / s, r < s ? "met" : "NOT met"
+	printf "rexec overhead over direct: %.3f ms (target < 3 ms): %s\n", o, (o < 3) ? "met" : "NOT met"
+	printf "rexec / script(1): %.2fx (target < 1): %s\n", r / s, (r < s) ? "met" : "NOT met"
 }'

@@ -35,6 +35,9 @@ static const struct cmd_entry cmd_table[] = {
 	  "console form (also -f for --follow)", cmd_print_exec },
 	{ "log", NULL, NULL, "[SESSION:]SEQ", "the full agent text of one run",
 	  cmd_log_exec },
+	{ "replay", NULL, NULL, "[SESSION:]SEQ|FILE [--speed X] "
+	  "[--idle-limit SECONDS]", "play a run's recording with its timing",
+	  cmd_replay_exec },
 	{ "agentview", NULL, NULL, "[--cr collapse|newline] [--window N] "
 	  "[--max-output BYTES]", "raw terminal bytes on stdin, agent text on "
 	  "stdout", cmd_agentview_exec },

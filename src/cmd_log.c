@@ -15,48 +15,28 @@
 #include "cli.h"
 #include "journal.h"
 
-/* Split "[SESSION:]SEQ"; *session is NULL or allocated. */
-static int
-parse_ref(const char *ref, char **session, long long *seq)
-{
-	const char	*colon = strrchr(ref, ':'), *num;
-	char		*end;
-
-	*session = NULL;
-	num = colon != NULL ? colon + 1 : ref;
-	if (*num == '\0' || *num == '-')
-		return (-1);
-	*seq = strtoll(num, &end, 10);
-	if (*end != '\0' || *seq < 1)
-		return (-1);
-	if (colon != NULL)
-		*session = xstrndup(ref, colon - ref);
-	return (0);
-}
-
 int
 cmd_log_exec(int argc, char **argv)
 {
 	json_t		*line, *output;
-	char		*dir, *session, *path, *cause;
-	long long	 seq;
+	char		*dir, *cause;
+	int		 r;
 
 	if (argc != 2)
 		return (cli_usage("log", argc < 2 ? "which run?" :
 		    "unexpected argument \"%s\"", argv[2]));
-	if (parse_ref(argv[1], &session, &seq) != 0)
-		return (cli_usage("log", "not [SESSION:]SEQ: \"%s\"", argv[1]));
-	if ((dir = cli_journal_dir()) == NULL) {
-		free(session);
+	if ((dir = cli_journal_dir()) == NULL)
 		return (1);
-	}
-	path = journal_resolve(dir, session, &cause);
+	r = journal_lookup(dir, argv[1], &line, &cause);
 	free(dir);
-	free(session);
-	if (path == NULL || (line = journal_find_run(path, seq, &cause)) == NULL) {
+	if (r == -2) {
+		r = cli_usage("log", "%s", cause);
+		free(cause);
+		return (r);
+	}
+	if (r != 0) {
 		cli_error("%s", cause);
 		free(cause);
-		free(path);
 		return (1);
 	}
 	output = json_object_get(line, "output");
@@ -64,6 +44,5 @@ cmd_log_exec(int argc, char **argv)
 		fwrite(json_string_value(output), 1, json_string_length(output),
 		    stdout);
 	json_decref(line);
-	free(path);
 	return (0);
 }

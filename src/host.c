@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -42,6 +43,7 @@
 #include "hostlock.h"
 #include "journal.h"
 #include "paths.h"
+#include "record.h"
 #include "reply.h"
 #include "request.h"
 #include "retention.h"
@@ -56,6 +58,8 @@ extern char	**environ;
 #define HOST_CONSOLE_MEMORY	(8 * 1024 * 1024)
 /* Console backlog written per loop turn. */
 #define HOST_CONSOLE_PUMP	(1024 * 1024)
+/* Allocations at least this big are mapped, not taken from the heap. */
+#define HOST_MMAP_THRESHOLD	(256 * 1024)
 /* Replies nobody collected are deleted after this long. */
 #define HOST_REPLY_MAX_AGE	(24 * 60 * 60)
 
@@ -64,6 +68,7 @@ struct slot {
 	struct host		*host;
 	struct run		*run;
 	struct console_entry	*entry;
+	struct record		*record;	/* NULL: not recorded */
 	int			 last_newline;	/* console's last byte was \n */
 	size_t			 pfd;		/* its fds in this loop turn */
 	size_t			 npfd;
@@ -80,6 +85,7 @@ struct host {
 	char			*lock_path;
 	char			*replies;
 	char			*spool;
+	char			*record_dir;	/* J/<session>, once made */
 	int			 lock_fd;
 	int			 fifo_fd;
 	int			 sig_fd;
@@ -211,6 +217,65 @@ slot_console(struct slot *s, const char *buf, size_t len)
 	s->last_newline = buf[len - 1] == '\n';
 }
 
+/*
+ * Open the run's recording, J/<session>/<seq>.cast.  A recording that
+ * cannot be made is reported and the run goes on without it.
+ */
+static void
+slot_record_open(struct slot *s, struct run *r)
+{
+	struct host		*h = s->host;
+	struct record_header	 hdr;
+	char			*path, *cmd, *title, *cause, name[32];
+
+	if (!h->cfg->record_enabled || h->journal == NULL)
+		return;
+	if (h->record_dir == NULL) {
+		path = paths_join(h->journal_dir, journal_session(h->journal));
+		if (paths_private_dir(path, &cause) != 0) {
+			host_message(h, "recording: %s", cause);
+			free(cause);
+			free(path);
+			return;
+		}
+		h->record_dir = path;
+	}
+	snprintf(name, sizeof name, "%u.cast", run_seq(r));
+	path = paths_join(h->record_dir, name);
+	cmd = run_command_line(r);
+	xasprintf(&title, "%s: %s", run_whoami(r), cmd);
+	memset(&hdr, 0, sizeof hdr);
+	run_size(r, &hdr.width, &hdr.height);
+	hdr.timestamp = time(NULL);
+	hdr.command = cmd;
+	hdr.title = title;
+	s->record = record_open(path, &hdr, h->cfg->record_max_bytes, &cause);
+	if (s->record == NULL) {
+		host_message(h, "recording: %s", cause);
+		free(cause);
+	}
+	free(title);
+	free(cmd);
+	free(path);
+}
+
+/* Close the recording before the reply names it; its path, or NULL. */
+static char *
+slot_record_close(struct slot *s)
+{
+	char	*path, *cause;
+
+	if (s->record == NULL)
+		return (NULL);
+	path = xstrdup(record_path(s->record));
+	if (record_close(s->record, &cause) != 0) {
+		host_message(s->host, "recording: %s", cause);
+		free(cause);
+	}
+	s->record = NULL;
+	return (path);
+}
+
 static void
 hook_started(struct run *r, void *arg)
 {
@@ -221,6 +286,7 @@ hook_started(struct run *r, void *arg)
 	slot_console(s, banner, strlen(banner));
 	slot_console(s, "\n", 1);
 	free(banner);
+	slot_record_open(s, r);
 	s->host->queued--;
 	s->host->running++;
 	if (s->host->fe->run_started != NULL)
@@ -233,6 +299,7 @@ hook_output(struct run *r, const char *buf, size_t len, void *arg)
 	struct slot	*s = arg;
 	struct host	*h = s->host;
 
+	record_output(s->record, now_mono() - run_started(r), buf, len);
 	if (!h->fe->console_text)
 		slot_console(s, buf, len);
 	if (h->fe->run_output != NULL)
@@ -258,16 +325,22 @@ hook_done(struct run *r, void *arg)
 	struct slot	*s = arg;
 	struct host	*h = s->host;
 	json_t		*o;
-	char		*line;
+	char		*line, *record;
 
+	record = slot_record_close(s);
 	if (h->journal != NULL) {
 		o = run_response(r);
 		json_object_set_new(o, "journal",
 		    json_string(journal_path(h->journal)));
+		if (record != NULL)
+			json_object_set_new(o, "record", json_string(record));
 		host_reply(h, run_id(r), o);
 		o = run_journal_line(r);
+		if (record != NULL)
+			json_object_set_new(o, "record", json_string(record));
 		host_journal(h, o);
 	}
+	free(record);
 	if (run_error(r) != NULL) {
 		if (!s->last_newline)
 			slot_console(s, "\n", 1);
@@ -340,8 +413,10 @@ static void
 host_sweep(struct host *h)
 {
 	struct slot	*s, *next;
+	int		 freed;
 
 	h->running = h->queued = 0;
+	freed = 0;
 	for (s = TAILQ_FIRST(&h->slots); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, link);
 		switch (run_state(s->run)) {
@@ -355,9 +430,12 @@ host_sweep(struct host *h)
 			TAILQ_REMOVE(&h->slots, s, link);
 			run_free(s->run);
 			free(s);
+			freed = 1;
 			break;
 		}
 	}
+	if (freed)
+		malloc_trim(0);
 }
 
 static void
@@ -683,6 +761,7 @@ host_free(struct host *h)
 
 	while ((s = TAILQ_FIRST(&h->slots)) != NULL) {
 		TAILQ_REMOVE(&h->slots, s, link);
+		record_close(s->record, NULL);
 		run_free(s->run);
 		free(s);
 	}
@@ -704,6 +783,7 @@ host_free(struct host *h)
 	free(h->lock_path);
 	free(h->replies);
 	free(h->spool);
+	free(h->record_dir);
 }
 
 static int
@@ -813,6 +893,14 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	struct host	h;
 	char		*cause;
 	int		 status = 0;
+
+	/*
+	 * Big buffers (a run's caps, a journal line) come from mmap and go
+	 * back to the system when freed, so the host's size stays flat
+	 * however much its runs printed; a fixed threshold stops glibc from
+	 * raising it after the first big free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, HOST_MMAP_THRESHOLD);
 
 	memset(&h, 0, sizeof h);
 	h.cfg = cfg;

@@ -670,3 +670,46 @@ journal_find_run(const char *path, long long seq, char **cause)
 		xasprintf(cause, "%s: no run %lld", path, seq);
 	return (found);
 }
+
+/* Split "[SESSION:]SEQ"; *session is NULL or allocated. */
+static int
+journal_parse_ref(const char *ref, char **session, long long *seq)
+{
+	const char	*colon = strrchr(ref, ':'), *num;
+	char		*end;
+
+	*session = NULL;
+	num = colon != NULL ? colon + 1 : ref;
+	if (*num == '\0' || *num == '-')
+		return (-1);
+	*seq = strtoll(num, &end, 10);
+	if (*end != '\0' || *seq < 1)
+		return (-1);
+	if (colon != NULL)
+		*session = xstrndup(ref, colon - ref);
+	return (0);
+}
+
+/*
+ * A run named as "[SESSION:]SEQ" (the newest session by default): its
+ * journal line.  Returns 0, -2 when ref is not of that form, or -1.
+ */
+int
+journal_lookup(const char *dir, const char *ref, json_t **line, char **cause)
+{
+	char		*session, *path;
+	long long	 seq;
+
+	*line = NULL;
+	if (journal_parse_ref(ref, &session, &seq) != 0) {
+		xasprintf(cause, "not [SESSION:]SEQ: \"%s\"", ref);
+		return (-2);
+	}
+	path = journal_resolve(dir, session, cause);
+	free(session);
+	if (path == NULL)
+		return (-1);
+	*line = journal_find_run(path, seq, cause);
+	free(path);
+	return (*line == NULL ? -1 : 0);
+}

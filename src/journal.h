@@ -39,5 +39,6 @@ char		**journal_sessions(const char *, size_t *, char **);
 void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
 json_t		*journal_find_run(const char *, long long, char **);
+int		 journal_lookup(const char *, const char *, json_t **, char **);
 
 #endif

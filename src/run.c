@@ -559,6 +559,13 @@ run_finish(struct run *r, double now)
 		r->hooks.done(r, r->hooks.arg);
 }
 
+void
+run_size(const struct run *r, unsigned int *cols, unsigned int *rows)
+{
+	*cols = r->cols;
+	*rows = r->rows;
+}
+
 enum run_state
 run_state(const struct run *r)
 {

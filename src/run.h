@@ -49,6 +49,7 @@ const char	*run_whoami(const struct run *);
 const char	*run_dir(const struct run *);
 char *const	*run_argv(const struct run *);
 pid_t		 run_pid(const struct run *);
+void		 run_size(const struct run *, unsigned int *, unsigned int *);
 const char	*run_error(const struct run *);
 int		 run_waiting(const struct run *);
 double		 run_started(const struct run *);

@@ -1,0 +1,483 @@
+/*
+ * cmd_replay.c: `rexec replay [SESSION:]SEQ|FILE [--speed X] [--idle-limit
+ * S]` -- play an asciicast v2 recording on stdout with its timing.
+ *
+ * It reads any asciicast v2 file, rexec's or asciinema's: the header must
+ * say version 2; "o" events are written out, other event types ("i", "m",
+ * "r") are passed over, and a line that is not an event is skipped and
+ * counted.  It never talks to a host, never changes the terminal's modes,
+ * and it never parses what it plays: the bytes go out as recorded.  An
+ * interrupted replay on a terminal ends with the attributes reset.
+ */
+#include "rexec.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "journal.h"
+
+/* Longest line read; the rest of a longer one is skipped. */
+#define REPLAY_LINE_MAX		(64 * 1024 * 1024)
+/* Output held before a write(2). */
+#define REPLAY_BUFFER		(64 * 1024)
+/* Longest single sleep, so that any gap converts to a timespec. */
+#define REPLAY_SLEEP_MAX	86400.0
+/* What an interrupted replay leaves on a terminal: SGR 0, cursor shown. */
+#define REPLAY_RESET		"\033[0m\033[?25h"
+
+struct replay_opts {
+	double	speed;		/* 0 = no waiting */
+	double	idle_limit;	/* 0 = none */
+	int	idle_given;
+};
+
+struct replay {
+	const char		*path;
+	FILE			*f;
+	const struct replay_opts *opts;
+	double			 idle_limit;	/* 0 = none */
+
+	char			*line;		/* the current line */
+	size_t			 linelen;
+	size_t			 linesize;
+	size_t			 lineno;
+	int			 read_error;	/* errno of a failed read */
+
+	size_t			 skipped;	/* malformed event lines */
+	size_t			 first_skipped;	/* its line number */
+
+	char			*out;		/* not yet written */
+	size_t			 outlen;
+	int			 out_error;	/* errno of a failed write */
+
+	double			 start;		/* monotonic, when play began */
+	double			 clock;		/* where play is, scaled */
+	double			 last_t;	/* the recording's time */
+};
+
+static volatile sig_atomic_t replay_signal;
+
+static int	replay_number(const char *, double *);
+static int	replay_resolve(const char *, char **, char **);
+static void	replay_catch(int);
+static double	replay_now(void);
+static int	replay_getline(struct replay *);
+static int	replay_header(struct replay *, char **);
+static int	replay_parse(struct replay *, json_t **, const char **,
+		    size_t *, double *);
+static int	replay_write(const char *, size_t);
+static int	replay_flush(struct replay *);
+static int	replay_wait(struct replay *, double);
+static int	replay_play(struct replay *);
+static int	replay_run(const char *, const struct replay_opts *);
+
+int
+cmd_replay_exec(int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "speed", required_argument, NULL, 's' },
+		{ "idle-limit", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct replay_opts		 opts;
+	char				*path, *cause;
+	int				 ch, status;
+
+	memset(&opts, 0, sizeof opts);
+	opts.speed = 1;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if (replay_number(optarg, &opts.speed) != 0)
+				return (cli_usage("replay",
+				    "--speed: not a number: \"%s\"", optarg));
+			if (opts.speed < 0)
+				return (cli_usage("replay",
+				    "--speed: not 0 or more: \"%s\"", optarg));
+			break;
+		case 'i':
+			if (replay_number(optarg, &opts.idle_limit) != 0)
+				return (cli_usage("replay",
+				    "--idle-limit: not a number: \"%s\"",
+				    optarg));
+			if (opts.idle_limit <= 0)
+				return (cli_usage("replay",
+				    "--idle-limit: not more than 0: \"%s\"",
+				    optarg));
+			opts.idle_given = 1;
+			break;
+		case ':':
+			return (cli_usage("replay", "%s: needs an argument",
+			    argv[optind - 1]));
+		default:
+			return (cli_usage("replay", "unknown option: %s",
+			    argv[optind - 1]));
+		}
+	}
+	if (optind == argc)
+		return (cli_usage("replay", "missing recording"));
+	if (optind + 1 < argc)
+		return (cli_usage("replay", "unexpected argument: \"%s\"",
+		    argv[optind + 1]));
+
+	if (replay_resolve(argv[optind], &path, &cause) != 0) {
+		status = cli_error("%s", cause);
+		free(cause);
+		return (status);
+	}
+	status = replay_run(path, &opts);
+	free(path);
+	return (status);
+}
+
+/* A finite decimal number, nothing after it. */
+static int
+replay_number(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+/*
+ * Turn the argument into the path of a recording.  A path is anything
+ * with a '/' or ending in ".cast"; [SESSION:]SEQ through the journal is
+ * not known here yet, so it is "no such recording".
+ */
+static int
+replay_resolve(const char *arg, char **path, char **cause)
+{
+	json_t		*line;
+	const char	*rec;
+	char		*dir;
+	size_t		 len = strlen(arg);
+	int		 r;
+
+	if (strchr(arg, '/') != NULL ||
+	    (len > 5 && strcmp(arg + len - 5, ".cast") == 0)) {
+		*path = xstrdup(arg);
+		return (0);
+	}
+	/* [SESSION:]SEQ: the recording its journal line names. */
+	if ((dir = cli_journal_dir()) == NULL) {
+		*cause = xstrdup("no journal directory");
+		return (-1);
+	}
+	r = journal_lookup(dir, arg, &line, cause);
+	free(dir);
+	if (r != 0)
+		return (-1);
+	rec = json_string_value(json_object_get(line, "record"));
+	if (rec == NULL) {
+		xasprintf(cause, "%s: that run has no recording", arg);
+		json_decref(line);
+		return (-1);
+	}
+	*path = xstrdup(rec);
+	json_decref(line);
+	return (0);
+}
+
+static void
+replay_catch(int sig)
+{
+	replay_signal = sig;
+}
+
+static double
+replay_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/*
+ * Read the next line, without its newline, into rp->line.  Returns 1 for
+ * a line, 0 at the end, -1 on a read error; a line over REPLAY_LINE_MAX
+ * comes back empty-handed with linelen set past the limit.
+ */
+static int
+replay_getline(struct replay *rp)
+{
+	int	c, any = 0;
+
+	rp->linelen = 0;
+	while ((c = getc_unlocked(rp->f)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (rp->linelen >= REPLAY_LINE_MAX) {
+			rp->linelen = REPLAY_LINE_MAX + 1;
+			continue;
+		}
+		if (rp->linelen + 1 >= rp->linesize) {
+			rp->linesize = rp->linesize == 0 ? 4096 :
+			    rp->linesize * 2;
+			rp->line = xrealloc(rp->line, rp->linesize);
+		}
+		rp->line[rp->linelen++] = (char)c;
+	}
+	if (ferror(rp->f)) {
+		rp->read_error = errno != 0 ? errno : EIO;
+		return (-1);
+	}
+	if (!any)
+		return (0);
+	rp->lineno++;
+	return (1);
+}
+
+/* The first line must be an asciicast v2 header. */
+static int
+replay_header(struct replay *rp, char **cause)
+{
+	json_t		*h, *v;
+	json_error_t	 err;
+	int		 r;
+
+	if ((r = replay_getline(rp)) <= 0) {
+		xasprintf(cause, "%s: %s", rp->path, r == 0 ? "empty file" :
+		    strerror(rp->read_error));
+		return (-1);
+	}
+	if (rp->linelen > REPLAY_LINE_MAX ||
+	    (h = json_loadb(rp->line, rp->linelen, 0, &err)) == NULL) {
+		xasprintf(cause, "%s: not an asciicast v2 recording", rp->path);
+		return (-1);
+	}
+	v = json_object_get(h, "version");
+	if (!json_is_object(h) || !json_is_integer(v) ||
+	    json_integer_value(v) != 2) {
+		json_decref(h);
+		xasprintf(cause, "%s: not an asciicast v2 recording", rp->path);
+		return (-1);
+	}
+	/* asciinema honours the recording's own limit; so do we. */
+	v = json_object_get(h, "idle_time_limit");
+	if (!rp->opts->idle_given && json_is_number(v) &&
+	    json_number_value(v) > 0)
+		rp->idle_limit = json_number_value(v);
+	json_decref(h);
+	return (0);
+}
+
+/*
+ * Parse the current line as an event.  Returns 1 for an "o" event (its
+ * data and time set), 0 for a line to pass over, -1 for a malformed one.
+ * *ev keeps the parsed line alive until the next call.
+ */
+static int
+replay_parse(struct replay *rp, json_t **ev, const char **data, size_t *len,
+    double *t)
+{
+	json_t		*jt, *type, *jd;
+	json_error_t	 err;
+
+	json_decref(*ev);
+	*ev = NULL;
+	if (rp->linelen == 0)
+		return (0);
+	if (rp->linelen > REPLAY_LINE_MAX)
+		return (-1);
+	*ev = json_loadb(rp->line, rp->linelen, JSON_ALLOW_NUL, &err);
+	if (!json_is_array(*ev) || json_array_size(*ev) != 3)
+		return (-1);
+	jt = json_array_get(*ev, 0);
+	type = json_array_get(*ev, 1);
+	jd = json_array_get(*ev, 2);
+	if (!json_is_number(jt) || !json_is_string(type) ||
+	    !json_is_string(jd))
+		return (-1);
+	*t = json_number_value(jt);
+	if (!isfinite(*t) || *t < 0)
+		return (-1);
+	if (strcmp(json_string_value(type), "o") != 0)
+		return (0);
+	*data = json_string_value(jd);
+	*len = json_string_length(jd);
+	return (1);
+}
+
+/* Write all of buf to stdout; 0, or -1 with errno set. */
+static int
+replay_write(const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n == -1) {
+			if (errno == EINTR && !replay_signal)
+				continue;
+			return (-1);
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+static int
+replay_flush(struct replay *rp)
+{
+	int	r = 0;
+
+	if (rp->outlen != 0 && rp->out_error == 0) {
+		if ((r = replay_write(rp->out, rp->outlen)) == -1 &&
+		    !replay_signal)
+			rp->out_error = errno;
+	}
+	rp->outlen = 0;
+	return (r);
+}
+
+/*
+ * Sleep until the event at recording time t is due.  Gaps are capped at
+ * the idle limit, then divided by the speed.  Returns -1 if a signal came.
+ */
+static int
+replay_wait(struct replay *rp, double t)
+{
+	struct timespec	ts;
+	double		gap, left;
+
+	gap = t > rp->last_t ? t - rp->last_t : 0;
+	if (t > rp->last_t)
+		rp->last_t = t;
+	if (rp->idle_limit > 0 && gap > rp->idle_limit)
+		gap = rp->idle_limit;
+	if (rp->opts->speed == 0)
+		return (replay_signal ? -1 : 0);
+	rp->clock += gap / rp->opts->speed;
+	if (rp->start + rp->clock <= replay_now())
+		return (replay_signal ? -1 : 0);
+	if (replay_flush(rp) == -1)
+		return (replay_signal ? -1 : 0);
+	while (!replay_signal) {
+		left = rp->start + rp->clock - replay_now();
+		if (left <= 0)
+			break;
+		if (left > REPLAY_SLEEP_MAX)
+			left = REPLAY_SLEEP_MAX;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	return (replay_signal ? -1 : 0);
+}
+
+/* Play every event; -1 if a signal stopped it. */
+static int
+replay_play(struct replay *rp)
+{
+	json_t		*ev = NULL;
+	const char	*data;
+	size_t		 len;
+	double		 t;
+
+	rp->start = replay_now();
+	while (rp->out_error == 0 && replay_getline(rp) == 1) {
+		switch (replay_parse(rp, &ev, &data, &len, &t)) {
+		case -1:
+			if (rp->skipped++ == 0)
+				rp->first_skipped = rp->lineno;
+			continue;
+		case 0:
+			continue;
+		}
+		if (replay_wait(rp, t) == -1)
+			break;
+		if (rp->outlen + len > REPLAY_BUFFER)
+			replay_flush(rp);
+		if (len > REPLAY_BUFFER) {
+			if (replay_write(data, len) == -1 &&
+			    !replay_signal)
+				rp->out_error = errno;
+		} else {
+			memcpy(rp->out + rp->outlen, data, len);
+			rp->outlen += len;
+		}
+	}
+	json_decref(ev);
+	if (replay_signal)
+		return (-1);
+	replay_flush(rp);
+	return (replay_signal ? -1 : 0);
+}
+
+static int
+replay_run(const char *path, const struct replay_opts *opts)
+{
+	struct sigaction	 sa, old[3];
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct replay		 rp;
+	char			*cause;
+	size_t			 i;
+	int			 status = 0, stopped, sig;
+
+	memset(&rp, 0, sizeof rp);
+	rp.path = path;
+	rp.opts = opts;
+	rp.idle_limit = opts->idle_limit;
+	if ((rp.f = fopen(path, "re")) == NULL)
+		return (cli_error("%s: %s", path, strerror(errno)));
+	if (replay_header(&rp, &cause) != 0) {
+		status = cli_error("%s", cause);
+		free(cause);
+		goto out;
+	}
+
+	/* No SA_RESTART: a signal must cut a sleep or a blocked write. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = replay_catch;
+	sigemptyset(&sa.sa_mask);
+	replay_signal = 0;
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	rp.out = xmalloc(REPLAY_BUFFER);
+	stopped = replay_play(&rp) == -1;
+	sig = replay_signal;
+	if (stopped && isatty(STDOUT_FILENO)) {
+		replay_signal = 0;
+		replay_write(REPLAY_RESET, strlen(REPLAY_RESET));
+	}
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+
+	if (stopped)
+		status = 128 + sig;
+	else if (rp.out_error != 0)
+		status = cli_error("replay: stdout: %s",
+		    strerror(rp.out_error));
+	else if (rp.read_error != 0)
+		status = cli_error("%s: %s", path, strerror(rp.read_error));
+	if (rp.skipped != 0)
+		cli_error("%s: %zu malformed event%s skipped (first at line "
+		    "%zu)", path, rp.skipped, rp.skipped == 1 ? "" : "s",
+		    rp.first_skipped);
+out:
+	free(rp.out);
+	free(rp.line);
+	fclose(rp.f);
+	return (status);
+}
