@@ -126,6 +126,8 @@ static void	av_emit_cells(struct agentview *, const uint32_t *, size_t);
 static void	av_final_top(struct agentview *, int);
 static void	av_check(struct agentview *);
 static void	av_put_ascii(struct agentview *, const uint8_t *, size_t);
+static inline void av_widen(uint32_t *, const uint8_t *, size_t);
+static inline int av_append(struct agentview *, const uint8_t *, size_t);
 static void	av_put_text(struct agentview *, const uint8_t *, size_t);
 static void	av_print(struct agentview *, uint32_t);
 static void	av_combine(struct agentview *, uint32_t);
@@ -220,7 +222,8 @@ agentview_feed(struct agentview *av, const void *buf, size_t len)
 		if (av->state == AV_GROUND && av->dec.need == 0) {
 			q = av_scan(p, end);
 			if (q != p) {
-				av_put_text(av, p, q - p);
+				if (!av_append(av, p, q - p))
+					av_put_text(av, p, q - p);
 				p = q;
 				continue;
 			}
@@ -693,8 +696,7 @@ static void
 av_put_ascii(struct agentview *av, const uint8_t *p, size_t n)
 {
 	struct avline	*l = av_cur(av);
-	size_t		 cx = av->cx, end = cx + n, i;
-	uint32_t	*c;
+	size_t		 cx = av->cx, end = cx + n;
 
 	av->just_cr = 0;
 	if (cx > l->len)
@@ -702,7 +704,20 @@ av_put_ascii(struct agentview *av, const uint8_t *p, size_t n)
 	else if (cx < l->len)
 		av_overwrite(av, l, cx, end);
 	av_reserve(av, l, end);
-	c = l->cells + cx;
+	av_widen(l->cells + cx, p, n);
+	if (end > l->len)
+		l->len = end;
+	av->cx = end;
+	if (l->len > AGENTVIEW_MAX_LINE || av->held > AGENTVIEW_MAX_HELD)
+		av_check(av);
+}
+
+/* Bytes to cells, eight at a time (unrolled so that compilers vectorise). */
+static inline void
+av_widen(uint32_t *c, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
 	for (i = 0; n - i >= 8; i += 8) {
 		c[i] = p[i];
 		c[i + 1] = p[i + 1];
@@ -715,11 +730,27 @@ av_put_ascii(struct agentview *av, const uint8_t *p, size_t n)
 	}
 	for (; i < n; i++)
 		c[i] = p[i];
-	if (end > l->len)
-		l->len = end;
-	av->cx = end;
-	if (l->len > AGENTVIEW_MAX_LINE || av->held > AGENTVIEW_MAX_HELD)
-		av_check(av);
+}
+
+/*
+ * The common case of av_put_text, inline: the cursor is at the end of its
+ * line and the run fits in the array and under AGENTVIEW_MAX_LINE, so
+ * nothing is overwritten, padded, allocated or cut.  Returns 0 to leave
+ * the run to av_put_text.
+ */
+static inline int
+av_append(struct agentview *av, const uint8_t *p, size_t n)
+{
+	struct avline	*l = av_cur(av);
+
+	if (av->cx != l->len || n > l->cap - l->len ||
+	    n > AGENTVIEW_MAX_LINE - l->len)
+		return (0);
+	av_widen(l->cells + l->len, p, n);
+	l->len += n;
+	av->cx = l->len;
+	av->just_cr = 0;
+	return (1);
 }
 
 /*

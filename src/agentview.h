@@ -60,7 +60,9 @@
  *   for CR, BS and cursor moves from then on.  Text that never moves
  *   back over such a line comes out the same.
  * - AGENTVIEW_MAX_PAD: a cursor move right stops at this column, or at
- *   the end of the line's text if that is further.
+ *   the end of the line's text if that is further (a PTY is rarely
+ *   wider than a few hundred columns; this bounds the spaces one short
+ *   sequence can add).
  * - AGENTVIEW_MAX_HELD: when the lines held in the window use more cells
  *   than this, the oldest lines above the cursor become final early.
  * - AGENTVIEW_MAX_WINDOW: larger windows are clamped to it (and a window
@@ -94,7 +96,7 @@
 #define AGENTVIEW_MAX_LINE	262144
 #endif
 #ifndef AGENTVIEW_MAX_PAD
-#define AGENTVIEW_MAX_PAD	65535
+#define AGENTVIEW_MAX_PAD	4096
 #endif
 #ifndef AGENTVIEW_MAX_HELD
 #define AGENTVIEW_MAX_HELD	1048576

@@ -38,6 +38,9 @@ static const struct cmd_entry cmd_table[] = {
 	{ "replay", NULL, NULL, "[SESSION:]SEQ|FILE [--speed X] "
 	  "[--idle-limit SECONDS]", "play a run's recording with its timing",
 	  cmd_replay_exec },
+	{ "render", NULL, NULL, "[--cols C] [--rows R]", "raw terminal bytes "
+	  "on stdin, the final screen as text on stdout (libtsm)",
+	  cmd_render_exec },
 	{ "agentview", NULL, NULL, "[--cr collapse|newline] [--window N] "
 	  "[--max-output BYTES]", "raw terminal bytes on stdin, agent text on "
 	  "stdout", cmd_agentview_exec },

@@ -31,6 +31,7 @@ int	cmd_host_exec(int, char **);
 int	cmd_list_exec(int, char **);
 int	cmd_log_exec(int, char **);
 int	cmd_print_exec(int, char **);
+int	cmd_render_exec(int, char **);
 int	cmd_replay_exec(int, char **);
 int	cmd_run_exec(int, char **);
 int	cmd_status_exec(int, char **);
