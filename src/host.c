@@ -413,10 +413,8 @@ static void
 host_sweep(struct host *h)
 {
 	struct slot	*s, *next;
-	int		 freed;
 
 	h->running = h->queued = 0;
-	freed = 0;
 	for (s = TAILQ_FIRST(&h->slots); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, link);
 		switch (run_state(s->run)) {
@@ -430,12 +428,9 @@ host_sweep(struct host *h)
 			TAILQ_REMOVE(&h->slots, s, link);
 			run_free(s->run);
 			free(s);
-			freed = 1;
 			break;
 		}
 	}
-	if (freed)
-		malloc_trim(0);
 }
 
 static void

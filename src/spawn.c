@@ -109,13 +109,23 @@ reset_reserved(int sig)
 	(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof ksa.mask);
 }
 
-/* In the child, after forkpty: everything up to exec. */
+/*
+ * In the child: everything up to exec.  The child runs under vfork(),
+ * sharing the host's memory until it execs, so it only makes system calls
+ * and writes nothing the host reads but environ, which spawn_start()
+ * puts back.
+ */
 static void __attribute__((noreturn))
-child_exec(const struct spawn *sp, int errfd, int stdin_rd)
+child_exec(const struct spawn *sp, int errfd, int stdin_rd, int slave)
 {
 	struct sigaction	sa;
 	sigset_t		set;
 	int			sig, fd;
+
+	/* A new session whose controlling terminal is the PTY. */
+	if (setsid() == -1 || ioctl(slave, TIOCSCTTY, 0) == -1 ||
+	    dup2(slave, 1) == -1 || dup2(slave, 2) == -1)
+		child_fail(errfd, STAGE_SETUP, errno);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -138,6 +148,8 @@ child_exec(const struct spawn *sp, int errfd, int stdin_rd)
 			child_fail(errfd, STAGE_SETUP, errno);
 		break;
 	case SPAWN_STDIN_TTY:
+		if (dup2(slave, 0) == -1)
+			child_fail(errfd, STAGE_SETUP, errno);
 		break;
 	}
 
@@ -188,7 +200,9 @@ spawn_start(const struct spawn *sp, struct spawn_child *child, char **cause)
 {
 	struct termios	 t;
 	struct winsize	 ws;
-	int		 errpipe[2], inpipe[2] = { -1, -1 }, master, status;
+	int		 errpipe[2], inpipe[2] = { -1, -1 }, master, slave;
+	int		 status;
+	char		**saved_environ = environ;
 	char		 buf[1 + sizeof(int)];
 	ssize_t		 n;
 	size_t		 got;
@@ -211,17 +225,25 @@ spawn_start(const struct spawn *sp, struct spawn_child *child, char **cause)
 	ws.ws_col = sp->cols;
 	ws.ws_row = sp->rows;
 
-	pid = forkpty(&master, NULL, &t, &ws);
-	if (pid == -1) {
-		xasprintf(cause, "forkpty: %s", strerror(errno));
+	if (openpty(&master, &slave, NULL, &t, &ws) == -1) {
+		xasprintf(cause, "openpty: %s", strerror(errno));
 		goto fail;
 	}
-	if (pid == 0) {
-		close(errpipe[0]);
-		if (inpipe[1] != -1)
-			close(inpipe[1]);
-		child_exec(sp, errpipe[1], inpipe[0]);
+	/*
+	 * vfork: the host is suspended until the child execs or fails, and no
+	 * copy of its memory is made, which halves the cost of a spawn.
+	 */
+	pid = vfork();
+	if (pid == -1) {
+		xasprintf(cause, "vfork: %s", strerror(errno));
+		close(master);
+		close(slave);
+		goto fail;
 	}
+	if (pid == 0)
+		child_exec(sp, errpipe[1], inpipe[0], slave);
+	environ = saved_environ;	/* the child set its own for execvp */
+	close(slave);
 
 	close(errpipe[1]);
 	errpipe[1] = -1;
