@@ -18,6 +18,7 @@
 #include "agentview.h"
 #include "cap.h"
 #include "cli.h"
+#include "fdio.h"
 
 #define AGENTVIEW_READ_SIZE	65536
 
@@ -27,8 +28,6 @@ struct cmd_agentview_out {
 };
 
 static int	cmd_agentview_number(const char *, size_t *);
-static int	cmd_agentview_wait(int, short);
-static int	cmd_agentview_write(int, const char *, size_t);
 static void	cmd_agentview_emit(const char *, size_t, void *);
 static int	cmd_agentview_run(const struct agentview_opts *, size_t);
 
@@ -110,45 +109,6 @@ cmd_agentview_number(const char *s, size_t *out)
 	return (0);
 }
 
-/* Wait until a non-blocking fd is ready; -1 on a poll error. */
-static int
-cmd_agentview_wait(int fd, short events)
-{
-	struct pollfd	pfd;
-
-	pfd.fd = fd;
-	pfd.events = events;
-	while (poll(&pfd, 1, -1) == -1) {
-		if (errno != EINTR)
-			return (-1);
-	}
-	return (0);
-}
-
-/* Write all of buf; 0, or -1 with errno set. */
-static int
-cmd_agentview_write(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (cmd_agentview_wait(fd, POLLOUT) == -1)
-					return (-1);
-				continue;
-			}
-			return (-1);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 static void
 cmd_agentview_emit(const char *text, size_t len, void *arg)
 {
@@ -158,7 +118,7 @@ cmd_agentview_emit(const char *text, size_t len, void *arg)
 		return;
 	if (out->cap != NULL)
 		cap_append(out->cap, text, len);
-	else if (cmd_agentview_write(STDOUT_FILENO, text, len) == -1)
+	else if (fdio_write_all(STDOUT_FILENO, text, len) == -1)
 		out->error = errno;
 }
 
@@ -185,7 +145,7 @@ cmd_agentview_run(const struct agentview_opts *opts, size_t max)
 			if (errno == EINTR)
 				continue;
 			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
-			    cmd_agentview_wait(STDIN_FILENO, POLLIN) == 0)
+			    fdio_wait(STDIN_FILENO, POLLIN) == 0)
 				continue;
 			status = cli_error("agentview: stdin: %s",
 			    strerror(errno));
@@ -201,7 +161,7 @@ cmd_agentview_run(const struct agentview_opts *opts, size_t max)
 		agentview_finish(av);
 		if (out.cap != NULL) {
 			text = cap_finish(out.cap, &len);
-			if (cmd_agentview_write(STDOUT_FILENO, text, len) == -1)
+			if (fdio_write_all(STDOUT_FILENO, text, len) == -1)
 				out.error = errno;
 		}
 	}

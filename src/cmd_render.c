@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fdio.h"
 #include "vt.h"
 
 #define RENDER_READ_SIZE	65536
@@ -22,8 +23,6 @@
 #define RENDER_SIZE_MAX		1000
 
 static int	cmd_render_size(const char *, const char *, unsigned int *);
-static int	cmd_render_wait(int, short);
-static int	cmd_render_write(int, const char *, size_t);
 static int	cmd_render_run(unsigned int, unsigned int);
 
 int
@@ -91,45 +90,6 @@ cmd_render_size(const char *name, const char *s, unsigned int *out)
 	return (0);
 }
 
-/* Wait until a non-blocking fd is ready; -1 on a poll error. */
-static int
-cmd_render_wait(int fd, short events)
-{
-	struct pollfd	pfd;
-
-	pfd.fd = fd;
-	pfd.events = events;
-	while (poll(&pfd, 1, -1) == -1) {
-		if (errno != EINTR)
-			return (-1);
-	}
-	return (0);
-}
-
-/* Write all of buf; 0, or -1 with errno set. */
-static int
-cmd_render_write(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (cmd_render_wait(fd, POLLOUT) == -1)
-					return (-1);
-				continue;
-			}
-			return (-1);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 /* Feed stdin to a cols x rows terminal, then print its screen. */
 static int
 cmd_render_run(unsigned int cols, unsigned int rows)
@@ -148,7 +108,7 @@ cmd_render_run(unsigned int cols, unsigned int rows)
 			if (errno == EINTR)
 				continue;
 			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
-			    cmd_render_wait(STDIN_FILENO, POLLIN) == 0)
+			    fdio_wait(STDIN_FILENO, POLLIN) == 0)
 				continue;
 			status = cli_error("render: stdin: %s",
 			    strerror(errno));
@@ -161,7 +121,7 @@ cmd_render_run(unsigned int cols, unsigned int rows)
 	free(buf);
 	if (status == 0) {
 		text = vt_text(vt, &len);
-		if (cmd_render_write(STDOUT_FILENO, text, len) == -1)
+		if (fdio_write_all(STDOUT_FILENO, text, len) == -1)
 			status = cli_error("render: stdout: %s",
 			    strerror(errno));
 		free(text);

@@ -19,23 +19,15 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fdio.h"
 #include "frontend.h"
 #include "headless.h"
 
 static void
 headless_console(const char *buf, size_t len, void *arg)
 {
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(STDOUT_FILENO, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;		/* stdout is gone: keep running */
-		buf += n;
-		len -= n;
-	}
+	/* A stdout that is gone is ignored: the host keeps running. */
+	(void)fdio_write_all(STDOUT_FILENO, buf, len);
 }
 
 static void

@@ -1,0 +1,50 @@
+/*
+ * fdio.c: write a whole buffer to an fd, riding out EINTR, and waiting with
+ * poll() when the fd is non-blocking and full (a pipe to a slow reader).
+ * For the commands that stream to stdout; the host's loop never calls it.
+ */
+#include "rexec.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "fdio.h"
+
+/* Wait until fd is ready for events; -1 on a poll error. */
+int
+fdio_wait(int fd, short events)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = events;
+	while (poll(&pfd, 1, -1) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	return (0);
+}
+
+/* Write all of buf; 0, or -1 with errno set. */
+int
+fdio_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return (-1);
+			if (fdio_wait(fd, POLLOUT) == -1)
+				return (-1);
+			continue;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
