@@ -213,3 +213,25 @@ EOF
 	printf '\033[1;31mred\033[0m caf\303\251 \357\277\275\r\n' >"$BATS_TEST_TMPDIR/want"
 	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want"
 }
+
+@test "a recorded coloured progress bar renders to the same screen as the live bytes" {
+	start_host
+	live='\033[1;32mbuild\033[0m \033[33m[          ]\033[0m  0%%\r\033[K\033[1;32mbuild\033[0m \033[33m[#####     ]\033[0m 50%%\r\033[K\033[1;32mbuild\033[0m \033[33m[##########]\033[0m 100%%\r\ndone\r\n'
+	rx run --whoami tester --json -- printf "$live"
+	[ "$status" -eq 0 ]
+	rec=$(jq -r .record <<<"$output")
+	"$REXEC" replay --speed 0 "$rec" | "$REXEC" render --cols 40 --rows 5 >"$BATS_TEST_TMPDIR/replayed"
+	printf "$live" | "$REXEC" render --cols 40 --rows 5 >"$BATS_TEST_TMPDIR/live"
+	cmp "$BATS_TEST_TMPDIR/replayed" "$BATS_TEST_TMPDIR/live"
+	grep -q '^build \[##########\] 100%$' "$BATS_TEST_TMPDIR/live"
+}
+
+@test "a recording made by rexec plays with asciinema play" {
+	command -v asciinema >/dev/null || skip "asciinema is not installed"
+	start_host
+	rx run --whoami tester --json -- printf 'asciinema-sees-this\r\n'
+	rec=$(jq -r .record <<<"$output")
+	# asciinema wants a terminal: script(1) gives it one.
+	HOME="$BATS_TEST_TMPDIR" script -qec "asciinema play -s 100 '$rec'" /dev/null >"$BATS_TEST_TMPDIR/played"
+	grep -q asciinema-sees-this "$BATS_TEST_TMPDIR/played"
+}
