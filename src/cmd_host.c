@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -14,6 +15,7 @@
 #include "headless.h"
 #include "host.h"
 #include "paths.h"
+#include "ui/ui.h"
 
 static const struct option host_options[] = {
 	{ "headless", no_argument, NULL, 'H' },
@@ -83,10 +85,16 @@ cmd_host_exec(int argc, char **argv)
 	if (print_config)
 		r = host_print_config(&cfg);
 	else {
-		/* Until the curses UI exists every host is headless. */
-		(void)headless;
-		headless_init(&fe, &cfg);
-		r = host_main(&cfg, &fe);
+		/* The curses UI when stdout is a terminal (DESIGN.md 6). */
+		if (!headless && isatty(STDOUT_FILENO) &&
+		    isatty(STDIN_FILENO)) {
+			ui_init(&fe, &cfg);
+			r = host_main(&cfg, &fe);
+			ui_fini(&fe);
+		} else {
+			headless_init(&fe, &cfg);
+			r = host_main(&cfg, &fe);
+		}
 	}
 	config_free(&cfg);
 	return (r);

@@ -632,6 +632,13 @@ host_abort_seq(struct host *h, unsigned int seq)
 	}
 }
 
+/* The session's name (its journal's, without .jsonl). */
+const char *
+host_session(const struct host *h)
+{
+	return (journal_session(h->journal));
+}
+
 int
 host_active(const struct host *h)
 {

@@ -1,0 +1,224 @@
+/*
+ * pane_console.c: the console pane.
+ *
+ * The serialised console stream (DESIGN.md section 6) is fed into one vt
+ * of the pane's width with [ui] scrollback lines of history.  Child output
+ * reaches the human's terminal only as cells drawn from this vt, never as
+ * raw bytes.
+ *
+ * The pane recognises each run's banner in the stream: at the start of a
+ * line, the bytes of the banner the UI expects next followed by "\n".  A
+ * recognised banner resets the vt's modes (so one run's modes never leak
+ * into the next), goes to column 0 and is drawn bold in the agent's
+ * colour, ending in "\r\n" as a terminal needs.  A run cannot fake another
+ * run's banner: only the expected one, at its turn, is highlighted.
+ * Lines the host itself adds ("[rexec: timeout]") get the same CR.
+ *
+ * The vt never gets shorter: libtsm pushes a shrinking screen's top rows
+ * into the scrollback even when the cursor is near the top, which would
+ * empty the pane.  A pane lower than its vt shows the rows that end at
+ * the cursor's line instead.
+ */
+#include "rexec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vt.h"
+#include "ui/ui_int.h"
+
+#define HOST_LINE	"[rexec: "
+
+struct pane_console {
+	struct vt	*vt;
+	int		 bol;		/* the last byte fed was '\n' */
+	char		*match;		/* bytes held while they may be a banner */
+	size_t		 nmatch;
+	size_t		 size;
+	int		 host_line;	/* inside a "[rexec: " line */
+};
+
+static int	pane_console_held(struct pane_console *, const char *);
+static void	pane_console_flush(struct pane_console *);
+static void	pane_console_banner(struct pane_console *, struct ui_run *);
+static int	pane_console_hold(struct pane_console *, char,
+		    struct ui_run *);
+
+struct pane_console *
+pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
+{
+	struct pane_console	*pc = xcalloc(1, sizeof *pc);
+
+	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
+	pc->bol = 1;
+	return (pc);
+}
+
+void
+pane_console_free(struct pane_console *pc)
+{
+	if (pc == NULL)
+		return;
+	vt_free(pc->vt);
+	free(pc->match);
+	free(pc);
+}
+
+/* Are the held bytes the start of s? */
+static int
+pane_console_held(struct pane_console *pc, const char *s)
+{
+	return (pc->nmatch == 0 || memcmp(pc->match, s, pc->nmatch) == 0);
+}
+
+/* The held bytes were not a banner after all: they are output. */
+static void
+pane_console_flush(struct pane_console *pc)
+{
+	if (pc->nmatch != 0)
+		vt_feed(pc->vt, pc->match, pc->nmatch);
+	pc->nmatch = 0;
+	pc->bol = 0;
+}
+
+static void
+pane_console_banner(struct pane_console *pc, struct ui_run *ur)
+{
+	char	sgr[32];
+
+	vt_reset(pc->vt);
+	snprintf(sgr, sizeof sgr, "\r\033[0;1;%dm",
+	    30 + ui_agent_colour(ur->whoami));
+	vt_feed(pc->vt, sgr, strlen(sgr));
+	vt_feed(pc->vt, ur->banner, strlen(ur->banner));
+	vt_feed(pc->vt, "\033[0m\r\n", 6);
+	ur->banner_seen = 1;
+	pc->nmatch = 0;
+	pc->bol = 1;
+}
+
+/*
+ * Hold a byte that may continue a candidate line (the expected banner or
+ * a host line); returns 0 when the candidate failed and the byte was not
+ * taken.
+ */
+static int
+pane_console_hold(struct pane_console *pc, char c, struct ui_run *ur)
+{
+	const char	*want;
+	size_t		 wlen;
+
+	want = ur != NULL && ur->banner != NULL ? ur->banner : NULL;
+	wlen = want != NULL ? strlen(want) : 0;
+	if (want != NULL && pc->nmatch == wlen && c == '\n' &&
+	    pane_console_held(pc, want)) {
+		pane_console_banner(pc, ur);
+		return (1);
+	}
+	if ((want != NULL && pc->nmatch < wlen && want[pc->nmatch] == c &&
+	    pane_console_held(pc, want)) ||
+	    (pc->nmatch < strlen(HOST_LINE) && HOST_LINE[pc->nmatch] == c &&
+	    pane_console_held(pc, HOST_LINE))) {
+		if (pc->nmatch == pc->size) {
+			pc->size = pc->size == 0 ? 128 : pc->size * 2;
+			pc->match = xrealloc(pc->match, pc->size);
+		}
+		pc->match[pc->nmatch++] = c;
+		if (pc->nmatch == strlen(HOST_LINE) &&
+		    pane_console_held(pc, HOST_LINE) &&
+		    (want == NULL || strncmp(want, HOST_LINE, pc->nmatch) != 0)) {
+			vt_feed(pc->vt, "\r", 1);
+			pc->host_line = 1;
+			pane_console_flush(pc);
+		}
+		return (1);
+	}
+	pane_console_flush(pc);
+	return (0);
+}
+
+/*
+ * Feed console bytes.  ur is the run whose banner comes next in the
+ * stream (NULL if none is expected).  Output between line starts goes to
+ * the vt in bulk.
+ */
+void
+pane_console_write(struct pane_console *pc, const char *buf, size_t len,
+    struct ui_run *ur)
+{
+	const char	*nl;
+	size_t		 n;
+
+	while (len > 0) {
+		if (pc->bol || pc->nmatch != 0) {
+			if (pane_console_hold(pc, *buf, ur)) {
+				buf++;
+				len--;
+				continue;
+			}
+		}
+		nl = memchr(buf, '\n', len);
+		n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+		if (pc->host_line && nl != NULL) {
+			vt_feed(pc->vt, buf, n - 1);
+			vt_feed(pc->vt, "\r\n", 2);
+			pc->host_line = 0;
+		} else
+			vt_feed(pc->vt, buf, n);
+		pc->bol = buf[n - 1] == '\n';
+		buf += n;
+		len -= n;
+	}
+}
+
+void
+pane_console_resize(struct pane_console *pc, unsigned int cols,
+    unsigned int rows)
+{
+	unsigned int	old_cols, old_rows;
+
+	vt_size(pc->vt, &old_cols, &old_rows);
+	vt_resize(pc->vt, cols, rows > old_rows ? rows : old_rows);
+}
+
+/* Lines > 0 scroll back into history; the view then stops following. */
+void
+pane_console_scroll(struct pane_console *pc, int lines)
+{
+	vt_scroll(pc->vt, lines);
+}
+
+void
+pane_console_follow(struct pane_console *pc)
+{
+	vt_scroll_reset(pc->vt);
+}
+
+int
+pane_console_following(struct pane_console *pc)
+{
+	return (vt_scroll_offset(pc->vt) == 0);
+}
+
+/*
+ * Draw h rows at y, x: following, the rows ending at the cursor's line
+ * (or the top ones while they fit); scrolled back, the lowest rows of the
+ * view, so a page up moves one page.
+ */
+void
+pane_console_draw(struct pane_console *pc, int y, int x, int h)
+{
+	unsigned int	cols, rows, cx, cy;
+	int		top;
+
+	vt_size(pc->vt, &cols, &rows);
+	if (pane_console_following(pc)) {
+		vt_cursor(pc->vt, &cx, &cy);
+		top = (int)cy + 1 - h;
+	} else
+		top = (int)rows - h;
+	if (top < 0)
+		top = 0;
+	ui_draw_vt(pc->vt, y, x, h, (int)cols, top);
+}

@@ -1,0 +1,121 @@
+/*
+ * status.c: the status line at the top, the pane frames with their
+ * titles, the key hints in the bottom border and the help overlay.
+ * Nothing here knows about runs; callers pass the numbers and words.
+ */
+#include "rexec.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+
+/* Every key, for the help overlay. */
+static const char *status_help[] = {
+	"rexec keys",
+	"",
+	"  Tab        switch pane (console / history)",
+	"  Up, Down   select a run in the history",
+	"  PgUp/PgDn  scroll the console (or the history)",
+	"  End        console: follow the output again",
+	"  Enter      open the selected run's own screen",
+	"  Esc        back to the shared console",
+	"  k          abort the selected run (asks y/n)",
+	"  q, ^C      quit (asks y/n while runs are active)",
+	"  ?          this help",
+	"",
+	"  any key closes this help",
+	NULL
+};
+
+/* Row y: "rexec  N running · N queued · N done · journal NAME   ?:help". */
+void
+status_draw_top(int y, unsigned int running, unsigned int queued,
+    unsigned int done, const char *journal, const char *note)
+{
+	char	*line;
+	int	 w = COLS;
+
+	xasprintf(&line, " rexec  %u running \u00b7 %u queued \u00b7 %u done"
+	    " \u00b7 journal %s", running, queued, done,
+	    journal != NULL ? journal : "-");
+	attron(A_REVERSE);
+	mvhline(y, 0, ' ', w);
+	ui_put(y, 0, w, line);
+	if (note != NULL && *note != '\0')
+		ui_put(y, w / 2, w - w / 2 - 8, note);
+	if (w > 8)
+		ui_put(y, w - 8, 8, "?:help ");
+	attroff(A_REVERSE);
+	free(line);
+}
+
+/*
+ * A box from row y to row y + h - 1 (both borders included) with a
+ * title on the top edge and a word at its right end.  top is 1 for the
+ * first box (corners), 0 for one below another (tees).
+ */
+void
+status_draw_frame(int y, int x, int h, int w, const char *title,
+    const char *right, int top)
+{
+	char	buf[256];
+	int	n;
+
+	if (h < 2 || w < 4)
+		return;
+	mvhline_set(y, x + 1, WACS_HLINE, w - 2);
+	mvadd_wch(y, x, top ? WACS_ULCORNER : WACS_LTEE);
+	mvadd_wch(y, x + w - 1, top ? WACS_URCORNER : WACS_RTEE);
+	mvvline_set(y + 1, x, WACS_VLINE, h - 1);
+	mvvline_set(y + 1, x + w - 1, WACS_VLINE, h - 1);
+	snprintf(buf, sizeof buf, " %s ", title);
+	ui_put(y, x + 1, w - 2, buf);
+	if (right != NULL && *right != '\0') {
+		n = snprintf(buf, sizeof buf, " %s ", right);
+		if (n < w - 4)
+			ui_put(y, x + w - 1 - n, n, buf);
+	}
+}
+
+/* The bottom border with the key hints in it. */
+void
+status_draw_hints(int y, int w, const char *hints)
+{
+	char	buf[512];
+
+	if (w < 4)
+		return;
+	mvhline_set(y, 1, WACS_HLINE, w - 2);
+	mvadd_wch(y, 0, WACS_LLCORNER);
+	mvadd_wch(y, w - 1, WACS_LRCORNER);
+	snprintf(buf, sizeof buf, " %s ", hints);
+	ui_put(y, 1, w - 2, buf);
+}
+
+/* The help overlay, centred. */
+void
+status_draw_help(int rows, int cols)
+{
+	int	 i, n, w = 54, h, y, x;
+
+	for (n = 0; status_help[n] != NULL; n++)
+		;
+	h = n + 2;
+	y = (rows - h) / 2;
+	x = (cols - w) / 2;
+	if (y < 0)
+		y = 0;
+	if (x < 0)
+		x = 0;
+	for (i = 0; i < h && y + i < rows; i++)
+		mvhline(y + i, x, ' ', w);
+	status_draw_frame(y, x, h - 1, w, "help", NULL, 1);
+	mvhline_set(y + h - 1, x + 1, WACS_HLINE, w - 2);
+	mvadd_wch(y + h - 1, x, WACS_LLCORNER);
+	mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
+	for (i = 0; i < n; i++)
+		ui_put(y + 1 + i, x + 2, w - 4, status_help[i]);
+}

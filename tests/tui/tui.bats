@@ -1,0 +1,256 @@
+#!/usr/bin/env bats
+# tui.bats: the curses UI, driven through a private tmux server (-L, -f
+# /dev/null) of a fixed size.  Tests poll capture-pane until a pattern
+# shows; they never sleep for a fixed time.
+
+load ../cli/helpers
+
+setup() {
+	setup_dirs
+	export REXEC_WHOAMI=tester
+	unset TMUX
+	# The server's socket lives (and dies) in the test's directory.
+	export TMUX_TMPDIR="$BATS_TEST_TMPDIR"
+	SOCK="rexec-test-$$"
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n' \
+		>"$BATS_TEST_TMPDIR/rexec.ini"
+	export REXEC_CONFIG="$BATS_TEST_TMPDIR/rexec.ini"
+}
+
+teardown() {
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	# The host's stderr (curses owns the terminal): no sanitizer report.
+	! grep -E 'runtime error|Sanitizer' "$BATS_TEST_TMPDIR/host.err" \
+		2>/dev/null
+}
+
+t() {
+	tmux -L "$SOCK" "$@"
+}
+
+# The host with its UI in a 120x40 pane; the pane stays after it exits so
+# the test can read its exit status.  The environment goes in explicitly:
+# a tmux server does not hand the client's environment to new sessions.
+start_ui() {
+	local cmd
+	cmd=$(printf 'env HOME=%q REXEC_RUNTIME_DIR=%q REXEC_JOURNAL_DIR=%q'\
+' REXEC_CONFIG=%q TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 %q host 2>%q; echo $? >%q' \
+		"$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" \
+		"$REXEC_CONFIG" "$REXEC" "$BATS_TEST_TMPDIR/host.err" \
+		"$BATS_TEST_TMPDIR/host.status")
+	LANG=C.UTF-8 t -u -f /dev/null new-session -d -s rx -x 120 -y 40 \
+		"$cmd" \; set-option -t rx remain-on-exit on
+	wait_for screen_has '?:help'
+	wait_for host_up
+}
+
+screen() {
+	t capture-pane -p -t rx "$@"
+}
+
+screen_has() {
+	screen | grep -qF -- "$1"
+}
+
+screen_has_re() {
+	screen | grep -qE -- "$1"
+}
+
+# The pane's process ended.  Its exit status is in host.status: tmux
+# 3.3a does not always fill in #{pane_dead_status}.
+pane_dead() {
+	[ "$(t display-message -p -t rx '#{pane_dead}')" = 1 ] &&
+		[ -s "$BATS_TEST_TMPDIR/host.status" ]
+}
+
+keys() {
+	t send-keys -t rx "$@"
+}
+
+@test "tui: the UI shows its status line, panes and key hints" {
+	start_ui
+	screen_has 'rexec  0 running · 0 queued · 0 done · journal '
+	screen_has 'console'
+	screen_has 'history'
+	screen_has 'q quit'
+}
+
+@test "tui: a run shows its banner and output in the console, and a history line" {
+	start_ui
+	rx run --dir "$HOME" -- echo hello
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ]
+	wait_for screen_has_re '^│hello +│$'
+	screen_has_re '^│\[[0-9T:-]+Z\] tester:'
+	screen_has "Z] tester:$HOME \$ echo hello"
+	wait_for screen_has_re '^│▶ +1 +✓ 0 +[0-9.]+s +tester +~ +echo hello'
+	screen_has '0 running · 0 queued · 1 done'
+}
+
+@test "tui: the banner is highlighted and colours reach the screen" {
+	start_ui
+	rx run --dir "$HOME" -- printf '\033[31mred\033[0m plain\n'
+	[ "$status" -eq 0 ]
+	wait_for screen_has 'red plain'
+	screen -e | grep -qF $'\e[31mred\e[39m plain'
+	screen -e | grep -F "tester:$HOME" | grep -qF $'\e[1m'
+}
+
+@test "tui: a progress bar shows its final state" {
+	start_ui
+	rx run -- sh -c 'for i in 1 2 3 4; do printf "\rprogress %d%%" $((i * 25)); done; printf "\rprogress done\n"'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '^│progress done +│$'
+	! screen_has 'progress 25%'
+}
+
+@test "tui: the history shows a failing run's exit code" {
+	start_ui
+	rx run -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	wait_for screen_has_re '1 +✗ 3 '
+}
+
+@test "tui: ? shows the help overlay, any key closes it" {
+	start_ui
+	keys '?'
+	wait_for screen_has 'abort the selected run'
+	screen_has 'switch pane'
+	keys x
+	wait_for eval '! screen_has "abort the selected run"'
+}
+
+@test "tui: q quits at once when no run is active" {
+	start_ui
+	keys q
+	wait_for pane_dead
+	[ "$(cat "$BATS_TEST_TMPDIR/host.status")" = 0 ]
+	! host_up
+}
+
+@test "tui: q asks while a run is active; n keeps going, y shuts down" {
+	start_ui
+	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has '1 running'
+	keys q
+	wait_for screen_has 'quit with runs active? y/n'
+	keys n
+	wait_for eval '! screen_has "quit with runs active"'
+	host_up
+	keys q
+	wait_for screen_has 'quit with runs active? y/n'
+	keys y
+	wait_for pane_dead
+	wait "$client" || true
+	! host_up
+}
+
+@test "tui: k aborts the selected run after a confirm" {
+	start_ui
+	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has_re '▶ +1 +⟳ running'
+	keys k
+	wait_for screen_has 'abort run 1? y/n'
+	keys y
+	local rc=0
+	wait "$client" || rc=$?
+	[ "$rc" -ne 0 ]
+	wait_for screen_has_re '1 +✗ sig [0-9]+'
+	host_up
+}
+
+@test "tui: Enter opens the selected run's own screen, Esc goes back" {
+	start_ui
+	"$REXEC" run -- sh -c 'printf "\033[2J\033[3;5Hmarker-here"; sleep 30' \
+		>/dev/null 2>&1 &
+	wait_for screen_has_re '▶ +1 +⟳ running'
+	keys Enter
+	wait_for screen_has 'run 1: sh -c'
+	screen_has_re '^│    marker-here'
+	keys Escape
+	wait_for screen_has 'follow'
+	! screen_has 'run 1: sh -c'
+	"$REXEC" status >/dev/null 2>&1 || true
+}
+
+@test "tui: a terminal resize re-lays out every pane" {
+	start_ui
+	rx run --dir "$HOME" -- echo before-resize
+	wait_for screen_has_re '^│before-resize +│$'
+	t resize-window -t rx -x 80 -y 30
+	wait_for screen_has_re '^└ Tab pane.*─┘$'
+	[ "$(screen | head -n 1 | wc -L)" -le 80 ]
+	screen | grep -E '^┌ ' | grep -qE '^.{79}┐$'
+	screen_has_re '^│before-resize +│$'
+	rx run --dir "$HOME" -- echo after-resize
+	wait_for screen_has_re '^│after-resize +│$'
+}
+
+@test "tui: PgUp scrolls the console back, End follows again" {
+	start_ui
+	rx run --dir "$HOME" -- seq 1 200
+	wait_for screen_has_re '^│200 +│$'
+	keys PPage
+	wait_for screen_has 'scrolled'
+	! screen_has_re '^│200 +│$'
+	keys End
+	wait_for screen_has 'follow'
+	screen_has_re '^│200 +│$'
+}
+
+@test "tui: the host's own lines start at column 0" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\ntimeout = 0.3\n' \
+		>"$REXEC_CONFIG"
+	start_ui
+	rx run --dir "$HOME" -- sh -c 'printf partial; sleep 10'
+	[ "$status" -eq 124 ]
+	wait_for screen_has_re '^│\[rexec: timeout\] +│$'
+	screen_has_re '^│partial +│$'
+	wait_for screen_has_re '1 +✗ timeout'
+}
+
+@test "tui: Tab moves the focus between the panes" {
+	start_ui
+	screen_has '[console]'
+	keys Tab
+	wait_for screen_has '[history]'
+	! screen_has '[console]'
+}
+
+@test "tui: wide characters take two columns" {
+	start_ui
+	rx run --dir "$HOME" -- printf '日本語|end\n'
+	wait_for screen_has_re '^│日本語\|end +│$'
+	screen | grep -E '^│日本語\|end' | grep -qE '^│日本語\|end {108}│$'
+}
+
+@test "tui: a title or clipboard sequence never reaches the terminal" {
+	start_ui
+	rx run --dir "$HOME" -- printf '\033]0;evil-title\007\033]52;c;aGVsbG8=\007safe-text\n'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '^│safe-text +│$'
+	[[ "$(t display-message -p -t rx '#{pane_title}')" != *evil* ]]
+	! t show-buffer 2>/dev/null | grep -q hello
+}
+
+@test "tui: a run blocked reading its terminal shows as waiting for input" {
+	start_ui
+	"$REXEC" run --dir "$HOME" -- sh -c 'read x; echo got $x' \
+		>/dev/null 2>&1 &
+	wait_for screen_has_re '▶ +1 +⌛ input'
+	keys k
+	wait_for screen_has 'abort run 1? y/n'
+	keys y
+	wait_for screen_has_re '1 +✗ '
+}
+
+@test "tui: the mouse wheel scrolls the console" {
+	start_ui
+	rx run --dir "$HOME" -- seq 1 200
+	wait_for screen_has_re '^│200 +│$'
+	# An X10 mouse report (TERM=screen in tmux): wheel up at 10,10.
+	t send-keys -t rx -l $'\e[M`**'
+	wait_for screen_has 'scrolled'
+}
