@@ -233,6 +233,32 @@ fifo_write(struct client *c, const char *line, size_t len, char **cause)
 	return (0);
 }
 
+/* One JSON object as one line on the FIFO, if it fits in PIPE_BUF. */
+static int
+send_line(struct client *c, json_t *obj, char **text, char **cause)
+{
+	char	*line;
+	size_t	 len;
+	int	 r;
+
+	*text = NULL;
+	if ((line = json_dumps(obj, JSON_COMPACT)) == NULL) {
+		*cause = xstrdup("request is not valid JSON text");
+		return (-1);
+	}
+	len = strlen(line);
+	if (len + 1 > REXEC_LINE_MAX) {
+		*text = line;		/* too long: the caller spools it */
+		return (1);
+	}
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	line[len] = '\0';
+	r = fifo_write(c, line, len, cause);
+	free(line);
+	return (r);
+}
+
 /*
  * Send one request.  Lines over PIPE_BUF go to spool/<id>.json and are
  * announced by a spool line.  Remembers which host it was sent to.
@@ -242,41 +268,22 @@ client_send(struct client *c, json_t *req, char **cause)
 {
 	const char	*id = json_string_value(json_object_get(req, "id"));
 	json_t		*spool;
-	char		*line, *name;
-	size_t		 len;
+	char		*text, *name, *unused;
 	int		 r;
 
 	if ((c->host = hostlock_holder(c->lock)) == 0)
 		return (CLIENT_NO_HOST);
-	line = json_dumps(req, JSON_COMPACT);
-	if (line == NULL) {
-		*cause = xstrdup("request is not valid JSON text");
-		return (-1);
-	}
-	len = strlen(line);
-	if (len + 1 <= REXEC_LINE_MAX) {
-		line = xrealloc(line, len + 2);
-		line[len++] = '\n';
-		line[len] = '\0';
-		r = fifo_write(c, line, len, cause);
-		free(line);
+	if ((r = send_line(c, req, &text, cause)) != 1)
 		return (r);
-	}
 	xasprintf(&name, "%s.json", id);
-	r = write_atomic(c->spool, name, line, len, cause);
+	r = write_atomic(c->spool, name, text, strlen(text), cause);
 	free(name);
-	free(line);
+	free(text);
 	if (r != 0)
 		return (-1);
 	spool = json_pack("{s:s, s:s}", "action", "spool", "id", id);
-	line = json_dumps(spool, JSON_COMPACT);
+	r = send_line(c, spool, &unused, cause);
 	json_decref(spool);
-	len = strlen(line);
-	line = xrealloc(line, len + 2);
-	line[len++] = '\n';
-	line[len] = '\0';
-	r = fifo_write(c, line, len, cause);
-	free(line);
 	return (r);
 }
 

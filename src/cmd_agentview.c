@@ -140,13 +140,8 @@ cmd_agentview_run(const struct agentview_opts *opts, size_t max)
 	av = agentview_new(opts, cmd_agentview_emit, &out);
 	buf = xmalloc(AGENTVIEW_READ_SIZE);
 	for (;;) {
-		n = read(STDIN_FILENO, buf, AGENTVIEW_READ_SIZE);
+		n = fdio_read(STDIN_FILENO, buf, AGENTVIEW_READ_SIZE);
 		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
-			    fdio_wait(STDIN_FILENO, POLLIN) == 0)
-				continue;
 			status = cli_error("agentview: stdin: %s",
 			    strerror(errno));
 			break;

@@ -103,13 +103,8 @@ cmd_render_run(unsigned int cols, unsigned int rows)
 	vt = vt_new(cols, rows, 0, NULL, NULL);
 	buf = xmalloc(RENDER_READ_SIZE);
 	for (;;) {
-		n = read(STDIN_FILENO, buf, RENDER_READ_SIZE);
+		n = fdio_read(STDIN_FILENO, buf, RENDER_READ_SIZE);
 		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
-			    fdio_wait(STDIN_FILENO, POLLIN) == 0)
-				continue;
 			status = cli_error("render: stdin: %s",
 			    strerror(errno));
 			break;

@@ -1,7 +1,8 @@
 /*
  * fdio.c: write a whole buffer to an fd, riding out EINTR, and waiting with
  * poll() when the fd is non-blocking and full (a pipe to a slow reader).
- * For the commands that stream to stdout; the host's loop never calls it.
+ * And read likewise.  For the commands that stream stdin to stdout; the
+ * host's loop never calls these.
  */
 #include "rexec.h"
 
@@ -47,4 +48,25 @@ fdio_write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return (0);
+}
+
+/*
+ * Read up to size bytes, riding out EINTR and waiting when a non-blocking
+ * fd has nothing yet; 0 at end of file, -1 with errno set.
+ */
+ssize_t
+fdio_read(int fd, void *buf, size_t size)
+{
+	ssize_t	n;
+
+	for (;;) {
+		n = read(fd, buf, size);
+		if (n >= 0)
+			return (n);
+		if (errno == EINTR)
+			continue;
+		if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
+		    fdio_wait(fd, POLLIN) == -1)
+			return (-1);
+	}
 }
