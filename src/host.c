@@ -808,8 +808,7 @@ static void
 host_loop(struct host *h)
 {
 	struct pollfd	*pfd = NULL;
-	size_t		 npfd, size = 0, i, n, first_run;
-
+	size_t		 npfd, size = 0, i, n, own;
 	struct slot	*s;
 	double		 now, deadline, d;
 	int		 fe_fd, backlog = 0;
@@ -830,7 +829,7 @@ host_loop(struct host *h)
 			s->npfd = run_pollfds(s->run, pfd + npfd);
 			npfd += s->npfd;
 		}
-		first_run = npfd;
+		own = npfd;	/* the host's own fds follow the runs' */
 		pfd[npfd].fd = h->sig_fd;
 		pfd[npfd++].events = POLLIN;
 		pfd[npfd].fd = h->fifo_fd;
@@ -867,11 +866,11 @@ host_loop(struct host *h)
 			if (s->npfd != 0)
 				run_poll(s->run, pfd + s->pfd, now);
 		}
-		if (pfd[first_run].revents != 0)
+		if (pfd[own].revents != 0)
 			host_signals(h);
-		if (pfd[first_run + 1].revents != 0)
+		if (pfd[own + 1].revents != 0)
 			host_fifo(h);
-		if (fe_fd != -1 && pfd[first_run + 2].revents != 0 &&
+		if (fe_fd != -1 && pfd[own + 2].revents != 0 &&
 		    h->fe->ready != NULL)
 			h->fe->ready(h->fe->arg, now);
 
