@@ -144,6 +144,7 @@ static void	av_c1(struct agentview *, uint32_t);
 static void	av_esc_begin(struct agentview *);
 static void	av_esc_final(struct agentview *, uint32_t);
 static void	av_csi_final(struct agentview *, uint32_t);
+static int	av_in_seq_control(struct agentview *, uint32_t);
 static int	av_in_esc(struct agentview *, uint32_t);
 static int	av_in_csi(struct agentview *, uint32_t);
 static int	av_in_str(struct agentview *, uint32_t);
@@ -1135,6 +1136,22 @@ av_csi_final(struct agentview *av, uint32_t f)
 }
 
 /*
+ * DEL and C0 controls inside an ESC or CSI sequence: DEL is ignored, C0 is
+ * executed as a terminal does; ESC, CAN and SUB end the sequence (0).
+ */
+static int
+av_in_seq_control(struct agentview *av, uint32_t cp)
+{
+	if (cp == 0x7f)
+		return (1);
+	if (cp < 0x20 && cp != 0x1b && cp != 0x18 && cp != 0x1a) {
+		av_c0(av, cp);
+		return (1);
+	}
+	return (0);
+}
+
+/*
  * A code point after ESC.  Returns 0 when the sequence ends without using
  * it (it then acts as in the ground state), else 1.
  */
@@ -1154,13 +1171,7 @@ av_in_esc(struct agentview *av, uint32_t cp)
 			av_esc_final(av, cp);
 		return (1);
 	}
-	if (cp == 0x7f)
-		return (1);
-	if (cp < 0x20 && cp != 0x1b && cp != 0x18 && cp != 0x1a) {
-		av_c0(av, cp);
-		return (1);
-	}
-	return (0);
+	return (av_in_seq_control(av, cp));
 }
 
 /* A code point inside a CSI sequence (as av_in_esc). */
@@ -1194,13 +1205,7 @@ av_in_csi(struct agentview *av, uint32_t cp)
 		av->csi_ignore = 1;
 		return (1);
 	}
-	if (cp == 0x7f)
-		return (1);
-	if (cp < 0x20 && cp != 0x1b && cp != 0x18 && cp != 0x1a) {
-		av_c0(av, cp);
-		return (1);
-	}
-	return (0);
+	return (av_in_seq_control(av, cp));
 }
 
 /* A code point inside OSC, DCS, SOS, PM or APC (as av_in_esc). */

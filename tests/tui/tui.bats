@@ -8,6 +8,9 @@ load ../cli/helpers
 setup() {
 	setup_dirs
 	export REXEC_WHOAMI=tester
+	# Drawing through tmux on a loaded 2-core machine (the ASan build runs
+	# beside other tests) can take longer than the default deadline.
+	export WAIT_SECONDS=30
 	unset TMUX
 	# The server's socket lives (and dies) in the test's directory.
 	export TMUX_TMPDIR="$BATS_TEST_TMPDIR"

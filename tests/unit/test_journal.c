@@ -72,27 +72,6 @@ append_ok(struct journal *j, json_t *line)
 	json_decref(l_);						\
 } while (0)
 
-/* The whole file; its length in *lenp. */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 len;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = xmalloc(len + 1);
-	ck_assert_uint_eq(fread(buf, 1, len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = len;
-	return (buf);
-}
-
 static void
 append_raw(const char *path, const char *data, size_t len)
 {
@@ -251,7 +230,7 @@ START_TEST(test_one_line_per_append)
 	free(cause);
 	json_decref(arr);
 
-	text = slurp(journal_path(j), &len);
+	text = unit_slurp(journal_path(j), &len);
 	ck_assert_str_eq(text, "{\"seq\":1,\"whoami\":\"claude\","
 	    "\"exec\":[\"echo\",\"hi\"]}\n{}\n{\"nested\":{\"x\":null}}\n");
 	free(text);
@@ -351,7 +330,7 @@ START_TEST(test_utf8_and_control_chars)
 	ck_assert_ptr_nonnull(line);
 	append_ok(j, line);
 
-	text = slurp(journal_path(j), &len);
+	text = unit_slurp(journal_path(j), &len);
 	ck_assert_uint_gt(len, 0);
 	for (i = 0; i < len - 1; i++) {
 		if ((unsigned char)text[i] < 0x20)
@@ -587,7 +566,7 @@ START_TEST(test_concurrent_appends)
 		ck_assert_int_eq(WEXITSTATUS(status), 0);
 	}
 
-	text = slurp(journal_path(j), &len);
+	text = unit_slurp(journal_path(j), &len);
 	for (cp = text; (cp = memchr(cp, '\n', len - (cp - text))) != NULL;
 	    cp++)
 		nl++;

@@ -80,26 +80,6 @@ put(struct record *rec, double t, const char *s)
 	record_output(rec, t, s, strlen(s));
 }
 
-static char *
-slurp(const char *file, size_t *len)
-{
-	FILE	*f = fopen(file, "r");
-	char	*buf = NULL;
-	size_t	 size = 0;
-
-	ck_assert_ptr_nonnull(f);
-	*len = 0;
-	for (;;) {
-		buf = realloc(buf, size += 65536);
-		*len += fread(buf + *len, 1, size - *len - 1, f);
-		if (feof(f))
-			break;
-	}
-	buf[*len] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /*
  * Parse the whole file: every line is JSON, the first the header, the
  * rest [t, "o", data] events with times that never go back.
@@ -114,7 +94,7 @@ events_read(struct events *ev)
 	double		 last = 0;
 
 	memset(ev, 0, sizeof *ev);
-	text = slurp(path, &len);
+	text = unit_slurp(path, &len);
 	ck_assert_int_gt(len, 0);
 	ck_assert_int_eq(text[len - 1], '\n');
 	ev->all = calloc(1, 1);
@@ -167,7 +147,7 @@ START_TEST(test_header_exact)
 
 	ck_assert_str_eq(record_path(rec), path);
 	close_ok(rec);
-	text = slurp(path, &len);
+	text = unit_slurp(path, &len);
 	ck_assert_str_eq(text, "{\"version\":2,\"width\":80,\"height\":24,"
 	    "\"timestamp\":1795804988,\"command\":\"ls -l\","
 	    "\"title\":\"u: ls -l\"}\n");
@@ -185,7 +165,7 @@ START_TEST(test_header_sanitised_and_optional)
 	rec = record_open(path, &h, 0, &cause);
 	ck_assert_ptr_nonnull(rec);
 	close_ok(rec);
-	text = slurp(path, &len);
+	text = unit_slurp(path, &len);
 	ck_assert_str_eq(text, "{\"version\":2,\"width\":132,\"height\":50,"
 	    "\"timestamp\":7,\"command\":\"printf '\xef\xbf\xbd'\"}\n");
 	free(text);
@@ -268,7 +248,7 @@ START_TEST(test_escapes_preserved)
 	ck_assert_int_eq(ev.n, 1);
 	ck_assert_str_eq(ev.data[0], s);
 	events_free(&ev);
-	text = slurp(path, &len);
+	text = unit_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(text, "[0.000000, \"o\", "
 	    "\"\\u001b[1;31mred\\u001b[0m"));
 	free(text);
@@ -293,7 +273,7 @@ START_TEST(test_all_ascii_round_trip)
 	ck_assert_int_eq(ev.len[0], sizeof all);
 	ck_assert_mem_eq(ev.data[0], all, sizeof all);
 	events_free(&ev);
-	text = slurp(path, &len);
+	text = unit_slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(text, "\"\\u0000\\u0001"));
 	ck_assert_ptr_nonnull(strstr(text, "\\u0007\\b\\t\\n\\u000b\\f\\r"));
 	ck_assert_ptr_nonnull(strstr(text, " !\\\"#"));

@@ -40,24 +40,6 @@ sub(const char *name)
 	return (path);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 len;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = xmalloc(len + 1);
-	ck_assert_uint_eq(fread(buf, 1, len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* The names in dir, sorted and joined by spaces ("" when empty). */
 static char *
 listing(const char *dir)
@@ -117,7 +99,7 @@ START_TEST(test_write)
 	ck_assert_int_eq(lstat(path, &sb), 0);
 	ck_assert(S_ISREG(sb.st_mode));
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
-	text = slurp(path);
+	text = unit_slurp(path, NULL);
 	ck_assert_str_eq(text, "{\"id\":\"run-1\",\"seq\":3,\"exit\":0,"
 	    "\"output\":\"h\xc3\xa9llo\\n\\u001B[1m\"}\n");
 	expect_listing(tmp, "run-1.json");
@@ -139,7 +121,7 @@ START_TEST(test_write_large)
 	obj = json_pack("{s:s, s:s}", "id", "big", "output", big);
 	write_ok(tmp, "big", obj);
 	path = sub("big.json");
-	text = slurp(path);
+	text = unit_slurp(path, NULL);
 	ck_assert_uint_eq(strlen(text), n + strlen("{\"id\":\"big\","
 	    "\"output\":\"\"}\n"));
 	back = json_loads(text, 0, NULL);
@@ -163,7 +145,7 @@ START_TEST(test_overwrite)
 	write_ok(tmp, "x", a);
 	write_ok(tmp, "x", b);
 	path = sub("x.json");
-	text = slurp(path);
+	text = unit_slurp(path, NULL);
 	ck_assert_str_eq(text, "{\"id\":\"x\",\"exit\":2}\n");
 	expect_listing(tmp, "x.json");
 	free(text);

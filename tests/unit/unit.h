@@ -49,6 +49,29 @@ unit_write(const char *path, const char *text)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* The whole file, NUL-terminated; its length in *lenp if not NULL. */
+static inline char *
+unit_slurp(const char *path, size_t *lenp)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 len;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	ck_assert_int_ge(len, 0);
+	rewind(f);
+	buf = malloc(len + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, len, f), (size_t)len);
+	buf[len] = '\0';
+	fclose(f);
+	if (lenp != NULL)
+		*lenp = len;
+	return (buf);
+}
+
 #define UNIT_MAIN(suite_fn)						\
 int									\
 main(void)								\
