@@ -13,7 +13,10 @@ export REXEC_CONFIG="$tmp/rexec.ini" REXEC_WHOAMI=bench
 : >"$REXEC_CONFIG"
 host_pid=
 
+# Under set -e a failing kill, wait or kill-server must not stop the
+# cleanup before the temporary directory goes.
 cleanup() {
+	set +e
 	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
 	tmux -L rexec-bench kill-server 2>/dev/null
 	rm -rf "$tmp"
@@ -22,6 +25,14 @@ trap cleanup EXIT INT TERM
 
 now_ms() {
 	date +%s%N | awk '{ printf "%.3f", $1 / 1000000 }'
+}
+
+# secs CMD...: wall seconds of one run, its output thrown away.
+secs() {
+	t0=$(now_ms)
+	"$@" >/dev/null 2>&1 </dev/null
+	t1=$(now_ms)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1000 }'
 }
 
 # start_host [CONSOLE-FILE]: a headless host whose console goes to a file.

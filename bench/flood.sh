@@ -19,14 +19,6 @@ ${CC:-cc} -O2 -o "$tmp/ptydrain" "$here/ptydrain.c" -lutil
 yes '2026-11-27T18:43:08.123Z INFO [worker-3] processed request id=1234567 path=/api/v1/items status=200' |
 	head -c "$((MB * 1000 * 1000))" >"$tmp/flood.txt"
 
-# secs CMD...: wall seconds of one run.
-secs() {
-	t0=$(now_ms)
-	"$@" >/dev/null 2>&1 </dev/null
-	t1=$(now_ms)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1000 }'
-}
-
 tmux_cat() {
 	tmux -L rexec-bench -f /dev/null new-session -d -x 80 -y 24 \
 		"cat '$tmp/flood.txt'; tmux -L rexec-bench wait-for -S flood-done"

@@ -29,6 +29,7 @@
 #include "client.h"
 #include "config.h"
 #include "hostlock.h"
+#include "mono.h"
 #include "paths.h"
 
 struct client {
@@ -42,15 +43,6 @@ struct client {
 	int	 signo;
 	pid_t	 host;		/* the host we wrote to */
 };
-
-static double
-now_mono(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 /* An id no other client picks: pid, time and random bits. */
 char *
@@ -197,7 +189,7 @@ static int
 fifo_write(struct client *c, const char *line, size_t len, char **cause)
 {
 	struct pollfd	pfd;
-	double		give_up = now_mono() + 10;
+	double		give_up = mono_now() + 10;
 	ssize_t		n;
 	int		fd;
 
@@ -213,7 +205,7 @@ fifo_write(struct client *c, const char *line, size_t len, char **cause)
 		if (n == (ssize_t)len)
 			break;
 		if (n == -1 && (errno == EINTR || errno == EAGAIN) &&
-		    now_mono() < give_up) {
+		    mono_now() < give_up) {
 			/* The FIFO is full: wait for the host to drain it. */
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
@@ -316,7 +308,7 @@ client_wait(struct client *c, const char *id, double timeout, json_t **reply,
 	struct signalfd_siginfo	 si;
 	struct pollfd		 pfd[2];
 	char			 buf[4096];
-	double			 start = now_mono(), next_check = start + 1;
+	double			 start = mono_now(), next_check = start + 1;
 	double			 now;
 	int			 ms;
 
@@ -324,7 +316,7 @@ client_wait(struct client *c, const char *id, double timeout, json_t **reply,
 	for (;;) {
 		if ((*reply = take_reply(c, id)) != NULL)
 			return (0);
-		now = now_mono();
+		now = mono_now();
 		if (now >= next_check) {
 			next_check = now + 1;
 			if (hostlock_holder(c->lock) != c->host) {

@@ -2,12 +2,12 @@
  * cmd_replay.c: `rexec replay [SESSION:]SEQ|FILE [--speed X] [--idle-limit
  * S]` -- play an asciicast v2 recording on stdout with its timing.
  *
- * It reads any asciicast v2 file, rexec's or asciinema's: the header must
- * say version 2; "o" events are written out, other event types ("i", "m",
- * "r") are passed over, and a line that is not an event is skipped and
- * counted.  It never talks to a host, never changes the terminal's modes,
- * and it never parses what it plays: the bytes go out as recorded.  An
- * interrupted replay on a terminal ends with the attributes reset.
+ * It reads any asciicast v2 file, rexec's or asciinema's, through cast.c:
+ * "o" events are written out, and the malformed lines cast.c skipped are
+ * reported at the end.  It never talks to a host, never changes the
+ * terminal's modes, and it never parses what it plays: the bytes go out
+ * as recorded.  An interrupted replay on a terminal ends with the
+ * attributes reset.
  */
 #include "rexec.h"
 
@@ -15,7 +15,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,11 +22,11 @@
 
 #include <jansson.h>
 
+#include "cast.h"
 #include "cli.h"
 #include "journal.h"
+#include "mono.h"
 
-/* Longest line read; the rest of a longer one is skipped. */
-#define REPLAY_LINE_MAX		(64 * 1024 * 1024)
 /* Output held before a write(2). */
 #define REPLAY_BUFFER		(64 * 1024)
 /* Longest single sleep, so that any gap converts to a timespec. */
@@ -42,19 +41,9 @@ struct replay_opts {
 };
 
 struct replay {
-	const char		*path;
-	FILE			*f;
+	struct cast		*cast;
 	const struct replay_opts *opts;
 	double			 idle_limit;	/* 0 = none */
-
-	char			*line;		/* the current line */
-	size_t			 linelen;
-	size_t			 linesize;
-	size_t			 lineno;
-	int			 read_error;	/* errno of a failed read */
-
-	size_t			 skipped;	/* malformed event lines */
-	size_t			 first_skipped;	/* its line number */
 
 	char			*out;		/* not yet written */
 	size_t			 outlen;
@@ -70,11 +59,6 @@ static volatile sig_atomic_t replay_signal;
 static int	replay_number(const char *, double *);
 static int	replay_resolve(const char *, char **, char **);
 static void	replay_catch(int);
-static double	replay_now(void);
-static int	replay_getline(struct replay *);
-static int	replay_header(struct replay *, char **);
-static int	replay_parse(struct replay *, json_t **, const char **,
-		    size_t *, double *);
 static int	replay_write(const char *, size_t);
 static int	replay_flush(struct replay *);
 static int	replay_wait(struct replay *, double);
@@ -202,122 +186,6 @@ replay_catch(int sig)
 	replay_signal = sig;
 }
 
-static double
-replay_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
-/*
- * Read the next line, without its newline, into rp->line.  Returns 1 for
- * a line, 0 at the end, -1 on a read error; a line over REPLAY_LINE_MAX
- * comes back empty-handed with linelen set past the limit.
- */
-static int
-replay_getline(struct replay *rp)
-{
-	int	c, any = 0;
-
-	rp->linelen = 0;
-	while ((c = getc_unlocked(rp->f)) != EOF) {
-		any = 1;
-		if (c == '\n')
-			break;
-		if (rp->linelen >= REPLAY_LINE_MAX) {
-			rp->linelen = REPLAY_LINE_MAX + 1;
-			continue;
-		}
-		if (rp->linelen + 1 >= rp->linesize) {
-			rp->linesize = rp->linesize == 0 ? 4096 :
-			    rp->linesize * 2;
-			rp->line = xrealloc(rp->line, rp->linesize);
-		}
-		rp->line[rp->linelen++] = (char)c;
-	}
-	if (ferror(rp->f)) {
-		rp->read_error = errno != 0 ? errno : EIO;
-		return (-1);
-	}
-	if (!any)
-		return (0);
-	rp->lineno++;
-	return (1);
-}
-
-/* The first line must be an asciicast v2 header. */
-static int
-replay_header(struct replay *rp, char **cause)
-{
-	json_t		*h, *v;
-	json_error_t	 err;
-	int		 r;
-
-	if ((r = replay_getline(rp)) <= 0) {
-		xasprintf(cause, "%s: %s", rp->path, r == 0 ? "empty file" :
-		    strerror(rp->read_error));
-		return (-1);
-	}
-	if (rp->linelen > REPLAY_LINE_MAX ||
-	    (h = json_loadb(rp->line, rp->linelen, 0, &err)) == NULL) {
-		xasprintf(cause, "%s: not an asciicast v2 recording", rp->path);
-		return (-1);
-	}
-	v = json_object_get(h, "version");
-	if (!json_is_object(h) || !json_is_integer(v) ||
-	    json_integer_value(v) != 2) {
-		json_decref(h);
-		xasprintf(cause, "%s: not an asciicast v2 recording", rp->path);
-		return (-1);
-	}
-	/* asciinema honours the recording's own limit; so do we. */
-	v = json_object_get(h, "idle_time_limit");
-	if (!rp->opts->idle_given && json_is_number(v) &&
-	    json_number_value(v) > 0)
-		rp->idle_limit = json_number_value(v);
-	json_decref(h);
-	return (0);
-}
-
-/*
- * Parse the current line as an event.  Returns 1 for an "o" event (its
- * data and time set), 0 for a line to pass over, -1 for a malformed one.
- * *ev keeps the parsed line alive until the next call.
- */
-static int
-replay_parse(struct replay *rp, json_t **ev, const char **data, size_t *len,
-    double *t)
-{
-	json_t		*jt, *type, *jd;
-	json_error_t	 err;
-
-	json_decref(*ev);
-	*ev = NULL;
-	if (rp->linelen == 0)
-		return (0);
-	if (rp->linelen > REPLAY_LINE_MAX)
-		return (-1);
-	*ev = json_loadb(rp->line, rp->linelen, JSON_ALLOW_NUL, &err);
-	if (!json_is_array(*ev) || json_array_size(*ev) != 3)
-		return (-1);
-	jt = json_array_get(*ev, 0);
-	type = json_array_get(*ev, 1);
-	jd = json_array_get(*ev, 2);
-	if (!json_is_number(jt) || !json_is_string(type) ||
-	    !json_is_string(jd))
-		return (-1);
-	*t = json_number_value(jt);
-	if (!isfinite(*t) || *t < 0)
-		return (-1);
-	if (strcmp(json_string_value(type), "o") != 0)
-		return (0);
-	*data = json_string_value(jd);
-	*len = json_string_length(jd);
-	return (1);
-}
-
 /* Write all of buf to stdout; 0, or -1 with errno set. */
 static int
 replay_write(const char *buf, size_t len)
@@ -369,12 +237,12 @@ replay_wait(struct replay *rp, double t)
 	if (rp->opts->speed == 0)
 		return (replay_signal ? -1 : 0);
 	rp->clock += gap / rp->opts->speed;
-	if (rp->start + rp->clock <= replay_now())
+	if (rp->start + rp->clock <= mono_now())
 		return (replay_signal ? -1 : 0);
 	if (replay_flush(rp) == -1)
 		return (replay_signal ? -1 : 0);
 	while (!replay_signal) {
-		left = rp->start + rp->clock - replay_now();
+		left = rp->start + rp->clock - mono_now();
 		if (left <= 0)
 			break;
 		if (left > REPLAY_SLEEP_MAX)
@@ -390,21 +258,13 @@ replay_wait(struct replay *rp, double t)
 static int
 replay_play(struct replay *rp)
 {
-	json_t		*ev = NULL;
 	const char	*data;
 	size_t		 len;
 	double		 t;
 
-	rp->start = replay_now();
-	while (rp->out_error == 0 && replay_getline(rp) == 1) {
-		switch (replay_parse(rp, &ev, &data, &len, &t)) {
-		case -1:
-			if (rp->skipped++ == 0)
-				rp->first_skipped = rp->lineno;
-			continue;
-		case 0:
-			continue;
-		}
+	rp->start = mono_now();
+	while (rp->out_error == 0 &&
+	    cast_next(rp->cast, &t, &data, &len) == 1) {
 		if (replay_wait(rp, t) == -1)
 			break;
 		if (rp->outlen + len > REPLAY_BUFFER)
@@ -418,7 +278,6 @@ replay_play(struct replay *rp)
 			rp->outlen += len;
 		}
 	}
-	json_decref(ev);
 	if (replay_signal)
 		return (-1);
 	replay_flush(rp);
@@ -431,21 +290,23 @@ replay_run(const char *path, const struct replay_opts *opts)
 	struct sigaction	 sa, old[3];
 	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct replay		 rp;
+	const struct cast_header *hdr;
 	char			*cause;
-	size_t			 i;
+	size_t			 i, skipped, first;
 	int			 status = 0, stopped, sig;
 
 	memset(&rp, 0, sizeof rp);
-	rp.path = path;
 	rp.opts = opts;
 	rp.idle_limit = opts->idle_limit;
-	if ((rp.f = fopen(path, "re")) == NULL)
-		return (cli_error("%s: %s", path, strerror(errno)));
-	if (replay_header(&rp, &cause) != 0) {
+	if ((rp.cast = cast_open(path, &cause)) == NULL) {
 		status = cli_error("%s", cause);
 		free(cause);
-		goto out;
+		return (status);
 	}
+	/* asciinema honours the recording's own limit; so do we. */
+	hdr = cast_header(rp.cast);
+	if (!opts->idle_given && hdr->idle_time_limit > 0)
+		rp.idle_limit = hdr->idle_time_limit;
 
 	/* No SA_RESTART: a signal must cut a sleep or a blocked write. */
 	memset(&sa, 0, sizeof sa);
@@ -469,15 +330,13 @@ replay_run(const char *path, const struct replay_opts *opts)
 	else if (rp.out_error != 0)
 		status = cli_error("replay: stdout: %s",
 		    strerror(rp.out_error));
-	else if (rp.read_error != 0)
-		status = cli_error("%s: %s", path, strerror(rp.read_error));
-	if (rp.skipped != 0)
+	else if (cast_errno(rp.cast) != 0)
+		status = cli_error("%s: %s", path,
+		    strerror(cast_errno(rp.cast)));
+	if ((skipped = cast_skipped(rp.cast, &first)) != 0)
 		cli_error("%s: %zu malformed event%s skipped (first at line "
-		    "%zu)", path, rp.skipped, rp.skipped == 1 ? "" : "s",
-		    rp.first_skipped);
-out:
+		    "%zu)", path, skipped, skipped == 1 ? "" : "s", first);
 	free(rp.out);
-	free(rp.line);
-	fclose(rp.f);
+	cast_close(rp.cast);
 	return (status);
 }

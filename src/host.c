@@ -42,6 +42,7 @@
 #include "host.h"
 #include "hostlock.h"
 #include "journal.h"
+#include "mono.h"
 #include "paths.h"
 #include "record.h"
 #include "reply.h"
@@ -102,15 +103,6 @@ struct host {
 
 static void	host_line(const char *, size_t, int, void *);
 static void	host_schedule(struct host *, double);
-
-static double
-now_mono(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 static void
 host_message(struct host *h, const char *fmt, ...)
@@ -299,7 +291,7 @@ hook_output(struct run *r, const char *buf, size_t len, void *arg)
 	struct slot	*s = arg;
 	struct host	*h = s->host;
 
-	record_output(s->record, now_mono() - run_started(r), buf, len);
+	record_output(s->record, mono_now() - run_started(r), buf, len);
 	if (!h->fe->console_text)
 		slot_console(s, buf, len);
 	if (h->fe->run_output != NULL)
@@ -553,7 +545,7 @@ host_line(const char *line, size_t len, int too_long, void *arg)
 	struct host	*h = arg;
 	struct request	*req;
 	char		*id, *cause;
-	double		 now = now_mono();
+	double		 now = mono_now();
 
 	if (too_long) {
 		host_reject(h, NULL, "line too long", line, len > 256 ? 256 :
@@ -609,7 +601,7 @@ void
 host_shutdown(struct host *h)
 {
 	struct slot	*s;
-	double		 now = now_mono();
+	double		 now = mono_now();
 
 	if (!h->stopping)
 		host_message(h, "shutting down: %u running, %u queued",
@@ -626,7 +618,7 @@ host_abort_seq(struct host *h, unsigned int seq)
 
 	TAILQ_FOREACH(s, &h->slots, link) {
 		if (run_seq(s->run) == seq) {
-			run_stop(s->run, "aborted", now_mono());
+			run_stop(s->run, "aborted", mono_now());
 			return;
 		}
 	}
@@ -660,7 +652,7 @@ host_signals(struct host *h)
 			host_shutdown(h);
 			continue;
 		}
-		now = now_mono();
+		now = mono_now();
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			TAILQ_FOREACH(s, &h->slots, link) {
 				if (run_pid(s->run) == pid) {
@@ -838,7 +830,7 @@ host_loop(struct host *h)
 		pfd[npfd].fd = fe_fd;
 		pfd[npfd++].events = POLLIN;
 
-		now = now_mono();
+		now = mono_now();
 		deadline = journal_next_tick(h->journal);
 		TAILQ_FOREACH(s, &h->slots, link) {
 			d = run_deadline(s->run);
@@ -859,7 +851,7 @@ host_loop(struct host *h)
 			host_message(h, "poll: %s", strerror(errno));
 			break;
 		}
-		now = now_mono();
+		now = mono_now();
 
 		/* PTYs first: nothing else may slow a run down. */
 		TAILQ_FOREACH(s, &h->slots, link) {

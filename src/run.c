@@ -45,6 +45,8 @@
 /* Silence before a run is checked for waiting on input, and how often. */
 #define RUN_INPUT_QUIET		0.3
 #define RUN_INPUT_EVERY		0.5
+/* Typed bytes queued for a PTY that does not take them at most. */
+#define RUN_TYPED_MAX		(64 * 1024)
 
 struct run {
 	struct request		*req;
@@ -76,6 +78,8 @@ struct run {
 	double			 waiting_since;
 	double			 next_input_check;
 	double			 last_input;	/* a human typed into it */
+	char			*typed;		/* typed, not yet written */
+	size_t			 ntyped;
 
 	int			 kill_stage;	/* 0, 1 = TERM sent, 2 = KILL */
 	double			 kill_at;	/* next step of the sequence */
@@ -93,6 +97,7 @@ struct run {
 static void	run_finish(struct run *, double);
 static void	run_read(struct run *, double);
 static void	run_write_stdin(struct run *);
+static void	run_write_typed(struct run *);
 static void	run_kill_step(struct run *, double);
 
 static double
@@ -172,6 +177,7 @@ run_free(struct run *r)
 	cap_free(r->journal_cap);
 	request_free(r->req);
 	free(r->error);
+	free(r->typed);
 	free(r);
 }
 
@@ -263,7 +269,7 @@ run_pollfds(struct run *r, struct pollfd *pfd)
 		return (0);
 	if (r->master != -1 && !r->pty_eof) {
 		pfd[n].fd = r->master;
-		pfd[n].events = POLLIN;
+		pfd[n].events = POLLIN | (r->ntyped != 0 ? POLLOUT : 0);
 		n++;
 	}
 	if (r->stdin_fd != -1) {
@@ -283,8 +289,12 @@ run_poll(struct run *r, const struct pollfd *pfd, double now)
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		if (pfd[i].fd == master && master != -1)
-			run_read(r, now);
+		if (pfd[i].fd == master && master != -1) {
+			if (pfd[i].revents & POLLOUT)
+				run_write_typed(r);
+			if (pfd[i].revents & ~POLLOUT)
+				run_read(r, now);
+		}
 		else if (pfd[i].fd == stdin_fd && r->stdin_fd != -1)
 			run_write_stdin(r);
 	}
@@ -348,6 +358,47 @@ run_write_stdin(struct run *r)
 	}
 	close(r->stdin_fd);
 	r->stdin_fd = -1;
+}
+
+/*
+ * Keys a human typed into the run (the UI's input takeover): written to
+ * the PTY as it takes them, so a typed ^C reaches the line discipline and
+ * becomes SIGINT.  Typing restarts the clock of input_timeout.  Returns
+ * -1 if the run cannot take input (not running, its terminal gone) or too
+ * much is already waiting.
+ */
+int
+run_input(struct run *r, const char *buf, size_t len, double now)
+{
+	if (r->state != RUN_RUNNING || r->master == -1 || r->pty_eof ||
+	    r->ntyped + len > RUN_TYPED_MAX)
+		return (-1);
+	r->typed = xrealloc(r->typed, r->ntyped + len);
+	memcpy(r->typed + r->ntyped, buf, len);
+	r->ntyped += len;
+	r->last_input = now;
+	run_write_typed(r);
+	return (0);
+}
+
+static void
+run_write_typed(struct run *r)
+{
+	ssize_t	n;
+
+	while (r->ntyped > 0) {
+		n = write(r->master, r->typed, r->ntyped);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			break;		/* POLLOUT says when */
+		if (n <= 0) {
+			r->ntyped = 0;	/* EIO: the terminal is gone */
+			break;
+		}
+		memmove(r->typed, r->typed + n, r->ntyped - (size_t)n);
+		r->ntyped -= (size_t)n;
+	}
 }
 
 /* The child's wait status arrived. */

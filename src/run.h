@@ -41,6 +41,7 @@ void		 run_reaped(struct run *, int, double);
 double		 run_deadline(const struct run *);
 void		 run_timers(struct run *, double);
 void		 run_stop(struct run *, const char *, double);
+int		 run_input(struct run *, const char *, size_t, double);
 
 enum run_state	 run_state(const struct run *);
 unsigned int	 run_seq(const struct run *);

@@ -13,6 +13,8 @@
  * colour, ending in "\r\n" as a terminal needs.  A run cannot fake another
  * run's banner: only the expected one, at its turn, is highlighted.
  * Lines the host itself adds ("[rexec: timeout]") get the same CR.
+ * Everything goes through a feed (feed.c), parsed when the UI draws, so
+ * a flood shows its newest part and never slows the run.
  *
  * The vt never gets shorter: libtsm pushes a shrinking screen's top rows
  * into the scrollback even when the cursor is near the top, which would
@@ -32,6 +34,7 @@
 
 struct pane_console {
 	struct vt	*vt;
+	struct feed	*feed;		/* on its way into vt */
 	int		 bol;		/* the last byte fed was '\n' */
 	char		*match;		/* bytes held while they may be a banner */
 	size_t		 nmatch;
@@ -51,6 +54,7 @@ pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
 	struct pane_console	*pc = xcalloc(1, sizeof *pc);
 
 	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
+	pc->feed = feed_new(UI_CONSOLE_FEED, 1);
 	pc->bol = 1;
 	return (pc);
 }
@@ -61,6 +65,7 @@ pane_console_free(struct pane_console *pc)
 	if (pc == NULL)
 		return;
 	vt_free(pc->vt);
+	feed_free(pc->feed);
 	free(pc->match);
 	free(pc);
 }
@@ -77,7 +82,7 @@ static void
 pane_console_flush(struct pane_console *pc)
 {
 	if (pc->nmatch != 0)
-		vt_feed(pc->vt, pc->match, pc->nmatch);
+		feed_put(pc->feed, pc->match, pc->nmatch);
 	pc->nmatch = 0;
 	pc->bol = 0;
 }
@@ -85,14 +90,13 @@ pane_console_flush(struct pane_console *pc)
 static void
 pane_console_banner(struct pane_console *pc, struct ui_run *ur)
 {
-	char	sgr[32];
+	char	*line;
+	int	 len;
 
-	vt_reset(pc->vt);
-	snprintf(sgr, sizeof sgr, "\r\033[0;1;%dm",
-	    30 + ui_agent_colour(ur->whoami));
-	vt_feed(pc->vt, sgr, strlen(sgr));
-	vt_feed(pc->vt, ur->banner, strlen(ur->banner));
-	vt_feed(pc->vt, "\033[0m\r\n", 6);
+	len = xasprintf(&line, "\r\033[0;1;%dm%s\033[0m\r\n",
+	    30 + ui_agent_colour(ur->whoami), ur->banner);
+	feed_mark(pc->feed, line, (size_t)len);
+	free(line);
 	ur->banner_seen = 1;
 	pc->nmatch = 0;
 	pc->bol = 1;
@@ -128,7 +132,7 @@ pane_console_hold(struct pane_console *pc, char c, struct ui_run *ur)
 		if (pc->nmatch == strlen(HOST_LINE) &&
 		    pane_console_held(pc, HOST_LINE) &&
 		    (want == NULL || strncmp(want, HOST_LINE, pc->nmatch) != 0)) {
-			vt_feed(pc->vt, "\r", 1);
+			feed_put(pc->feed, "\r", 1);
 			pc->host_line = 1;
 			pane_console_flush(pc);
 		}
@@ -161,15 +165,26 @@ pane_console_write(struct pane_console *pc, const char *buf, size_t len,
 		nl = memchr(buf, '\n', len);
 		n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
 		if (pc->host_line && nl != NULL) {
-			vt_feed(pc->vt, buf, n - 1);
-			vt_feed(pc->vt, "\r\n", 2);
+			feed_put(pc->feed, buf, n - 1);
+			feed_put(pc->feed, "\r\n", 2);
 			pc->host_line = 0;
 		} else
-			vt_feed(pc->vt, buf, n);
+			feed_put(pc->feed, buf, n);
 		pc->bol = buf[n - 1] == '\n';
 		buf += n;
 		len -= n;
 	}
+}
+
+/*
+ * Parse what is queued for at most budget seconds; returns 1 while
+ * something is left for the next frame.
+ */
+int
+pane_console_drain(struct pane_console *pc, double budget)
+{
+	feed_drain(pc->feed, pc->vt, budget);
+	return (feed_pending(pc->feed) != 0);
 }
 
 void

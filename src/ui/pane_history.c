@@ -1,10 +1,25 @@
 /*
- * pane_history.c: the history pane, this session's runs.
+ * pane_history.c: the history pane, the runs of this session and, before
+ * them, the last runs of earlier sessions.
  *
  * The pane keeps its own copy of what it shows about each run (struct
  * ui_run), because the host frees a run soon after it ends.  Newest at the
  * bottom; the selection follows the newest run until the human moves it.
- * At most [ui] history finished runs are kept.
+ * At most [ui] history finished runs are kept; past runs go first.
+ *
+ * Past runs come from the journal directory when the UI attaches: the
+ * newest earlier sessions first, reading only as many journals as it takes
+ * to find [ui] history runs, and never holding more runs than that (a
+ * journal is read forward through a ring of the runs still wanted).  Lines
+ * that are not runs (rejected requests, corrupt or torn lines) are skipped;
+ * fields an older journal lacks are shown as unknown.  A past row is drawn
+ * dim with a "·" right after its seq, where this session's rows have a
+ * space; its state is its exit code, signal or error as for any ended run.
+ *
+ * A filter (text typed after "/") shows only the runs whose whoami, dir or
+ * command line contain it, ignoring ASCII case.  The selection is always a
+ * shown run, or nothing when nothing matches.  The pane never reads
+ * recordings; it only names them (ur->recording) for the run view.
  */
 #include "rexec.h"
 
@@ -15,6 +30,8 @@
 
 #include <jansson.h>
 
+#include "banner.h"
+#include "journal.h"
 #include "run.h"
 #include "ui/ui_int.h"
 
@@ -23,14 +40,44 @@ struct pane_history {
 	size_t		  n;
 	size_t		  size;
 	size_t		  max;
-	size_t		  sel;
+	size_t		  sel;		/* index in runs */
 	int		  sel_last;	/* the selection follows the newest */
-	size_t		  top;		/* first row shown */
+	size_t		  top;		/* first row shown, index in shown */
+
+	char		 *filter;	/* NULL: every run is shown */
+	size_t		 *shown;	/* indexes in runs of the rows shown */
+	size_t		  nshown;
+	int		  stale;	/* shown needs making again */
+
+	char		 *journal_dir;
+	char		 *session;	/* this session's name */
+};
+
+/* The runs one journal still has to give, oldest first once read. */
+struct history_ring {
+	struct ui_run	**runs;
+	size_t		  size;
+	size_t		  want;
+	size_t		  n;
+	size_t		  head;		/* the oldest, once full */
 };
 
 static void	 ui_run_free(struct ui_run *);
 static char	*history_tilde(const char *);
+static void	 history_insert(struct pane_history *, size_t,
+		    struct ui_run **, size_t);
 static void	 history_trim(struct pane_history *);
+static int	 history_match(const struct pane_history *,
+		    const struct ui_run *);
+static void	 history_show(struct pane_history *);
+static size_t	 history_pos(struct pane_history *);
+static void	 history_select(struct pane_history *, size_t);
+static char	*history_recording(const char *, const char *, unsigned int);
+static struct ui_run *history_past(struct pane_history *, const char *,
+		    json_t *, unsigned int);
+static void	 history_ring_push(struct history_ring *, struct ui_run *);
+static int	 history_load_session(struct pane_history *, const char *,
+		    size_t, char **);
 static void	 history_state(const struct ui_run *, char *, size_t);
 static void	 history_duration(const struct ui_run *, double, char *,
 		    size_t);
@@ -53,6 +100,8 @@ ui_run_free(struct ui_run *ur)
 	free(ur->dir);
 	free(ur->cmd);
 	free(ur->banner);
+	free(ur->recording);
+	free(ur->session);
 	free(ur);
 }
 
@@ -66,6 +115,10 @@ pane_history_free(struct pane_history *ph)
 	for (i = 0; i < ph->n; i++)
 		ui_run_free(ph->runs[i]);
 	free(ph->runs);
+	free(ph->filter);
+	free(ph->shown);
+	free(ph->journal_dir);
+	free(ph->session);
 	free(ph);
 }
 
@@ -85,7 +138,29 @@ history_tilde(const char *dir)
 	return (xstrdup(dir));
 }
 
-/* Drop the oldest finished runs beyond the limit. */
+/* Put n runs in at index at, keeping the selection on its run. */
+static void
+history_insert(struct pane_history *ph, size_t at, struct ui_run **runs,
+    size_t n)
+{
+	if (n == 0)
+		return;
+	if (ph->n + n > ph->size) {
+		ph->size = ph->size == 0 ? 64 : ph->size;
+		while (ph->size < ph->n + n)
+			ph->size *= 2;
+		ph->runs = xreallocarray(ph->runs, ph->size, sizeof *ph->runs);
+	}
+	memmove(ph->runs + at + n, ph->runs + at,
+	    (ph->n - at) * sizeof *ph->runs);
+	memcpy(ph->runs + at, runs, n * sizeof *ph->runs);
+	if (ph->n > 0 && ph->sel >= at)
+		ph->sel += n;
+	ph->n += n;
+	ph->stale = 1;
+}
+
+/* Drop the oldest finished runs beyond the limit (past runs first). */
 static void
 history_trim(struct pane_history *ph)
 {
@@ -107,7 +182,39 @@ history_trim(struct pane_history *ph)
 			ph->sel = ph->sel > 0 ? ph->sel - 1 : 0;
 		if (ph->top > 0)
 			ph->top--;
+		ph->stale = 1;
 	}
+}
+
+/* Where this session's recordings are, for the runs added from now on. */
+void
+pane_history_set_journal(struct pane_history *ph, const char *journal_dir,
+    const char *session)
+{
+	struct ui_run	*ur;
+	size_t		 i;
+
+	free(ph->journal_dir);
+	free(ph->session);
+	ph->journal_dir = xstrdup(journal_dir);
+	ph->session = xstrdup(session);
+	for (i = 0; i < ph->n; i++) {
+		ur = ph->runs[i];
+		if (ur->past || ur->recording != NULL)
+			continue;
+		ur->session = xstrdup(session);
+		ur->recording = history_recording(journal_dir, session,
+		    ur->seq);
+	}
+}
+
+static char *
+history_recording(const char *dir, const char *session, unsigned int seq)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s/%u.cast", dir, session, seq);
+	return (path);
 }
 
 struct ui_run *
@@ -120,13 +227,12 @@ pane_history_add(struct pane_history *ph, struct run *r)
 	ur->whoami = xstrdup(run_whoami(r));
 	ur->dir = history_tilde(run_dir(r));
 	ur->cmd = run_command_line(r);
-	if (ph->n == ph->size) {
-		ph->size = ph->size == 0 ? 64 : ph->size * 2;
-		ph->runs = xreallocarray(ph->runs, ph->size, sizeof *ph->runs);
+	if (ph->session != NULL) {
+		ur->session = xstrdup(ph->session);
+		ur->recording = history_recording(ph->journal_dir,
+		    ph->session, ur->seq);
 	}
-	ph->runs[ph->n++] = ur;
-	if (ph->sel_last)
-		ph->sel = ph->n - 1;
+	history_insert(ph, ph->n, &ur, 1);
 	history_trim(ph);
 	return (ur);
 }
@@ -189,10 +295,251 @@ ui_run_ended(struct ui_run *ur, struct run *r)
 	ur->run = NULL;
 }
 
+/* Past runs. */
+
+/*
+ * A past run from a journal line, or NULL when the line is not a run.
+ * Its recording is the line's "record", else where the host puts it.
+ */
+static struct ui_run *
+history_past(struct pane_history *ph, const char *session, json_t *line,
+    unsigned int ordinal)
+{
+	struct ui_run	*ur;
+	json_t		*exec, *v;
+
+	exec = json_object_get(line, "exec");
+	if (!json_is_array(exec))
+		return (NULL);		/* a rejected request, not a run */
+	ur = xcalloc(1, sizeof *ur);
+	ur->past = ur->started = ur->ended = ur->banner_seen = 1;
+	v = json_object_get(line, "seq");
+	ur->seq = json_is_integer(v) && json_integer_value(v) > 0 ?
+	    (unsigned int)json_integer_value(v) : ordinal;
+	ur->exit_code = (int)json_integer_value(json_object_get(line,
+	    "exit"));
+	ur->signal = (int)json_integer_value(json_object_get(line, "signal"));
+	if (json_is_string(v = json_object_get(line, "error")))
+		ur->error = xstrdup(json_string_value(v));
+	v = json_object_get(line, "duration_ms");
+	ur->duration = json_is_integer(v) ? json_integer_value(v) / 1000.0 :
+	    -1;
+	v = json_object_get(line, "whoami");
+	ur->whoami = xstrdup(json_is_string(v) ? json_string_value(v) : "?");
+	v = json_object_get(line, "dir");
+	ur->dir = history_tilde(json_is_string(v) ? json_string_value(v) :
+	    "");
+	ur->cmd = banner_command_json(exec);
+	ur->session = xstrdup(session);
+	if (json_is_string(v = json_object_get(line, "record")))
+		ur->recording = xstrdup(json_string_value(v));
+	else if (json_is_integer(json_object_get(line, "seq")))
+		ur->recording = history_recording(ph->journal_dir, session,
+		    ur->seq);
+	return (ur);
+}
+
+/* Keep a run, dropping the oldest once the ring holds all it wants. */
+static void
+history_ring_push(struct history_ring *ring, struct ui_run *ur)
+{
+	if (ring->n < ring->want) {
+		if (ring->n == ring->size) {
+			ring->size = ring->size == 0 ? 16 : ring->size * 2;
+			if (ring->size > ring->want)
+				ring->size = ring->want;
+			ring->runs = xreallocarray(ring->runs, ring->size,
+			    sizeof *ring->runs);
+		}
+		ring->runs[ring->n++] = ur;
+		return;
+	}
+	ui_run_free(ring->runs[ring->head]);
+	ring->runs[ring->head] = ur;
+	ring->head = (ring->head + 1) % ring->want;
+}
+
+/*
+ * Read the last want runs of one earlier session and put them before the
+ * runs already there.  Returns how many it found; a journal that cannot be
+ * read gives what was read of it, with *cause set if it is still NULL.
+ */
+static int
+history_load_session(struct pane_history *ph, const char *session,
+    size_t want, char **cause)
+{
+	struct journal_reader	*jr;
+	struct history_ring	 ring;
+	struct ui_run		*ur, **in_order;
+	json_t			*line;
+	char			*path, *why = NULL;
+	unsigned int		 ordinal = 0;
+	size_t			 i;
+
+	xasprintf(&path, "%s/%s.jsonl", ph->journal_dir, session);
+	jr = journal_reader_open(path, &why);
+	free(path);
+	if (jr == NULL) {
+		if (*cause == NULL)
+			*cause = why;
+		else
+			free(why);
+		return (0);
+	}
+	memset(&ring, 0, sizeof ring);
+	ring.want = want;
+	while (journal_reader_next(jr, &line) == 1) {
+		ur = history_past(ph, session, line, ordinal + 1);
+		json_decref(line);
+		if (ur == NULL)
+			continue;
+		ordinal++;
+		history_ring_push(&ring, ur);
+	}
+	journal_reader_close(jr);
+
+	in_order = xreallocarray(NULL, ring.n + 1, sizeof *in_order);
+	for (i = 0; i < ring.n; i++)
+		in_order[i] = ring.runs[(ring.head + i) % ring.n];
+	history_insert(ph, 0, in_order, ring.n);
+	free(in_order);
+	free(ring.runs);
+	return ((int)ring.n);
+}
+
+/*
+ * Put the last max runs of earlier sessions before this session's, the
+ * newest sessions first, reading only as many journals as it takes.
+ * Returns 0, or -1 with a cause when something could not be read (what
+ * could be read is shown all the same).
+ */
+int
+pane_history_load(struct pane_history *ph, size_t max, char **cause)
+{
+	char	**names, *why = NULL;
+	size_t	  n, i, found = 0;
+
+	*cause = NULL;
+	if (ph->journal_dir == NULL || max == 0)
+		return (0);
+	if ((names = journal_sessions(ph->journal_dir, &n, cause)) == NULL)
+		return (-1);
+	for (i = 0; i < n && found < max; i++) {
+		if (ph->session != NULL && strcmp(names[i], ph->session) == 0)
+			continue;
+		found += history_load_session(ph, names[i], max - found,
+		    &why);
+	}
+	journal_sessions_free(names, n);
+	if (why != NULL) {
+		xasprintf(cause, "history: %s", why);
+		free(why);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The filter. */
+
+static int
+history_match(const struct pane_history *ph, const struct ui_run *ur)
+{
+	if (ph->filter == NULL)
+		return (1);
+	return (strcasestr(ur->whoami, ph->filter) != NULL ||
+	    strcasestr(ur->dir, ph->filter) != NULL ||
+	    strcasestr(ur->cmd, ph->filter) != NULL);
+}
+
+/*
+ * Make the list of rows shown again if runs or the filter changed, and
+ * keep the selection on a shown run: the newest when it was following the
+ * newest or its run is no longer shown.
+ */
+static void
+history_show(struct pane_history *ph)
+{
+	size_t	i;
+
+	if (!ph->stale)
+		return;
+	ph->stale = 0;
+	ph->shown = xreallocarray(ph->shown, ph->n + 1, sizeof *ph->shown);
+	ph->nshown = 0;
+	for (i = 0; i < ph->n; i++) {
+		if (history_match(ph, ph->runs[i]))
+			ph->shown[ph->nshown++] = i;
+	}
+	if (ph->nshown == 0)
+		return;
+	if (ph->sel_last || history_pos(ph) == ph->nshown) {
+		ph->sel = ph->shown[ph->nshown - 1];
+		ph->sel_last = 1;
+	}
+}
+
+/* The row of the selection among the rows shown; nshown if not shown. */
+static size_t
+history_pos(struct pane_history *ph)
+{
+	size_t	lo = 0, hi = ph->nshown, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ph->shown[mid] < ph->sel)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < ph->nshown && ph->shown[lo] == ph->sel ? lo :
+	    ph->nshown);
+}
+
+static void
+history_select(struct pane_history *ph, size_t pos)
+{
+	ph->sel = ph->shown[pos];
+	ph->sel_last = pos == ph->nshown - 1;
+}
+
+/* Show only the runs matching text; NULL or "" shows every run. */
+void
+pane_history_set_filter(struct pane_history *ph, const char *text)
+{
+	free(ph->filter);
+	ph->filter = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
+	ph->stale = 1;
+	ph->top = 0;
+}
+
+const char *
+pane_history_filter(struct pane_history *ph)
+{
+	return (ph->filter);
+}
+
+/* "history", or "history /text (3 of 41)" while filtered. */
+void
+pane_history_title(struct pane_history *ph, int focus, char *buf,
+    size_t len)
+{
+	history_show(ph);
+	if (ph->filter == NULL)
+		snprintf(buf, len, "%shistory%s", focus ? "[" : "",
+		    focus ? "]" : "");
+	else
+		snprintf(buf, len, "%shistory /%s (%zu of %zu)%s",
+		    focus ? "[" : "", ph->filter, ph->nshown, ph->n,
+		    focus ? "]" : "");
+}
+
+/* Selection. */
+
 struct ui_run *
 pane_history_selected(struct pane_history *ph)
 {
-	if (ph->n == 0)
+	history_show(ph);
+	if (ph->nshown == 0)
 		return (NULL);
 	return (ph->runs[ph->sel]);
 }
@@ -202,27 +549,45 @@ pane_history_move(struct pane_history *ph, int delta)
 {
 	long	s;
 
-	if (ph->n == 0)
+	history_show(ph);
+	if (ph->nshown == 0)
 		return;
-	s = (long)ph->sel + delta;
+	s = (long)history_pos(ph) + delta;
 	if (s < 0)
 		s = 0;
-	if (s >= (long)ph->n)
-		s = (long)ph->n - 1;
-	ph->sel = (size_t)s;
-	ph->sel_last = ph->sel == ph->n - 1;
+	if (s >= (long)ph->nshown)
+		s = (long)ph->nshown - 1;
+	history_select(ph, (size_t)s);
+}
+
+/* n and N: the next (1) or previous (-1) match, wrapping around. */
+void
+pane_history_step(struct pane_history *ph, int dir)
+{
+	size_t	pos;
+
+	history_show(ph);
+	if (ph->filter == NULL || ph->nshown == 0)
+		return;
+	pos = history_pos(ph);
+	if (dir > 0)
+		pos = pos + 1 >= ph->nshown ? 0 : pos + 1;
+	else
+		pos = pos == 0 ? ph->nshown - 1 : pos - 1;
+	history_select(ph, pos);
 }
 
 /* Select the run shown on a row of the pane (0 is its first row). */
 void
 pane_history_click(struct pane_history *ph, int row)
 {
-	if (row < 0 || ph->top + (size_t)row >= ph->n)
+	history_show(ph);
+	if (row < 0 || ph->top + (size_t)row >= ph->nshown)
 		return;
-	ph->sel = ph->top + (size_t)row;
-	ph->sel_last = ph->sel == ph->n - 1;
+	history_select(ph, ph->top + (size_t)row);
 }
 
+/* This session's runs by state; past runs are not counted. */
 void
 pane_history_counts(struct pane_history *ph, unsigned int *running,
     unsigned int *queued, unsigned int *done)
@@ -231,6 +596,8 @@ pane_history_counts(struct pane_history *ph, unsigned int *running,
 
 	*running = *queued = *done = 0;
 	for (i = 0; i < ph->n; i++) {
+		if (ph->runs[i]->past)
+			continue;
 		if (ph->runs[i]->ended)
 			(*done)++;
 		else if (ph->runs[i]->started)
@@ -295,7 +662,7 @@ history_duration(const struct ui_run *ur, double now, char *buf, size_t len)
 {
 	double	d;
 
-	if (!ur->started && !ur->ended) {
+	if ((!ur->started && !ur->ended) || (ur->ended && ur->duration < 0)) {
 		snprintf(buf, len, "-");
 		return;
 	}
@@ -312,6 +679,7 @@ history_duration(const struct ui_run *ur, double now, char *buf, size_t len)
 /*
  * Draw h rows from row y at column x, w wide; the selection is marked
  * with a triangle, reversed when the pane has the focus, bold otherwise.
+ * Past runs are dim, with a "\u00b7" after the seq.
  */
 void
 pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
@@ -319,28 +687,42 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 {
 	struct ui_run	*ur;
 	char		 state[32], dur[32], *line;
-	size_t		 i;
+	size_t		 i, pos;
 	int		 row;
 
 	if (h <= 0 || w <= 0)
 		return;
-	if (ph->sel < ph->top)
-		ph->top = ph->sel;
-	if (ph->sel >= ph->top + (size_t)h)
-		ph->top = ph->sel - h + 1;
-	if (ph->n > (size_t)h && ph->top + h > ph->n)
-		ph->top = ph->n - h;
-	for (row = 0, i = ph->top; row < h && i < ph->n; row++, i++) {
+	history_show(ph);
+	if (ph->nshown == 0) {
+		if (ph->filter != NULL) {
+			xasprintf(&line, " no run matches /%s", ph->filter);
+			ui_put(y, x, w, line);
+			free(line);
+		}
+		return;
+	}
+	pos = history_pos(ph);
+	if (pos < ph->top)
+		ph->top = pos;
+	if (pos >= ph->top + (size_t)h)
+		ph->top = pos - h + 1;
+	if (ph->top + h > ph->nshown)
+		ph->top = ph->nshown > (size_t)h ? ph->nshown - h : 0;
+	for (row = 0; row < h && ph->top + row < ph->nshown; row++) {
+		i = ph->shown[ph->top + row];
 		ur = ph->runs[i];
 		history_state(ur, state, sizeof state);
 		history_duration(ur, now, dur, sizeof dur);
-		xasprintf(&line, "%s%4u  %-12s %7s  %-12.12s %-14.14s %s",
-		    i == ph->sel ? "\u25b6" : " ", ur->seq, state, dur,
-		    ur->whoami, ur->dir, ur->cmd);
+		xasprintf(&line, "%s%4u%s %-12s %7s  %-12.12s %-14.14s %s",
+		    i == ph->sel ? "\u25b6" : " ", ur->seq,
+		    ur->past ? "\u00b7" : " ", state, dur, ur->whoami, ur->dir,
+		    ur->cmd);
+		if (ur->past)
+			attron(A_DIM);
 		if (i == ph->sel)
 			attron(focus ? A_REVERSE : A_BOLD);
 		ui_put(y + row, x, w, line);
-		attroff(A_REVERSE | A_BOLD);
+		attroff(A_REVERSE | A_BOLD | A_DIM);
 		free(line);
 	}
 }

@@ -2,11 +2,13 @@
  * ui.c: the curses front end (DESIGN.md section 7).
  *
  * Fills a struct frontend for the host: console bytes go to the console
- * pane's vt, run events to the history pane (and a vt per running run for
- * the run view), keys come from stdin when the host's loop finds it
- * readable.  The screen is redrawn from tick(), at most [ui] fps times a
- * second and only when something changed, so drawing never competes with
- * the PTYs the host serves first.
+ * pane, run events to the history pane and to a view per running run
+ * (view.c; a finished run's view is rebuilt from its recording when it is
+ * opened), keys come from stdin when the host's loop finds it readable.
+ * Output is only queued as it arrives (feed.c); the screen is parsed and
+ * redrawn from tick(), at most [ui] fps times a second, only when
+ * something changed and within a time budget, so drawing never competes
+ * with the PTYs the host serves first.  A key is drawn at once.
  *
  * Only src/ui/ includes curses.  Curses starts when the host attaches
  * (after its setup succeeded, so startup errors print normally) and ends
@@ -31,27 +33,31 @@
 #include "config.h"
 #include "frontend.h"
 #include "host.h"
+#include "mono.h"
+#include "paths.h"
 #include "run.h"
+#include "utf8.h"
 #include "vt.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
 
 /* How often the clocks of running runs tick on screen. */
 #define UI_CLOCK	0.5
-/* Scrollback of a run's own screen. */
-#define UI_RUN_SB	1000
-
-/* A run's own screen, kept while it runs and while it is open. */
-struct ui_view {
-	struct ui_run		*ur;
-	struct vt		*vt;
-};
+/* The longest history filter, in bytes. */
+#define UI_FILTER_MAX	128
+/*
+ * Parsing output into the screens shown, and reading recordings, gets
+ * this much time a frame: the rest of the loop belongs to the PTYs.
+ */
+#define UI_BUDGET	0.004
 
 enum ui_mode {
 	UI_NORMAL,
 	UI_HELP,
 	UI_ASK_QUIT,
-	UI_ASK_KILL
+	UI_ASK_KILL,
+	UI_INPUT,	/* keys go to the open run until ^] */
+	UI_FILTER	/* typing a history filter after "/" */
 };
 
 struct ui {
@@ -59,6 +65,7 @@ struct ui {
 	struct host		*host;
 	int			 started;	/* curses is up */
 	int			 dirty;
+	int			 keyed;		/* a key came: draw at once */
 	double			 interval;	/* 1 / fps */
 	double			 last_draw;
 	double			 next_clock;
@@ -66,9 +73,11 @@ struct ui {
 	unsigned int		 kill_seq;
 	int			 focus;		/* 0 console, 1 history */
 	struct ui_run		*open;		/* run view, NULL: console */
+	struct ui_view		*view;		/* the open run's screen */
 	char			*journal;
 	char			*note;
-	struct ui_view		*views;		/* a vt per run on view */
+	char			 filter[UI_FILTER_MAX]; /* being typed */
+	struct ui_view		**views;	/* running runs' and the open */
 	size_t			 nviews;
 	struct pane_console	*console;
 	struct pane_history	*history;
@@ -96,13 +105,18 @@ static int	 ui_fe_fd(void *);
 static void	 ui_fe_ready(void *, double);
 static void	 ui_fe_attach(struct host *, void *);
 static double	 ui_fe_tick(void *, double);
-static struct vt *ui_view_vt(struct ui *, struct ui_run *);
+static struct ui_view *ui_view_find(struct ui *, struct ui_run *);
+static void	 ui_view_add(struct ui *, struct ui_view *);
 static void	 ui_view_drop(struct ui *, struct ui_run *);
+static void	 ui_open(struct ui *, struct ui_run *, int, double);
+static void	 ui_close(struct ui *);
 static void	 ui_layout(struct ui *);
 static const char *ui_hints(struct ui *, char *, size_t);
-static void	 ui_draw_open(struct ui *);
 static void	 ui_draw(struct ui *, double);
 static void	 ui_key_answer(struct ui *, wint_t);
+static void	 ui_key_input(struct ui *, wint_t, int);
+static void	 ui_key_filter(struct ui *, wint_t, int);
+static int	 ui_filter_cursor(struct ui *, int *, int *);
 static void	 ui_key_quit(struct ui *);
 static void	 ui_mouse(struct ui *);
 static void	 ui_key(struct ui *, wint_t, int);
@@ -328,21 +342,15 @@ ui_fe_started(struct run *r, void *arg)
 	struct ui	*ui = arg;
 	struct ui_run	*ur;
 	unsigned int	 cols, rows;
-	struct timespec	 ts;
 
 	if ((ur = pane_history_find(ui->history, r)) == NULL)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ur->started = 1;
-	ur->start = ts.tv_sec + ts.tv_nsec / 1e9;
+	ur->start = mono_now();
 	if (ur->banner == NULL)
 		ur->banner = run_banner(r);
 	run_size(r, &cols, &rows);
-	ui->views = xreallocarray(ui->views, ui->nviews + 1,
-	    sizeof *ui->views);
-	ui->views[ui->nviews].ur = ur;
-	ui->views[ui->nviews].vt = vt_new(cols, rows, UI_RUN_SB, NULL, NULL);
-	ui->nviews++;
+	ui_view_add(ui, view_live(ur, cols, rows));
 	ui->dirty = 1;
 }
 
@@ -351,12 +359,12 @@ ui_fe_output(struct run *r, const char *buf, size_t len, void *arg)
 {
 	struct ui	*ui = arg;
 	struct ui_run	*ur;
-	struct vt	*vt;
+	struct ui_view	*v;
 
 	if ((ur = pane_history_find(ui->history, r)) == NULL)
 		return;
-	if ((vt = ui_view_vt(ui, ur)) != NULL)
-		vt_feed(vt, buf, len);
+	if ((v = ui_view_find(ui, ur)) != NULL)
+		view_output(v, buf, len);
 	if (ui->open == ur)
 		ui->dirty = 1;
 }
@@ -372,6 +380,12 @@ ui_fe_ended(struct run *r, void *arg)
 	ui_run_ended(ur, r);
 	if (ui->open != ur)
 		ui_view_drop(ui, ur);
+	else if (ui->mode == UI_INPUT) {
+		ui->mode = UI_NORMAL;
+		free(ui->note);
+		xasprintf(&ui->note, "run %u ended: input back to rexec",
+		    ur->seq);
+	}
 	ui->dirty = 1;
 }
 
@@ -422,9 +436,19 @@ ui_fe_attach(struct host *h, void *arg)
 {
 	struct ui		*ui = arg;
 	struct sigaction	 sa;
+	char			*dir, *cause;
 
 	ui->host = h;
 	ui->journal = xstrdup(host_session(h));
+	/* Past runs: the host already made sure the directory is there. */
+	if ((dir = paths_journal_dir(ui->cfg, &cause)) != NULL) {
+		pane_history_set_journal(ui->history, dir, host_session(h));
+		if (pane_history_load(ui->history, ui->cfg->history,
+		    &cause) != 0)
+			ui->note = cause;
+		free(dir);
+	} else
+		free(cause);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = ui_sigwinch;
 	sa.sa_flags = SA_RESTART;	/* poll() still wakes with EINTR */
@@ -459,7 +483,8 @@ ui_fe_tick(void *arg, double now)
 	struct ui	*ui = arg;
 	unsigned int	 running, queued, done;
 	struct winsize	 ws;
-	double		 next = -1;
+	double		 next = -1, due;
+	int		 more = 0;
 
 	if (!ui->started)
 		return (-1);
@@ -475,38 +500,69 @@ ui_fe_tick(void *arg, double now)
 	if (pane_history_poll(ui->history, now))
 		ui->dirty = 1;
 	pane_history_counts(ui->history, &running, &queued, &done);
-	if (running != 0) {
+	/* Running runs' clocks, and a replay's, tick on screen. */
+	if (running != 0 ||
+	    (ui->view != NULL && view_due(ui->view, now) >= 0)) {
 		if (now >= ui->next_clock) {
 			ui->dirty = 1;
 			ui->next_clock = now + UI_CLOCK;
 		}
 		next = ui->next_clock;
 	}
+	if (ui->view != NULL && (due = view_due(ui->view, now)) >= 0) {
+		if (due <= now)
+			ui->dirty = 1;
+		else if (next < 0 || due < next)
+			next = due;
+	}
 	if (!ui->dirty)
 		return (next);
-	if (now < ui->last_draw + ui->interval) {
+	if (now < ui->last_draw + ui->interval && !ui->keyed) {
 		if (next < 0 || ui->last_draw + ui->interval < next)
 			next = ui->last_draw + ui->interval;
 		return (next);
 	}
+	/* Parse only now, against the clock: see feed.c. */
+	if (pane_console_drain(ui->console, UI_BUDGET))
+		more = 1;
+	if (ui->view != NULL && view_step(ui->view, now, UI_BUDGET))
+		more = 1;
 	ui_draw(ui, now);
 	ui->last_draw = now;
-	ui->dirty = 0;
+	ui->dirty = more;
+	ui->keyed = 0;
+	if (more && (next < 0 || now + ui->interval < next))
+		next = now + ui->interval;
+	/* A replay's next event, now that this frame read up to it. */
+	if (ui->view != NULL && (due = view_due(ui->view, now)) >= 0 &&
+	    (next < 0 || due < next))
+		next = due;
 	return (next);
 }
 
-/* Views: a vt per run while it runs and while it is open. */
+/*
+ * Views: every running run has one (its output queued, see view.c); a
+ * finished run has one only while it is open.
+ */
 
-static struct vt *
-ui_view_vt(struct ui *ui, struct ui_run *ur)
+static struct ui_view *
+ui_view_find(struct ui *ui, struct ui_run *ur)
 {
 	size_t	i;
 
 	for (i = 0; i < ui->nviews; i++) {
-		if (ui->views[i].ur == ur)
-			return (ui->views[i].vt);
+		if (view_run(ui->views[i]) == ur)
+			return (ui->views[i]);
 	}
 	return (NULL);
+}
+
+static void
+ui_view_add(struct ui *ui, struct ui_view *v)
+{
+	ui->views = xreallocarray(ui->views, ui->nviews + 1,
+	    sizeof *ui->views);
+	ui->views[ui->nviews++] = v;
 }
 
 static void
@@ -516,12 +572,58 @@ ui_view_drop(struct ui *ui, struct ui_run *ur)
 
 	ur->held = 0;
 	for (i = 0; i < ui->nviews; i++) {
-		if (ui->views[i].ur == ur) {
-			vt_free(ui->views[i].vt);
+		if (view_run(ui->views[i]) == ur) {
+			if (ui->view == ui->views[i])
+				ui->view = NULL;
+			view_free(ui->views[i]);
 			ui->views[i] = ui->views[--ui->nviews];
 			return;
 		}
 	}
+}
+
+/*
+ * Open a run in the run view: a running run's own screen, a finished
+ * run's final screen from its recording, or (replay) its recording played
+ * at its pace.
+ */
+static void
+ui_open(struct ui *ui, struct ui_run *ur, int replay, double now)
+{
+	struct ui_view	*v;
+
+	if (ui->open != NULL && ui->open != ur)
+		ui_close(ui);
+	v = ui_view_find(ui, ur);
+	if (v != NULL && ur->ended && (replay || view_is_replay(v))) {
+		ui_view_drop(ui, ur);
+		v = NULL;
+	}
+	if (v == NULL) {
+		if (!ur->ended)
+			return;		/* queued: nothing to show yet */
+		v = view_recording(ur, replay, now);
+		ui_view_add(ui, v);
+	}
+	view_open(v);
+	ui->open = ur;
+	ui->view = v;
+	ur->held = 1;
+}
+
+/* Back to the console; a finished run's screen goes. */
+static void
+ui_close(struct ui *ui)
+{
+	if (ui->open == NULL)
+		return;
+	if (ui->open->ended)
+		ui_view_drop(ui, ui->open);
+	ui->open->held = 0;
+	ui->open = NULL;
+	ui->view = NULL;
+	if (ui->mode == UI_INPUT)
+		ui->mode = UI_NORMAL;
 }
 
 /*
@@ -562,49 +664,38 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 	case UI_ASK_KILL:
 		snprintf(buf, len, "abort run %u? y/n", ui->kill_seq);
 		break;
+	case UI_FILTER:
+		snprintf(buf, len, "/%s", ui->filter);
+		break;
+	case UI_INPUT:
+		snprintf(buf, len, "INPUT to run %u: keys go to the run "
+		    "(^C too)  ^] stop", ui->open->seq);
+		break;
 	default:
 		if (ui->note != NULL)
 			snprintf(buf, len, "%s", ui->note);
+		else if (ui->view != NULL && view_is_replay(ui->view))
+			snprintf(buf, len, "run %u  space pause  +/- speed  "
+			    ". end  r again  Esc back", ui->open->seq);
 		else if (ui->open != NULL)
-			snprintf(buf, len, "run %u  Esc back  k kill  q quit",
-			    ui->open->seq);
+			snprintf(buf, len, "run %u  Esc back  %s  q quit",
+			    ui->open->seq, ui->open->ended ? "r replay" :
+			    "i input  k kill");
 		else
 			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
-			    "Enter open  PgUp/PgDn scroll  k kill  q quit");
+			    "Enter open  r replay  i input  k kill  / search  "
+			    "q quit");
 		break;
 	}
 	return (buf);
-}
-
-/* The run view: the run's own screen, clipped to the console pane. */
-static void
-ui_draw_open(struct ui *ui)
-{
-	struct vt	*vt;
-	unsigned int	 cols, rows, cx, cy;
-
-	if ((vt = ui_view_vt(ui, ui->open)) == NULL) {
-		ui_put(ui->con_y, 1, ui->con_w,
-		    "(this run's screen is gone: it ended before it was "
-		    "opened)");
-		return;
-	}
-	vt_size(vt, &cols, &rows);
-	ui_draw_vt(vt, ui->con_y, 1,
-	    (int)rows < ui->con_h ? (int)rows : ui->con_h,
-	    (int)cols < ui->con_w ? (int)cols : ui->con_w, 0);
-	if (!ui->open->ended && vt_cursor(vt, &cx, &cy) &&
-	    (int)cy < ui->con_h && (int)cx < ui->con_w) {
-		move(ui->con_y + (int)cy, 1 + (int)cx);
-		curs_set(1);
-	}
 }
 
 static void
 ui_draw(struct ui *ui, double now)
 {
 	unsigned int	 running, queued, done;
-	char		 title[128], hints[512];
+	char		 title[128], hints[512], label[128], htitle[256];
+	int		 cursor = 0, cy = 0, cx = 0;
 
 	curs_set(0);
 	erase();
@@ -614,24 +705,33 @@ ui_draw(struct ui *ui, double now)
 		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
 		    ui->open->cmd);
 		status_draw_frame(1, 0, ui->con_h + 1, COLS, title,
-		    ui->open->ended ? "ended" : "live", 1);
+		    view_label(ui->view, label, sizeof label), 1);
 	} else
 		status_draw_frame(1, 0, ui->con_h + 1, COLS,
 		    ui->focus == 0 ? "[console]" : "console",
 		    pane_console_following(ui->console) ? "follow" :
 		    "scrolled", 1);
-	status_draw_frame(ui->his_y - 1, 0, ui->his_h + 1, COLS,
-	    ui->focus == 1 ? "[history]" : "history", NULL, 0);
+	pane_history_title(ui->history, ui->focus == 1, htitle,
+	    sizeof htitle);
+	status_draw_frame(ui->his_y - 1, 0, ui->his_h + 1, COLS, htitle,
+	    NULL, 0);
 	status_draw_hints(ui->his_y + ui->his_h, COLS,
 	    ui_hints(ui, hints, sizeof hints));
 	if (ui->open != NULL)
-		ui_draw_open(ui);
+		cursor = view_draw(ui->view, ui->con_y, 1, ui->con_h,
+		    ui->con_w, &cy, &cx);
 	else
 		pane_console_draw(ui->console, ui->con_y, 1, ui->con_h);
 	pane_history_draw(ui->history, ui->his_y, 1, ui->his_h, COLS - 2,
 	    ui->focus == 1, now);
+	if (ui->mode == UI_FILTER)
+		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
 		status_draw_help(LINES, COLS);
+	else if (cursor) {
+		move(cy, cx);
+		curs_set(1);
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -692,10 +792,19 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 	int		 page = ui->con_h > 2 ? ui->con_h - 1 : 1;
 
 	ui->dirty = 1;
+	ui->keyed = 1;
 	free(ui->note);
 	ui->note = NULL;
 	if (fkey && wc == KEY_RESIZE) {
 		ui_winch = 1;
+		return;
+	}
+	if (ui->mode == UI_INPUT) {
+		ui_key_input(ui, wc, fkey);
+		return;
+	}
+	if (ui->mode == UI_FILTER) {
+		ui_key_filter(ui, wc, fkey);
 		return;
 	}
 	if (ui->mode == UI_HELP) {
@@ -706,6 +815,9 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 		ui_key_answer(ui, fkey ? 0 : wc);
 		return;
 	}
+	if (!fkey && ui->view != NULL && view_replay_key(ui->view, wc,
+	    mono_now()))
+		return;
 	if (fkey) {
 		switch (wc) {
 		case KEY_UP:
@@ -763,20 +875,108 @@ enter:
 		break;
 	case '\r':
 	case '\n':
-		ur = pane_history_selected(ui->history);
-		if (ur != NULL && ur->started) {
-			if (ui->open != NULL && ui->open->ended &&
-			    ui->open != ur)
-				ui_view_drop(ui, ui->open);
-			ui->open = ur;
-			ur->held = 1;
+		if ((ur = pane_history_selected(ui->history)) != NULL)
+			ui_open(ui, ur, 0, mono_now());
+		break;
+	case 'r':
+		ur = ui->open != NULL ? ui->open :
+		    pane_history_selected(ui->history);
+		if (ur != NULL && ur->ended)
+			ui_open(ui, ur, 1, mono_now());
+		else if (ur != NULL)
+			ui->note = xstrdup("replay: the run has not ended");
+		break;
+	case 'i':
+		ur = ui->open != NULL ? ui->open :
+		    pane_history_selected(ui->history);
+		if (ur == NULL || !ur->started || ur->ended) {
+			ui->note = xstrdup("input: select a running run");
+			break;
 		}
+		ui_open(ui, ur, 0, mono_now());
+		ui->mode = UI_INPUT;
 		break;
-	case 27:	/* Esc */
-		if (ui->open != NULL && ui->open->ended)
-			ui_view_drop(ui, ui->open);
-		ui->open = NULL;
+	case '/':
+		ui->mode = UI_FILTER;
+		snprintf(ui->filter, sizeof ui->filter, "%s",
+		    pane_history_filter(ui->history) != NULL ?
+		    pane_history_filter(ui->history) : "");
 		break;
+	case 'n':
+	case 'N':
+		pane_history_step(ui->history, wc == 'n' ? 1 : -1);
+		break;
+	case 27:	/* Esc: the run view first, then the filter */
+		if (ui->open != NULL)
+			ui_close(ui);
+		else
+			pane_history_set_filter(ui->history, NULL);
+		break;
+	}
+}
+
+/*
+ * Typing a filter after "/": Enter applies it (empty clears it), Esc
+ * cancels and clears it.  Only printable characters go in.
+ */
+static void
+ui_key_filter(struct ui *ui, wint_t wc, int fkey)
+{
+	size_t	len = strlen(ui->filter), n;
+	char	buf[4];
+
+	if ((fkey && wc == KEY_BACKSPACE) || (!fkey && (wc == 127 ||
+	    wc == 8))) {
+		if (len > 0)
+			ui->filter[utf8_truncate(ui->filter, len - 1)] = '\0';
+	} else if ((fkey && wc == KEY_ENTER) || (!fkey && (wc == '\r' ||
+	    wc == '\n'))) {
+		pane_history_set_filter(ui->history, ui->filter);
+		ui->mode = UI_NORMAL;
+	} else if (!fkey && (wc == 27 || wc == 3)) {	/* Esc, ^C */
+		pane_history_set_filter(ui->history, NULL);
+		ui->mode = UI_NORMAL;
+	} else if (!fkey && wc >= ' ' && wc != 127 &&
+	    (wc < 0x80 || wc >= 0xa0) && wc <= 0x10ffff &&
+	    len + utf8_encoded_len(wc) < sizeof ui->filter) {
+		n = utf8_encode(wc, buf);
+		memcpy(ui->filter + len, buf, n);
+		ui->filter[len + n] = '\0';
+	}
+}
+
+/* The cursor after the filter being typed in the bottom line. */
+static int
+ui_filter_cursor(struct ui *ui, int *cy, int *cx)
+{
+	wchar_t	ws[UI_FILTER_MAX];
+	size_t	n;
+	int	w;
+
+	if ((n = mbstowcs(ws, ui->filter, nitems(ws))) == (size_t)-1 ||
+	    (w = wcswidth(ws, n)) < 0)
+		w = (int)strlen(ui->filter);
+	*cy = ui->his_y + ui->his_h;
+	*cx = 3 + w;	/* after the corner, a space and "/" */
+	return (*cx < COLS - 1);
+}
+
+/*
+ * Input takeover: every key goes to the open run, through its vt so the
+ * run's modes shape it, until ^] (as telnet and docker attach have it).
+ */
+static void
+ui_key_input(struct ui *ui, wint_t wc, int fkey)
+{
+	if (!fkey && wc == 0x1d) {
+		ui->mode = UI_NORMAL;
+		return;
+	}
+	if (fkey && wc == KEY_MOUSE)
+		return;
+	if (ui->view == NULL || view_key(ui->view, wc, fkey) == -1) {
+		ui->mode = UI_NORMAL;
+		ui->note = xstrdup("input: the run takes no more input");
 	}
 }
 
@@ -818,7 +1018,7 @@ ui_fini(struct frontend *fe)
 	if (ui->note != NULL)
 		fprintf(stderr, "rexec: %s\n", ui->note);
 	while (ui->nviews > 0)
-		vt_free(ui->views[--ui->nviews].vt);
+		view_free(ui->views[--ui->nviews]);
 	free(ui->views);
 	pane_console_free(ui->console);
 	pane_history_free(ui->history);

@@ -6,11 +6,15 @@
 #define UI_INT_H
 
 #include <stddef.h>
+#include <wchar.h>
 
 struct run;
 struct vt;
 
-/* One run of this session as the UI remembers it, after the run is gone. */
+/*
+ * One run as the UI remembers it, after the run is gone: a run of this
+ * session, or a past one read from an earlier session's journal.
+ */
 struct ui_run {
 	unsigned int	 seq;
 	struct run	*run;		/* NULL once it ended */
@@ -21,19 +25,36 @@ struct ui_run {
 	int		 signal;
 	char		*error;		/* "timeout", "aborted" ... or NULL */
 	double		 start;		/* monotonic, 0 until started */
-	double		 duration;	/* seconds, once ended */
+	double		 duration;	/* seconds, once ended; < 0 unknown */
 	char		*whoami;
 	char		*dir;		/* with ~ for $HOME */
 	char		*cmd;		/* the command line, shell-quoted */
 	char		*banner;	/* the console banner, once known */
 	int		 banner_seen;	/* passed through the console */
 	int		 held;		/* open in the run view: keep it */
+	int		 past;		/* from an earlier session's journal */
+	char		*session;	/* its session's name, or NULL */
+	char		*recording;	/* J/<session>/<seq>.cast, or NULL */
 };
 
 /* ui.c: colours shared by every pane. */
 int	 ui_pair(int, int);
 int	 ui_agent_colour(const char *);
 void	 ui_put(int, int, int, const char *);
+
+/* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
+struct feed;
+struct feed	*feed_new(size_t, int);
+void	 feed_free(struct feed *);
+void	 feed_put(struct feed *, const char *, size_t);
+void	 feed_mark(struct feed *, const char *, size_t);
+size_t	 feed_pending(const struct feed *);
+size_t	 feed_skipped(const struct feed *);
+int	 feed_drain(struct feed *, struct vt *, double);
+
+/* Output queued for the console pane and for a run's screen at most. */
+#define UI_CONSOLE_FEED	(256 * 1024)
+#define UI_RUN_FEED	(512 * 1024)
 
 /* pane_console.c: the serialised console in one vt. */
 struct pane_console;
@@ -42,6 +63,7 @@ struct pane_console *pane_console_new(unsigned int, unsigned int,
 void	 pane_console_free(struct pane_console *);
 void	 pane_console_write(struct pane_console *, const char *, size_t,
 	    struct ui_run *);
+int	 pane_console_drain(struct pane_console *, double);
 void	 pane_console_resize(struct pane_console *, unsigned int,
 	    unsigned int);
 void	 pane_console_scroll(struct pane_console *, int);
@@ -49,19 +71,42 @@ void	 pane_console_follow(struct pane_console *);
 int	 pane_console_following(struct pane_console *);
 void	 pane_console_draw(struct pane_console *, int, int, int);
 
+/* view.c: a run's own screen, live or from its recording. */
+struct ui_view;
+struct ui_view	*view_live(struct ui_run *, unsigned int, unsigned int);
+struct ui_view	*view_recording(struct ui_run *, int, double);
+void	 view_free(struct ui_view *);
+struct ui_run	*view_run(const struct ui_view *);
+int	 view_is_replay(const struct ui_view *);
+void	 view_output(struct ui_view *, const char *, size_t);
+void	 view_open(struct ui_view *);
+int	 view_step(struct ui_view *, double, double);
+double	 view_due(const struct ui_view *, double);
+int	 view_replay_key(struct ui_view *, wint_t, double);
+const char *view_label(const struct ui_view *, char *, size_t);
+int	 view_draw(struct ui_view *, int, int, int, int, int *, int *);
+int	 view_key(struct ui_view *, wint_t, int);
+
 /* ui.c and the run view: draw a vt's cells at a screen position. */
 void	 ui_draw_vt(struct vt *, int, int, int, int, int);
 
-/* pane_history.c: the runs of this session. */
+/* pane_history.c: the runs of this session and of earlier ones. */
 struct pane_history;
 struct pane_history *pane_history_new(unsigned int);
 void	 pane_history_free(struct pane_history *);
+void	 pane_history_set_journal(struct pane_history *, const char *,
+	    const char *);
+int	 pane_history_load(struct pane_history *, size_t, char **);
 struct ui_run *pane_history_add(struct pane_history *, struct run *);
 struct ui_run *pane_history_find(struct pane_history *, struct run *);
 struct ui_run *pane_history_next_banner(struct pane_history *);
 struct ui_run *pane_history_selected(struct pane_history *);
 void	 pane_history_move(struct pane_history *, int);
+void	 pane_history_step(struct pane_history *, int);
 void	 pane_history_click(struct pane_history *, int);
+void	 pane_history_set_filter(struct pane_history *, const char *);
+const char *pane_history_filter(struct pane_history *);
+void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
 	    unsigned int *, unsigned int *);
 int	 pane_history_poll(struct pane_history *, double);

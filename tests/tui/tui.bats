@@ -4,70 +4,14 @@
 # shows; they never sleep for a fixed time.
 
 load ../cli/helpers
+load tui_helpers
 
 setup() {
-	setup_dirs
-	export REXEC_WHOAMI=tester
-	# Drawing through tmux on a loaded 2-core machine (the ASan build runs
-	# beside other tests) can take longer than the default deadline.
-	export WAIT_SECONDS=30
-	unset TMUX
-	# The server's socket lives (and dies) in the test's directory.
-	export TMUX_TMPDIR="$BATS_TEST_TMPDIR"
-	SOCK="rexec-test-$$"
-	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n' \
-		>"$BATS_TEST_TMPDIR/rexec.ini"
-	export REXEC_CONFIG="$BATS_TEST_TMPDIR/rexec.ini"
+	tui_setup
 }
 
 teardown() {
-	tmux -L "$SOCK" kill-server 2>/dev/null || true
-	# The host's stderr (curses owns the terminal): no sanitizer report.
-	! grep -E 'runtime error|Sanitizer' "$BATS_TEST_TMPDIR/host.err" \
-		2>/dev/null
-}
-
-t() {
-	tmux -L "$SOCK" "$@"
-}
-
-# The host with its UI in a 120x40 pane; the pane stays after it exits so
-# the test can read its exit status.  The environment goes in explicitly:
-# a tmux server does not hand the client's environment to new sessions.
-start_ui() {
-	local cmd
-	cmd=$(printf 'env HOME=%q REXEC_RUNTIME_DIR=%q REXEC_JOURNAL_DIR=%q'\
-' REXEC_CONFIG=%q TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 %q host 2>%q; echo $? >%q' \
-		"$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" \
-		"$REXEC_CONFIG" "$REXEC" "$BATS_TEST_TMPDIR/host.err" \
-		"$BATS_TEST_TMPDIR/host.status")
-	LANG=C.UTF-8 t -u -f /dev/null new-session -d -s rx -x 120 -y 40 \
-		"$cmd" \; set-option -t rx remain-on-exit on
-	wait_for screen_has '?:help'
-	wait_for host_up
-}
-
-screen() {
-	t capture-pane -p -t rx "$@"
-}
-
-screen_has() {
-	screen | grep -qF -- "$1"
-}
-
-screen_has_re() {
-	screen | grep -qE -- "$1"
-}
-
-# The pane's process ended.  Its exit status is in host.status: tmux
-# 3.3a does not always fill in #{pane_dead_status}.
-pane_dead() {
-	[ "$(t display-message -p -t rx '#{pane_dead}')" = 1 ] &&
-		[ -s "$BATS_TEST_TMPDIR/host.status" ]
-}
-
-keys() {
-	t send-keys -t rx "$@"
+	tui_teardown
 }
 
 @test "tui: the UI shows its status line, panes and key hints" {
@@ -104,7 +48,7 @@ keys() {
 	rx run -- sh -c 'for i in 1 2 3 4; do printf "\rprogress %d%%" $((i * 25)); done; printf "\rprogress done\n"'
 	[ "$status" -eq 0 ]
 	wait_for screen_has_re '^│progress done +│$'
-	! screen_has 'progress 25%'
+	screen_lacks 'progress 25%'
 }
 
 @test "tui: the history shows a failing run's exit code" {
@@ -174,7 +118,7 @@ keys() {
 	screen_has_re '^│    marker-here'
 	keys Escape
 	wait_for screen_has 'follow'
-	! screen_has 'run 1: sh -c'
+	screen_lacks 'run 1: sh -c'
 	"$REXEC" status >/dev/null 2>&1 || true
 }
 
@@ -183,7 +127,7 @@ keys() {
 	rx run --dir "$HOME" -- echo before-resize
 	wait_for screen_has_re '^│before-resize +│$'
 	t resize-window -t rx -x 80 -y 30
-	wait_for screen_has_re '^└ Tab pane.*─┘$'
+	wait_for screen_has_re '^└ Tab pane.*┘$'
 	[ "$(screen | head -n 1 | wc -L)" -le 80 ]
 	screen | grep -E '^┌ ' | grep -qE '^.{79}┐$'
 	screen_has_re '^│before-resize +│$'
@@ -197,7 +141,7 @@ keys() {
 	wait_for screen_has_re '^│200 +│$'
 	keys PPage
 	wait_for screen_has 'scrolled'
-	! screen_has_re '^│200 +│$'
+	screen_lacks_re '^│200 +│$'
 	keys End
 	wait_for screen_has 'follow'
 	screen_has_re '^│200 +│$'
@@ -219,7 +163,7 @@ keys() {
 	screen_has '[console]'
 	keys Tab
 	wait_for screen_has '[history]'
-	! screen_has '[console]'
+	screen_lacks '[console]'
 }
 
 @test "tui: wide characters take two columns" {
@@ -256,4 +200,118 @@ keys() {
 	# An X10 mouse report (TERM=screen in tmux): wheel up at 10,10.
 	t send-keys -t rx -l $'\e[M`**'
 	wait_for screen_has 'scrolled'
+}
+
+@test "tui: i sends keys to the selected run until it ends" {
+	start_ui
+	"$REXEC" run --dir "$HOME" -- sh -c 'read x; echo got $x' \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has_re '▶ +1 +⌛ input'
+	keys i
+	wait_for screen_has 'INPUT to run 1'
+	screen_has 'run 1: sh -c'
+	keys -l 'typed words'
+	keys Enter
+	wait "$client"
+	# The terminal echoes what was typed, as it would for a human.
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "typed words
+got typed words" ]
+	wait_for screen_has 'run 1 ended: input back to rexec'
+	screen_has_re '^│got typed words +│'
+	wait_for screen_has_re '1 +✓ 0'
+}
+
+@test "tui: a ^C typed into a run reaches it as SIGINT; ^] gives the keys back" {
+	start_ui
+	"$REXEC" run --dir "$HOME" -- sh -c 'trap "echo caught; exit 7" INT; while :; do read x && echo "line $x"; done' \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has_re '▶ +1 +⌛ input'
+	keys i
+	wait_for screen_has 'INPUT to run 1'
+	keys -l 'one'
+	keys Enter
+	wait_for screen_has_re '^│line one +│'
+	# ^] leaves input mode: q is rexec's again (and asks, a run is active).
+	keys C-]
+	wait_for eval '! screen_has "INPUT to run 1"'
+	keys q
+	wait_for screen_has 'quit with runs active? y/n'
+	keys n
+	keys i
+	wait_for screen_has 'INPUT to run 1'
+	keys C-c
+	local rc=0
+	wait "$client" || rc=$?
+	[ "$rc" -eq 7 ]
+	grep -q caught "$BATS_TEST_TMPDIR/out"
+	wait_for screen_has_re '1 +✗ 7'
+}
+
+@test "tui: i on a run that has ended says so" {
+	start_ui
+	rx run --dir "$HOME" -- echo done-already
+	wait_for screen_has_re '1 +✓ 0'
+	keys i
+	wait_for screen_has 'input: select a running run'
+}
+
+@test "tui: Enter on a finished run shows its final screen from the recording" {
+	start_ui
+	rx run --dir "$HOME" -- sh -c 'printf "\033[2J\033[4;3H\033[32mgreen-final\033[0m\n"'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '1 +✓ 0'
+	keys Enter
+	wait_for screen_has_re '^│  green-final +│'
+	screen_has 'run 1: sh -c'
+	screen_has 'ended'
+	screen -e | grep -qF $'\e[32mgreen-final'
+	keys Escape
+	wait_for screen_has 'follow'
+}
+
+@test "tui: a finished run without a recording says why" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[record]\nenabled = false\n' \
+		>"$REXEC_CONFIG"
+	start_ui
+	rx run --dir "$HOME" -- echo unrecorded
+	wait_for screen_has_re '1 +✓ 0'
+	keys Enter
+	wait_for screen_has_re '1\.cast: No such file or directory'
+	screen_has 'no screen'
+}
+
+@test "tui: r replays a finished run; space pauses, . skips to the end" {
+	start_ui
+	rx run --dir "$HOME" -- sh -c 'echo first-part; sleep 1; echo second-part'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '1 +✓ 0'
+	keys r
+	wait_for screen_has 'replay '
+	wait_for screen_has_re '^│first-part +│'
+	keys Space
+	wait_for screen_has 'replay paused'
+	screen_lacks_re '^│second-part'
+	keys +
+	wait_for screen_has 'paused x2'
+	keys .
+	wait_for screen_has_re '^│second-part +│'
+	wait_for screen_has 'replay end'
+	keys r
+	wait_for eval '! screen_has "replay end"'
+	keys Escape
+	wait_for screen_has 'follow'
+}
+
+@test "tui: a flood reaches its last line; what was skipped is said" {
+	start_ui
+	rx run --dir "$HOME" -- sh -c 'yes 0123456789abcde | head -c 30000000; echo last-line-of-flood'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '^│last-line-of-flood +│'
+	keys PPage PPage PPage
+	wait_for screen_has 'scrolled'
+	keys End
+	wait_for screen_has 'follow'
+	host_up
 }

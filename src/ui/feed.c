@@ -1,0 +1,240 @@
+/*
+ * feed.c: bytes on their way into a vt, bounded, parsed against a clock.
+ *
+ * libtsm parses at 10-20 MB/s; a PTY floods at 100 MB/s and more.  So
+ * the UI never parses output as it arrives: it queues it here (a copy,
+ * nothing more) and parses from the queue when it draws, for at most a
+ * few milliseconds a frame.  When output comes faster than that, the
+ * oldest queued output is dropped and only the newest part reaches the
+ * screen, the way a terminal that skips frames would look.  The run
+ * itself never waits; every byte still reaches the journal and the
+ * recording, and the final screen after a flood is built from the last
+ * cap bytes, cut at a line start.
+ *
+ * Marked bytes (the console's banners) are never dropped, and a vt reset
+ * comes before them, so one run's modes never leak into the next.  When
+ * output was dropped, a note can say so where it happened.
+ */
+#include "rexec.h"
+
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mono.h"
+#include "vt.h"
+#include "ui/ui_int.h"
+
+/* One block of queued bytes. */
+#define FEED_CHUNK	(64 * 1024)
+/* Bytes parsed between two looks at the clock. */
+#define FEED_SLICE	(16 * 1024)
+/* How far into the surviving output a line start is looked for. */
+#define FEED_CUT_LOOK	4096
+
+struct feed_chunk {
+	TAILQ_ENTRY(feed_chunk)	 link;
+	int			 mark;		/* never dropped; reset first */
+	size_t			 skipped;	/* dropped just before this */
+	size_t			 off;		/* parsed so far */
+	size_t			 len;
+	size_t			 size;
+	char			*data;
+};
+TAILQ_HEAD(feed_chunks, feed_chunk);
+
+struct feed {
+	struct feed_chunks	 chunks;
+	size_t			 cap;		/* output bytes kept at most */
+	size_t			 held;		/* output bytes queued */
+	size_t			 skipped;	/* dropped, all told */
+	int			 note;		/* write a note where it dropped */
+};
+
+static struct feed_chunk *feed_chunk_new(struct feed *, int, size_t);
+static void	 feed_chunk_free(struct feed *, struct feed_chunk *);
+static void	 feed_drop(struct feed *);
+static void	 feed_note(struct vt *, size_t);
+
+struct feed *
+feed_new(size_t cap, int note)
+{
+	struct feed	*f = xcalloc(1, sizeof *f);
+
+	TAILQ_INIT(&f->chunks);
+	f->cap = cap < FEED_CHUNK * 2 ? FEED_CHUNK * 2 : cap;
+	f->note = note;
+	return (f);
+}
+
+void
+feed_free(struct feed *f)
+{
+	struct feed_chunk	*c;
+
+	if (f == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&f->chunks)) != NULL)
+		feed_chunk_free(f, c);
+	free(f);
+}
+
+static struct feed_chunk *
+feed_chunk_new(struct feed *f, int mark, size_t size)
+{
+	struct feed_chunk	*c = xcalloc(1, sizeof *c);
+
+	c->mark = mark;
+	c->size = size;
+	c->data = xmalloc(size);
+	TAILQ_INSERT_TAIL(&f->chunks, c, link);
+	return (c);
+}
+
+static void
+feed_chunk_free(struct feed *f, struct feed_chunk *c)
+{
+	if (!c->mark)
+		f->held -= c->len - c->off;
+	TAILQ_REMOVE(&f->chunks, c, link);
+	free(c->data);
+	free(c);
+}
+
+/*
+ * Over the cap: drop the oldest output blocks whole, then start the next
+ * output block at a line start if one is near, and remember how much
+ * went where, for the note.
+ */
+static void
+feed_drop(struct feed *f)
+{
+	struct feed_chunk	*c, *next;
+	size_t			 dropped = 0, look;
+	const char		*nl;
+
+	for (c = TAILQ_FIRST(&f->chunks); c != NULL && f->held > f->cap;
+	    c = next) {
+		next = TAILQ_NEXT(c, link);
+		if (c->mark)
+			continue;
+		dropped += c->skipped + (c->len - c->off);
+		feed_chunk_free(f, c);
+	}
+	if (dropped == 0)
+		return;
+	TAILQ_FOREACH(c, &f->chunks, link) {
+		if (c->mark)
+			continue;
+		look = c->len - c->off < FEED_CUT_LOOK ? c->len - c->off :
+		    FEED_CUT_LOOK;
+		if ((nl = memchr(c->data + c->off, '\n', look)) != NULL) {
+			look = (size_t)(nl - (c->data + c->off)) + 1;
+			c->off += look;
+			f->held -= look;
+			dropped += look;
+		}
+		c->skipped += dropped;
+		break;
+	}
+	f->skipped += dropped;
+}
+
+/* Queue output; the oldest output goes if more than the cap is queued. */
+void
+feed_put(struct feed *f, const char *buf, size_t len)
+{
+	struct feed_chunk	*c;
+	size_t			 n;
+
+	while (len > 0) {
+		c = TAILQ_LAST(&f->chunks, feed_chunks);
+		if (c == NULL || c->mark || c->len == c->size)
+			c = feed_chunk_new(f, 0, FEED_CHUNK);
+		n = c->size - c->len < len ? c->size - c->len : len;
+		memcpy(c->data + c->len, buf, n);
+		c->len += n;
+		f->held += n;
+		buf += n;
+		len -= n;
+	}
+	if (f->held > f->cap)
+		feed_drop(f);
+}
+
+/* Queue bytes that must reach the vt, after a reset of its modes. */
+void
+feed_mark(struct feed *f, const char *buf, size_t len)
+{
+	struct feed_chunk	*c;
+
+	c = feed_chunk_new(f, 1, len > 0 ? len : 1);
+	memcpy(c->data, buf, len);
+	c->len = len;
+}
+
+size_t
+feed_pending(const struct feed *f)
+{
+	return (TAILQ_EMPTY(&f->chunks) ? 0 : f->held + 1);
+}
+
+size_t
+feed_skipped(const struct feed *f)
+{
+	return (f->skipped);
+}
+
+/* Say, in the vt, where output was left out. */
+static void
+feed_note(struct vt *vt, size_t n)
+{
+	char	buf[160];
+	int	len;
+
+	if (n >= 1000 * 1000)
+		len = snprintf(buf, sizeof buf, "\r\n\033[0;2m[rexec: %.1f MB "
+		    "not shown while output flooded]\033[0m\r\n", n / 1e6);
+	else
+		len = snprintf(buf, sizeof buf, "\r\n\033[0;2m[rexec: %zu bytes "
+		    "not shown while output flooded]\033[0m\r\n", n);
+	vt_feed(vt, buf, (size_t)len);
+}
+
+/*
+ * Parse queued bytes into vt for at most budget seconds (0: all of
+ * them).  Returns 1 if anything was parsed.
+ */
+int
+feed_drain(struct feed *f, struct vt *vt, double budget)
+{
+	struct feed_chunk	*c;
+	double			 until = budget > 0 ? mono_now() + budget : 0;
+	size_t			 n;
+	int			 any = 0;
+
+	while ((c = TAILQ_FIRST(&f->chunks)) != NULL) {
+		if (c->off == 0 && c->mark)
+			vt_reset(vt);
+		if (c->skipped != 0) {
+			if (f->note)
+				feed_note(vt, c->skipped);
+			c->skipped = 0;
+		}
+		n = c->len - c->off < FEED_SLICE ? c->len - c->off :
+		    FEED_SLICE;
+		vt_feed(vt, c->data + c->off, n);
+		c->off += n;
+		if (!c->mark)
+			f->held -= n;
+		any = 1;
+		if (c->off == c->len)
+			feed_chunk_free(f, c);
+		if (until != 0 && mono_now() >= until)
+			break;
+	}
+	return (any);
+}

@@ -1,0 +1,440 @@
+/*
+ * view.c: one run's own screen, as the run view shows it.
+ *
+ * A running run's output is queued in a feed (feed.c) from the start, a
+ * copy and nothing more; the vt that parses it exists once the human
+ * opens the run, and then stays while the run runs.  A finished run's
+ * screen is rebuilt from its recording (cast.c): read as fast as the
+ * frame's budget allows to show the final screen, or, for a replay, at
+ * the recording's own pace, which the human can pause, speed up, slow
+ * down or skip to the end.  Nothing here blocks: recordings are read a
+ * slice per frame.
+ *
+ * Keys typed into a run (input takeover) go through vt_key(), so cursor
+ * keys follow the run's modes, and from the vt's write callback to the
+ * run's PTY.  Only then: the answers a vt gives to queries in the output
+ * (ESC[6n and the like) never reach the run, which must not behave one
+ * way when the human looks and another when nobody does.
+ */
+#include "rexec.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <xkbcommon/xkbcommon-keysyms.h>
+
+#include "cast.h"
+#include "mono.h"
+#include "run.h"
+#include "vt.h"
+#include "ui/ui_int.h"
+
+/* Scrollback of a run's own screen. */
+#define VIEW_SB		1000
+/* Replay speeds: halved and doubled between these. */
+#define VIEW_SPEED_MIN	(1.0 / 16)
+#define VIEW_SPEED_MAX	64.0
+
+struct ui_view {
+	struct ui_run	*ur;
+	unsigned int	 cols, rows;
+	struct feed	*feed;		/* output on its way to vt */
+	struct vt	*vt;		/* once opened */
+	int		 typing;	/* inside view_key(): writes go out */
+
+	/* A recording being read. */
+	struct cast	*cast;
+	char		*error;		/* why there is no screen */
+	int		 cast_done;
+	int		 replay;	/* at the recording's pace */
+	int		 paused;
+	int		 to_end;	/* '.': the rest at once */
+	double		 speed;
+	double		 play;		/* recording time reached, idle cut */
+	double		 last_now;	/* when play was advanced */
+	double		 last_t;	/* the last event's own time */
+	double		 ev_at;		/* a held event's time, idle cut */
+	char		*ev;		/* the held event, not yet due */
+	size_t		 evlen;
+	int		 has_ev;
+};
+
+static void	 view_write(const char *, size_t, void *);
+static void	 view_make_vt(struct ui_view *);
+static int	 view_next_event(struct ui_view *);
+static int	 view_read(struct ui_view *, double, double);
+static int	 view_keysym(wint_t, int, uint32_t *, uint32_t *,
+		    unsigned int *);
+
+/* A running run's screen: its output is queued from now on. */
+struct ui_view *
+view_live(struct ui_run *ur, unsigned int cols, unsigned int rows)
+{
+	struct ui_view	*v = xcalloc(1, sizeof *v);
+
+	v->ur = ur;
+	v->cols = cols;
+	v->rows = rows;
+	v->feed = feed_new(UI_RUN_FEED, 0);
+	return (v);
+}
+
+/*
+ * A finished run's screen from its recording; with replay, played at its
+ * pace from the start.  A run without a recording gets a view that says
+ * why.
+ */
+struct ui_view *
+view_recording(struct ui_run *ur, int replay, double now)
+{
+	struct ui_view			*v = xcalloc(1, sizeof *v);
+	const struct cast_header	*h;
+	char				*cause;
+
+	v->ur = ur;
+	v->feed = feed_new(UI_RUN_FEED, 0);
+	v->replay = replay;
+	v->speed = 1;
+	v->last_now = now;
+	if (ur->recording == NULL) {
+		v->error = xstrdup("this run has no recording");
+		return (v);
+	}
+	if ((v->cast = cast_open(ur->recording, &cause)) == NULL) {
+		v->error = cause;
+		return (v);
+	}
+	h = cast_header(v->cast);
+	v->cols = h->width;
+	v->rows = h->height;
+	view_make_vt(v);
+	return (v);
+}
+
+void
+view_free(struct ui_view *v)
+{
+	if (v == NULL)
+		return;
+	feed_free(v->feed);
+	vt_free(v->vt);
+	if (v->cast != NULL)
+		cast_close(v->cast);
+	free(v->error);
+	free(v->ev);
+	free(v);
+}
+
+struct ui_run *
+view_run(const struct ui_view *v)
+{
+	return (v->ur);
+}
+
+int
+view_is_replay(const struct ui_view *v)
+{
+	return (v->replay);
+}
+
+/* Bytes the vt writes: only keys, and only into a run that runs. */
+static void
+view_write(const char *buf, size_t len, void *arg)
+{
+	struct ui_view	*v = arg;
+
+	if (!v->typing || v->ur->run == NULL)
+		return;
+	if (run_input(v->ur->run, buf, len, mono_now()) == -1)
+		v->typing = -1;
+}
+
+static void
+view_make_vt(struct ui_view *v)
+{
+	if (v->vt == NULL)
+		v->vt = vt_new(v->cols, v->rows, VIEW_SB, view_write, v);
+}
+
+void
+view_output(struct ui_view *v, const char *buf, size_t len)
+{
+	feed_put(v->feed, buf, len);
+}
+
+/* The human opened the run: from now on its output is parsed. */
+void
+view_open(struct ui_view *v)
+{
+	if (v->error == NULL)
+		view_make_vt(v);
+}
+
+/* Read the next output event into ev; 0 at the end of the recording. */
+static int
+view_next_event(struct ui_view *v)
+{
+	const char	*data;
+	size_t		 len;
+	double		 t, gap, limit;
+
+	if (v->cast_done)
+		return (0);
+	if (cast_next(v->cast, &t, &data, &len) != 1) {
+		v->cast_done = 1;
+		return (0);
+	}
+	/* Time never runs backwards; long pauses shrink to the limit. */
+	gap = t > v->last_t ? t - v->last_t : 0;
+	if (t > v->last_t)
+		v->last_t = t;
+	limit = cast_header(v->cast)->idle_time_limit;
+	if (limit > 0 && gap > limit)
+		gap = limit;
+	v->ev_at += gap;
+	v->ev = xrealloc(v->ev, len > 0 ? len : 1);
+	memcpy(v->ev, data, len);
+	v->evlen = len;
+	v->has_ev = 1;
+	return (1);
+}
+
+/*
+ * Move the recording's events that are due into the feed, for at most
+ * budget seconds.  Returns 1 if any moved.
+ */
+static int
+view_read(struct ui_view *v, double now, double budget)
+{
+	double		until = now + budget;
+	int		any = 0, n = 0;
+
+	if (v->replay && !v->paused && !v->to_end)
+		v->play += (now - v->last_now) * v->speed;
+	v->last_now = now;
+	for (;;) {
+		if (!v->has_ev && !view_next_event(v))
+			break;
+		if (v->replay && !v->to_end && v->ev_at > v->play)
+			break;
+		feed_put(v->feed, v->ev, v->evlen);
+		v->has_ev = 0;
+		any = 1;
+		if (++n % 8 == 0 && mono_now() >= until)
+			break;
+	}
+	if (v->to_end && v->cast_done)
+		v->play = v->ev_at;
+	return (any);
+}
+
+/*
+ * One frame's work: read what is due from a recording, parse what is
+ * queued.  Returns 1 while there is more to do at the next frame.
+ */
+int
+view_step(struct ui_view *v, double now, double budget)
+{
+	if (v->vt == NULL)
+		return (0);
+	if (v->cast != NULL)
+		view_read(v, now, budget);
+	feed_drain(v->feed, v->vt, budget);
+	if (feed_pending(v->feed) != 0)
+		return (1);
+	if (v->cast != NULL && !v->cast_done && (!v->replay || v->to_end))
+		return (1);
+	return (0);
+}
+
+/* When a replay's next event is due (monotonic), or -1. */
+double
+view_due(const struct ui_view *v, double now)
+{
+	if (v->cast == NULL || !v->replay || v->paused ||
+	    (v->cast_done && !v->has_ev))
+		return (-1);
+	if (v->to_end || !v->has_ev)
+		return (now);
+	/* play was last advanced at last_now. */
+	return (v->last_now + (v->ev_at - v->play) / v->speed);
+}
+
+/* Replay keys: space pauses, + and - change the speed, . goes to the end. */
+int
+view_replay_key(struct ui_view *v, wint_t wc, double now)
+{
+	if (!v->replay || v->cast == NULL)
+		return (0);
+	view_read(v, now, 0);
+	switch (wc) {
+	case ' ':
+		v->paused = !v->paused;
+		break;
+	case '+':
+	case '=':
+		if (v->speed < VIEW_SPEED_MAX)
+			v->speed *= 2;
+		break;
+	case '-':
+		if (v->speed > VIEW_SPEED_MIN)
+			v->speed /= 2;
+		break;
+	case '.':
+		v->to_end = 1;
+		v->paused = 0;
+		break;
+	default:
+		return (0);
+	}
+	return (1);
+}
+
+/* What the frame's corner says about the screen shown. */
+const char *
+view_label(const struct ui_view *v, char *buf, size_t len)
+{
+	const char	*state;
+
+	if (v->error != NULL)
+		snprintf(buf, len, "no screen");
+	else if (v->cast != NULL && v->replay) {
+		state = v->cast_done && !v->has_ev &&
+		    feed_pending(v->feed) == 0 ? "end" :
+		    (v->paused ? "paused" : "playing");
+		snprintf(buf, len, "replay %s x%g %.1fs", state, v->speed,
+		    v->play < v->ev_at || v->cast_done ? v->play : v->ev_at);
+	} else if (v->cast != NULL && !v->cast_done)
+		snprintf(buf, len, "loading"); else if (v->ur->ended)
+		snprintf(buf, len, "ended");
+	else
+		snprintf(buf, len, "live");
+	if (feed_skipped(v->feed) != 0 && strlen(buf) + 1 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+		    ", %.1f MB not shown", feed_skipped(v->feed) / 1e6);
+	return (buf);
+}
+
+/*
+ * Draw the screen at y, x, clipped to h rows and w columns.  Returns 1 if
+ * the run shows its cursor, and where.
+ */
+int
+view_draw(struct ui_view *v, int y, int x, int h, int w, int *cury,
+    int *curx)
+{
+	unsigned int	cx, cy;
+
+	if (v->vt == NULL) {
+		ui_put(y, x, w, v->error != NULL ? v->error :
+		    "(no screen)");
+		return (0);
+	}
+	ui_draw_vt(v->vt, y, x, (int)v->rows < h ? (int)v->rows : h,
+	    (int)v->cols < w ? (int)v->cols : w, 0);
+	if (v->cast != NULL || v->ur->ended || !vt_cursor(v->vt, &cx, &cy) ||
+	    (int)cy >= h || (int)cx >= w)
+		return (0);
+	*cury = y + (int)cy;
+	*curx = x + (int)cx;
+	return (1);
+}
+
+/*
+ * A curses key as a keysym, the character it types (or VT_NO_UNICODE)
+ * and modifiers.  Returns 0 for a key with no meaning to a terminal.
+ */
+static int
+view_keysym(wint_t wc, int fkey, uint32_t *sym, uint32_t *uc,
+    unsigned int *mods)
+{
+	static const struct {
+		int		key;
+		uint32_t	sym;
+	} fkeys[] = {
+		{ KEY_UP, XKB_KEY_Up }, { KEY_DOWN, XKB_KEY_Down },
+		{ KEY_LEFT, XKB_KEY_Left }, { KEY_RIGHT, XKB_KEY_Right },
+		{ KEY_HOME, XKB_KEY_Home }, { KEY_END, XKB_KEY_End },
+		{ KEY_PPAGE, XKB_KEY_Prior }, { KEY_NPAGE, XKB_KEY_Next },
+		{ KEY_IC, XKB_KEY_Insert }, { KEY_DC, XKB_KEY_Delete },
+		{ KEY_BACKSPACE, XKB_KEY_BackSpace },
+		{ KEY_ENTER, XKB_KEY_KP_Enter }, { KEY_BTAB, XKB_KEY_Tab }
+	};
+	size_t	i;
+
+	*mods = 0;
+	*uc = VT_NO_UNICODE;
+	if (fkey) {
+		if (wc >= (wint_t)KEY_F(1) && wc <= (wint_t)KEY_F(12)) {
+			*sym = XKB_KEY_F1 + (wc - KEY_F(1));
+			return (1);
+		}
+		for (i = 0; i < nitems(fkeys); i++) {
+			if ((wint_t)fkeys[i].key == wc) {
+				*sym = fkeys[i].sym;
+				if (wc == KEY_BTAB)
+					*mods = VT_MOD_SHIFT;
+				return (1);
+			}
+		}
+		return (0);
+	}
+	switch (wc) {
+	case '\r':
+	case '\n':
+		*sym = XKB_KEY_Return;
+		return (1);
+	case '\t':
+		*sym = XKB_KEY_Tab;
+		return (1);
+	case 27:
+		*sym = XKB_KEY_Escape;
+		return (1);
+	case 127:
+		*sym = XKB_KEY_BackSpace;
+		return (1);
+	}
+	if (wc >= 1 && wc <= 26) {
+		*sym = XKB_KEY_a + (wc - 1);
+		*mods = VT_MOD_CTRL;
+		return (1);
+	}
+	if (wc < 32)
+		return (0);
+	*sym = wc < 0x100 ? (uint32_t)wc : 0x01000000U | (uint32_t)wc;
+	*uc = (uint32_t)wc;
+	return (1);
+}
+
+/*
+ * A key the human typed into the run.  Returns 0 when it went to the
+ * run, -1 when the run takes no more input.
+ */
+int
+view_key(struct ui_view *v, wint_t wc, int fkey)
+{
+	uint32_t	sym, uc;
+	unsigned int	mods;
+	char		raw;
+
+	if (v->ur->run == NULL || v->vt == NULL)
+		return (-1);
+	v->typing = 1;
+	if (view_keysym(wc, fkey, &sym, &uc, &mods))
+		vt_key(v->vt, sym, sym < 128 ? sym : 0, mods, uc);
+	else if (!fkey && wc < 32) {
+		raw = (char)wc;		/* ^@ ^\ ^^ ^_ as they are */
+		view_write(&raw, 1, v);
+	}
+	if (v->typing == -1) {
+		v->typing = 0;
+		return (-1);
+	}
+	v->typing = 0;
+	return (0);
+}

@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# history.bats: the history pane's past runs (from earlier sessions'
+# journals) and its filter, through the curses UI in a private tmux
+# server (see tui_helpers.bash).
+
+load ../cli/helpers
+load tui_helpers
+
+setup() {
+	tui_setup
+}
+
+teardown() {
+	stop_host
+	tui_teardown
+}
+
+# An earlier session: a headless host that runs each argument as a
+# command (split at spaces) in $HOME, then stops.
+past_session() {
+	local c
+	start_host
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		rx run --dir "$HOME" -- $c
+	done
+	stop_host
+}
+
+# The history's rows.  (A run of this session shows in the console too.)
+history_rows() {
+	screen | grep -E '^│[▶ ] +[0-9]+[· ] '
+}
+
+history_has() {
+	history_rows | grep -qF -- "$1"
+}
+
+# As a command of its own, unlike "! history_has", it fails the test.
+history_lacks() {
+	! history_has "$1"
+}
+
+# The screen row (from 1) of the history row that has the text.
+row_of() {
+	screen | grep -nE '^│[▶ ] +[0-9]+[· ] ' | grep -F -- "$1" |
+		head -n 1 | cut -d: -f1
+}
+
+# A journal written by hand, as an earlier session named $1; the lines
+# come on stdin.
+past_journal() {
+	mkdir -p -m 700 "$REXEC_JOURNAL_DIR"
+	cat >"$REXEC_JOURNAL_DIR/$1.jsonl"
+}
+
+history_title() {
+	screen | grep -E '^├ ' | head -n 1
+}
+
+@test "history: runs of an earlier session show as past after a restart" {
+	past_session 'echo one' 'false'
+	past_session 'echo two'
+	start_ui
+	wait_for screen_has_re '^│ +1· ✓ 0 +[0-9.]+s +tester +~ +echo one'
+	screen_has_re '^│ +2· ✗ 1 +[0-9.]+s +tester +~ +false'
+	# The newest past run is selected until this session has one.
+	screen_has_re '^│▶ +1· ✓ 0 +[0-9.]+s +tester +~ +echo two'
+	# Past rows are dim; they are not this session's runs.
+	screen -e | grep -F 'echo one' | grep -qF $'\e[2m'
+	screen_has '0 running · 0 queued · 0 done'
+	rx run --dir "$HOME" -- echo three
+	wait_for screen_has_re '^│▶ +1  ✓ 0 +[0-9.]+s +tester +~ +echo three'
+	# Past runs stay above this session's, oldest first.
+	[ "$(row_of 'echo one')" -lt "$(row_of false)" ]
+	[ "$(row_of false)" -lt "$(row_of 'echo two')" ]
+	[ "$(row_of 'echo two')" -lt "$(row_of 'echo three')" ]
+	screen_has '1 done'
+}
+
+@test "history: [ui] history limits the past runs, across sessions" {
+	past_session 'echo run-a' 'echo run-b'
+	past_session 'echo run-c' 'echo run-d'
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[ui]\nhistory = 3\n' \
+		>"$REXEC_CONFIG"
+	start_ui
+	wait_for screen_has_re '^│▶ +2· ✓ 0 .* echo run-d'
+	screen_has_re '^│ +1· ✓ 0 .* echo run-c'
+	screen_has_re '^│ +2· ✓ 0 .* echo run-b'
+	screen_lacks 'run-a'
+}
+
+@test "history: [ui] history = 0 shows no past runs" {
+	past_session 'echo old-run'
+	printf '[ui]\nhistory = 0\n' >"$REXEC_CONFIG"
+	start_ui
+	rx run --dir "$HOME" -- echo new-run
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo new-run'
+	screen_lacks 'old-run'
+}
+
+@test "history: / filters by text, n and N step through matches, Esc clears" {
+	past_session 'echo apple' 'echo banana'
+	start_ui
+	rx run --dir "$HOME" -- echo apricot
+	rx run --dir "$HOME" -- echo cherry
+	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo cherry'
+	keys /
+	wait_for screen_has_re '^└ / ─'
+	keys A P x BSpace
+	wait_for screen_has_re '^└ /AP ─'
+	# The cursor waits after the text in the bottom line.
+	[ "$(t display-message -p -t rx \
+		'#{cursor_flag} #{cursor_x} #{cursor_y}')" = '1 5 39' ]
+	# Nothing is filtered before Enter.
+	screen_has 'echo banana'
+	keys Enter
+	wait_for eval 'history_title | grep -qF "history /AP (2 of 4)"'
+	screen_lacks 'banana'
+	history_lacks 'cherry'
+	screen_has_re '^│ +1· ✓ 0 .* echo apple'
+	screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	keys n
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
+	keys n
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	keys N
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
+	keys N
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	# A new run that matches shows; one that does not stays out.
+	rx run --dir "$HOME" -- echo grape
+	rx run --dir "$HOME" -- echo date
+	wait_for eval 'history_title | grep -qF "history /AP (3 of 6)"'
+	history_lacks 'echo date'
+	# The selection was on the newest match, so it follows.
+	screen_has_re '^│▶ +3  ✓ 0 .* echo grape'
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	history_has 'echo banana'
+	history_has 'echo cherry'
+	history_has 'echo date'
+}
+
+@test "history: a click selects a filtered row, past or not" {
+	past_session 'echo apple' 'echo banana'
+	start_ui
+	rx run --dir "$HOME" -- echo apricot
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	keys / a p Enter
+	wait_for eval 'history_title | grep -qF "history /ap (2 of 3)"'
+	# The history's first row is screen row 27 in a 40-row terminal.
+	local row
+	row=$(($(row_of 'echo apple') - 1))
+	[ "$row" -eq 27 ]
+	click 10 "$row"
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
+	wait_for screen_has '[history /ap (2 of 3)]'
+	click 10 $((row + 1))
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	# A click below the last match selects nothing else.
+	click 10 $((row + 2))
+	keys n
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
+}
+
+@test "history: a filter that matches nothing shows nothing and says so" {
+	start_ui
+	rx run --dir "$HOME" -- echo hello
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo hello'
+	keys / z z z Enter
+	wait_for screen_has 'no run matches /zzz'
+	history_title | grep -qF 'history /zzz (0 of 1)'
+	history_lacks 'echo hello'
+	# n, N and Enter have nothing to act on.
+	keys n N Enter
+	keys /
+	wait_for screen_has_re '^└ /zzz '
+	keys BSpace BSpace BSpace Enter
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo hello'
+	history_title | grep -qE '^├ history ─'
+}
+
+@test "history: Esc closes the run view first, then clears the filter" {
+	start_ui
+	rx run --dir "$HOME" -- echo viewed
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo viewed'
+	keys / v i e w Enter
+	wait_for eval 'history_title | grep -qF "history /view (1 of 1)"'
+	keys Enter
+	wait_for screen_has 'run 1: echo viewed'
+	keys Escape
+	wait_for eval '! screen_has "run 1: echo viewed"'
+	history_title | grep -qF 'history /view (1 of 1)'
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+}
+
+@test "history: Esc while typing cancels and clears the filter" {
+	start_ui
+	rx run --dir "$HOME" -- echo kept
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
+	keys / n o p e Enter
+	wait_for screen_has 'no run matches /nope'
+	keys / x Escape
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
+	history_title | grep -qE '^├ history ─'
+	screen_has 'Tab pane'
+}
+
+@test "history: the filter takes UTF-8 text" {
+	start_ui
+	rx run --dir "$HOME" -- echo 日本語
+	rx run --dir "$HOME" -- echo ascii
+	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo ascii'
+	keys / 日本 Enter
+	wait_for eval 'history_title | grep -qF "history /日本 (1 of 2)"'
+	screen_has_re "^│▶ +1  ✓ 0 .* echo '日本語'"
+	history_lacks 'echo ascii'
+}
+
+@test "history: corrupt and partial lines of an earlier journal are skipped" {
+	past_journal 2020-01-02-03:04:05 <<'EOF2'
+{"whoami":"Alice","dir":"/srv/a","exec":["echo","good-one"],"exit":0,"error":null,"seq":1,"duration_ms":1500}
+{"whoami":"Alice","dir":"/srv/a","exec":["echo",
+this is not json
+[1,2,3]
+{"exit":127,"output":"","error":"bad_request: no exec","time":"2020-01-02T03:04:06.000Z"}
+{"whoami":"Bob","dir":"/srv/b","exec":["false"],"exit":124,"error":"timeout","seq":3,"duration_ms":61000}
+{"whoami":"Old","exec":["echo","from the crate"],"exit":0,"output":"x","error":null,"time":"2020-01-02T03:04:07Z"}
+{"whoami":"Carol","dir":"/srv/c","exec":["sleep","9"],"exit":137,"signal":9,"error":null,"seq":5,"duration_ms":10}
+{"torn":
+EOF2
+	start_ui
+	wait_for screen_has_re '^│ +1· ✓ 0 +1\.5s +Alice +/srv/a +echo good-one'
+	screen_has_re '^│ +3· ✗ timeout +1m01s +Bob +/srv/b +false'
+	# No seq, no dir, no duration: the line's place, blank, "-".
+	screen_has_re "^│ +3· ✓ 0 +- +Old +echo 'from the crate'"
+	screen_has_re '^│▶ +5· ✗ sig 9 +0\.0s +Carol +/srv/c +sleep 9'
+	[ "$(screen | grep -cE '^│[▶ ] +[0-9]+· ')" -eq 4 ]
+	screen_lacks 'not json'
+	screen_lacks 'bad_request'
+	rx run --dir "$HOME" -- echo still-works
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo still-works'
+}
+
+@test "history: an empty journal directory and empty journals are fine" {
+	past_journal 2020-01-01-00:00:00 </dev/null
+	start_ui
+	rx run --dir "$HOME" -- echo first
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo first'
+	screen_lacks_re '^│[▶ ] +[0-9]+· '
+}
