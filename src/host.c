@@ -135,6 +135,22 @@ host_journal(struct host *h, json_t *line)
 	json_decref(line);
 }
 
+/* What the journal's writer thread could not write, for the human. */
+static void
+host_journal_errors(struct host *h)
+{
+	char	*errors, *line, *next;
+
+	if ((errors = journal_error(h->journal)) == NULL)
+		return;
+	for (line = errors; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		host_message(h, "journal: %s", line);
+	}
+	free(errors);
+}
+
 static void
 host_reply(struct host *h, const char *id, json_t *obj)
 {
@@ -759,8 +775,11 @@ host_free(struct host *h)
 		run_free(s->run);
 		free(s);
 	}
-	if (h->journal != NULL)
+	if (h->journal != NULL) {
+		journal_drain(h->journal);
+		host_journal_errors(h);
 		journal_close(h->journal);
+	}
 	console_free(h->console);
 	control_free(h->control);
 	if (h->fifo_fd != -1) {
@@ -869,6 +888,7 @@ host_loop(struct host *h)
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);
 		journal_tick(h->journal, now);
+		host_journal_errors(h);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
 		host_sweep(h);
 		host_schedule(h, now);

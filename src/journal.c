@@ -11,18 +11,26 @@
  * The writer must never leave a torn or interleaved line in the middle of a
  * file: every line goes out in exactly one write(2) on an O_APPEND
  * descriptor and is never retried in pieces.  It never modifies the objects
- * it is given.  The reader must never return an incomplete line: a final
+ * it is given.  A big line (a run's 16 MiB of text takes jansson a quarter
+ * of a second to encode) is encoded and written by a writer thread, so the
+ * host's loop never waits for it; lines that come while the thread has
+ * work queue behind it, so lines keep their order.  The thread gets an
+ * object nobody else touches (a copy when secrets are redacted, else the
+ * caller's, which the caller only releases; jansson's reference counts
+ * are atomic) and reports failures through journal_error().  The reader must never return an incomplete line: a final
  * line without its newline is held back until the newline arrives, which is
  * what lets a follower read a journal while the host appends to it.
  */
 #include "rexec.h"
 
+#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +45,9 @@
 
 /* How many "-N" names journal_open tries before it gives up. */
 #define JOURNAL_SUFFIX_MAX	1000
+
+/* Lines with more text than this go to the writer thread. */
+#define JOURNAL_ASYNC_MIN	(256 * 1024)
 
 /* The reader's buffer starts at, and grows by at least, this much. */
 #define READER_CHUNK		(64 * 1024)
@@ -54,6 +65,22 @@ struct journal {
 	int			 synced;	/* last_sync is valid */
 	double			 last_sync;
 	int			 torn;		/* the last write was short */
+
+	/* The writer thread: everything below is under mu. */
+	pthread_t		 writer;
+	int			 writer_up;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	TAILQ_HEAD(, journal_pending) pending;
+	int			 writing;	/* a line is being written */
+	int			 stop;
+	char			*error;		/* failures, one per line */
+};
+
+/* A line queued for the writer thread. */
+struct journal_pending {
+	json_t				*line;
+	TAILQ_ENTRY(journal_pending)	 link;
 };
 
 struct journal_reader {
@@ -82,6 +109,11 @@ static int	 redacted(const struct journal *, const char *);
 static json_t	*redact_copy(const struct journal *, json_t *);
 static int	 line_append(const char *, size_t, void *);
 static void	 journal_sync(struct journal *);
+static int	 journal_dirty(struct journal *);
+static int	 journal_write(struct journal *, json_t *, char **);
+static size_t	 journal_text_size(json_t *);
+static void	*journal_writer(void *);
+static void	 journal_failed(struct journal *, char *);
 static int	 reader_fill(struct journal_reader *);
 static int	 reader_blank(const char *, size_t);
 
@@ -180,6 +212,9 @@ journal_open(const char *dir, time_t start, const struct config *cfg,
 	j->fd = fd;
 	j->path = path;
 	j->session = name;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	TAILQ_INIT(&j->pending);
 	j->fsync = cfg->fsync;
 	j->nredact = cfg->nredact;
 	j->redact = xcalloc(cfg->nredact + 1, sizeof *j->redact);
@@ -265,34 +300,25 @@ line_append(const char *data, size_t n, void *arg)
 }
 
 /*
- * Append one object as one line, with a single write(2).  A short write is
+ * Write one object as one line, with a single write(2).  A short write is
  * an error and is not retried; the next line then starts with a newline so
  * that the torn fragment stays a line of its own, which readers skip.
+ * Called by the host's thread while the writer thread is idle, else by
+ * the writer thread alone.
  */
-int
-journal_append(struct journal *j, json_t *line, char **cause)
+static int
+journal_write(struct journal *j, json_t *line, char **cause)
 {
 	struct line_buf	 b;
-	json_t		*safe;
 	ssize_t		 n;
-	int		 r;
 
-	if (!json_is_object(line)) {
-		xasprintf(cause, "%s: journal line is not a JSON object",
-		    j->path);
-		return (-1);
-	}
 	memset(&b, 0, sizeof b);
 	b.size = 4096;
 	b.data = xmalloc(b.size);
 	if (j->torn)
 		b.data[b.len++] = '\n';
 
-	safe = redact_copy(j, line);
-	r = json_dump_callback(safe != NULL ? safe : line, line_append, &b,
-	    JSON_COMPACT);
-	json_decref(safe);
-	if (r != 0) {
+	if (json_dump_callback(line, line_append, &b, JSON_COMPACT) != 0) {
 		if (b.too_long)
 			xasprintf(cause, "%s: journal line longer than %d "
 			    "bytes", j->path, JOURNAL_LINE_MAX);
@@ -318,7 +344,9 @@ journal_append(struct journal *j, json_t *line, char **cause)
 		free(b.data);
 		return (-1);
 	}
+	pthread_mutex_lock(&j->mu);
 	j->dirty = 1;
+	pthread_mutex_unlock(&j->mu);
 	if ((size_t)n != b.len) {
 		xasprintf(cause, "%s: short write (%zd of %zu bytes)", j->path,
 		    n, b.len);
@@ -329,24 +357,172 @@ journal_append(struct journal *j, json_t *line, char **cause)
 	j->torn = 0;
 	free(b.data);
 
-	if (j->fsync == CONFIG_FSYNC_ALWAYS) {
-		j->dirty = 0;
-		if (fdatasync(j->fd) == -1) {
-			xasprintf(cause, "%s: fdatasync: %s", j->path,
-			    strerror(errno));
-			return (-1);
-		}
+	if (j->fsync == CONFIG_FSYNC_ALWAYS && fdatasync(j->fd) == -1) {
+		xasprintf(cause, "%s: fdatasync: %s", j->path,
+		    strerror(errno));
+		return (-1);
 	}
 	return (0);
+}
+
+/* How much string text a line holds, at its top level and in "envs". */
+static size_t
+journal_text_size(json_t *line)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 n = 0;
+
+	json_object_foreach(line, key, v) {
+		if (json_is_string(v))
+			n += json_string_length(v);
+	}
+	return (n);
+}
+
+/*
+ * Append one object as one line.  A small line is written at once while
+ * the writer thread is idle; a big one, or any line while the thread has
+ * work, is queued for it.  Errors of queued lines come from
+ * journal_error().
+ */
+int
+journal_append(struct journal *j, json_t *line, char **cause)
+{
+	struct journal_pending	*p;
+	json_t			*safe;
+	int			 busy, r;
+
+	if (!json_is_object(line)) {
+		xasprintf(cause, "%s: journal line is not a JSON object",
+		    j->path);
+		return (-1);
+	}
+	if ((safe = redact_copy(j, line)) == NULL)
+		safe = json_incref(line);
+	pthread_mutex_lock(&j->mu);
+	busy = j->writing || !TAILQ_EMPTY(&j->pending);
+	pthread_mutex_unlock(&j->mu);
+	if (!busy && journal_text_size(safe) < JOURNAL_ASYNC_MIN) {
+		r = journal_write(j, safe, cause);
+		json_decref(safe);
+		return (r);
+	}
+
+	if (!j->writer_up) {
+		if (pthread_create(&j->writer, NULL, journal_writer, j) != 0) {
+			r = journal_write(j, safe, cause);
+			json_decref(safe);
+			return (r);
+		}
+		j->writer_up = 1;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->line = safe;
+	pthread_mutex_lock(&j->mu);
+	TAILQ_INSERT_TAIL(&j->pending, p, link);
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	return (0);
+}
+
+/* Keep a queued line's failure for journal_error(). */
+static void
+journal_failed(struct journal *j, char *cause)
+{
+	char	*all;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->error == NULL)
+		j->error = cause;
+	else {
+		xasprintf(&all, "%s\n%s", j->error, cause);
+		free(j->error);
+		free(cause);
+		j->error = all;
+	}
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* The writer thread: queued lines, in order, until journal_close(). */
+static void *
+journal_writer(void *arg)
+{
+	struct journal		*j = arg;
+	struct journal_pending	*p;
+	char			*cause;
+
+	pthread_mutex_lock(&j->mu);
+	for (;;) {
+		while (TAILQ_EMPTY(&j->pending) && !j->stop)
+			pthread_cond_wait(&j->cv, &j->mu);
+		if ((p = TAILQ_FIRST(&j->pending)) == NULL)
+			break;		/* stopping, and nothing left */
+		TAILQ_REMOVE(&j->pending, p, link);
+		j->writing = 1;
+		pthread_mutex_unlock(&j->mu);
+		if (journal_write(j, p->line, &cause) != 0)
+			journal_failed(j, cause);
+		json_decref(p->line);
+		free(p);
+		pthread_mutex_lock(&j->mu);
+		j->writing = 0;
+		pthread_cond_broadcast(&j->cv);	/* journal_drain() */
+	}
+	pthread_mutex_unlock(&j->mu);
+	return (NULL);
+}
+
+/* Wait until every queued line is written (or failed). */
+void
+journal_drain(struct journal *j)
+{
+	pthread_mutex_lock(&j->mu);
+	while (j->writing || !TAILQ_EMPTY(&j->pending))
+		pthread_cond_wait(&j->cv, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/*
+ * What went wrong with queued lines since the last call, one per line, or
+ * NULL; free() it.
+ */
+char *
+journal_error(struct journal *j)
+{
+	char	*e;
+
+	pthread_mutex_lock(&j->mu);
+	e = j->error;
+	j->error = NULL;
+	pthread_mutex_unlock(&j->mu);
+	return (e);
 }
 
 /* A failed sync is not retried: Linux reports a writeback error once. */
 static void
 journal_sync(struct journal *j)
 {
-	if (j->dirty && j->fsync != CONFIG_FSYNC_NEVER)
-		fdatasync(j->fd);
+	int	dirty;
+
+	pthread_mutex_lock(&j->mu);
+	dirty = j->dirty;
 	j->dirty = 0;
+	pthread_mutex_unlock(&j->mu);
+	if (dirty && j->fsync != CONFIG_FSYNC_NEVER)
+		fdatasync(j->fd);
+}
+
+/* Whether a line was written since the last sync. */
+static int
+journal_dirty(struct journal *j)
+{
+	int	dirty;
+
+	pthread_mutex_lock(&j->mu);
+	dirty = j->dirty;
+	pthread_mutex_unlock(&j->mu);
+	return (dirty);
 }
 
 /*
@@ -356,7 +532,7 @@ journal_sync(struct journal *j)
 void
 journal_tick(struct journal *j, double now)
 {
-	if (j->fsync != CONFIG_FSYNC_INTERVAL || !j->dirty)
+	if (j->fsync != CONFIG_FSYNC_INTERVAL || !journal_dirty(j))
 		return;
 	if (j->synced && now < j->last_sync + 1.0)
 		return;
@@ -370,9 +546,9 @@ journal_tick(struct journal *j, double now)
  * for at once (a line is waiting and nothing was synced yet).
  */
 double
-journal_next_tick(const struct journal *j)
+journal_next_tick(struct journal *j)
 {
-	if (j->fsync != CONFIG_FSYNC_INTERVAL || !j->dirty)
+	if (j->fsync != CONFIG_FSYNC_INTERVAL || !journal_dirty(j))
 		return (-1);
 	if (!j->synced)
 		return (0);
@@ -386,8 +562,18 @@ journal_close(struct journal *j)
 
 	if (j == NULL)
 		return;
+	if (j->writer_up) {
+		pthread_mutex_lock(&j->mu);
+		j->stop = 1;
+		pthread_cond_broadcast(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+		pthread_join(j->writer, NULL);
+	}
 	journal_sync(j);
 	close(j->fd);
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
+	free(j->error);
 	for (i = 0; i < j->nredact; i++)
 		free(j->redact[i]);
 	free(j->redact);
