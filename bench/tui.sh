@@ -104,6 +104,13 @@ max() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a > b) ? a : b }'
 }
 
+# 0. The ceiling: the fastest a PTY can be drained (bench/ptydrain.c).
+${CC:-cc} -O2 -o "$tmp/ptydrain" "$here/ptydrain.c" -lutil
+drain=
+for _ in $(seq "$REPEAT"); do
+	drain=$(min "$(secs "$tmp/ptydrain" cat "$tmp/flood.txt")" "$drain")
+done
+
 # 1. tmux running cat in a detached pane, until cat finishes.
 tmux_cat() {
 	t new-session -d -s cat -x "$COLS" -y "$ROWS" \
@@ -210,7 +217,7 @@ fi
 t kill-server 2>/dev/null || true
 
 printf '%-36s %8s %10s\n' "flood of $MB MB (best of $REPEAT)" "seconds" "MB/s"
-for row in "rexec host (UI in a ${COLS}x$ROWS pane):$ui" "rexec host --headless:$headless" "tmux pane running cat:$tmuxs"; do
+for row in "rexec host (UI in a ${COLS}x$ROWS pane):$ui" "rexec host --headless:$headless" "tmux pane running cat:$tmuxs" "raw forkpty drain (ceiling):$drain"; do
 	label=${row%:*}
 	s=${row##*:}
 	printf '%-36s %8s %10.1f\n' "$label" "$s" "$(awk -v m="$MB" -v s="$s" 'BEGIN { print m / s }')"
@@ -218,6 +225,9 @@ done
 awk -v u="$ui" -v h="$headless" -v t="$tmuxs" 'BEGIN {
 	printf "UI / headless throughput: %.2fx (target >= 0.9): %s\n", h / u, (h / u >= 0.9) ? "ok" : "below target"
 	printf "UI / tmux throughput: %.2fx (target >= 2): %s\n", t / u, (t / u >= 2) ? "ok" : "below target"
+}'
+awk -v d="$drain" -v t="$tmuxs" 'BEGIN {
+	printf "raw drain / tmux: %.2fx (what any PTY reader can reach on this machine)\n", t / d
 }'
 awk -v p="$peak" 'BEGIN { printf "UI host peak RSS: %.1f MiB\n", p / 1024 }'
 echo "UI catch-up (last line on screen after the client returned, worst of $REPEAT): $catchup ms"

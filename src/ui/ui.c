@@ -49,7 +49,7 @@
  * Parsing output into the screens shown, and reading recordings, gets
  * this much time a frame: the rest of the loop belongs to the PTYs.
  */
-#define UI_BUDGET	0.004
+#define UI_BUDGET	0.002
 
 enum ui_mode {
 	UI_NORMAL,
