@@ -251,3 +251,21 @@ EOF2
 	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo first'
 	screen_lacks_re '^│[▶ ] +[0-9]+· '
 }
+
+@test "history: a past run opens from its recording, and replays" {
+	past_session 'printf past-screen-text\n' 'echo newer'
+	start_ui
+	wait_for screen_has_re '^│▶ +2· ✓ 0 .* echo newer'
+	keys Up
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* printf'
+	keys Enter
+	wait_for screen_has_re '^│past-screen-text +│'
+	screen_has 'run 1: printf'
+	screen_has 'ended'
+	keys r
+	wait_for screen_has 'replay end'
+	screen_has_re '^│past-screen-text +│'
+	keys Escape
+	wait_for screen_has 'follow'
+	screen_lacks_re '^│past-screen-text'
+}

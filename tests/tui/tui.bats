@@ -315,3 +315,17 @@ got typed words" ]
 	wait_for screen_has 'follow'
 	host_up
 }
+
+@test "tui: typed cursor keys follow the run's modes; BackSpace sends DEL" {
+	start_ui
+	"$REXEC" run --dir "$HOME" -- sh -c 'printf "\033[?1h"; stty raw -echo; head -c 4 | od -An -tx1' \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has_re '▶ +1 +⌛ input'
+	keys i
+	wait_for screen_has 'INPUT to run 1'
+	keys Up BSpace x
+	wait "$client"
+	# Application cursor mode (DECCKM): ESC O A, not ESC [ A.
+	grep -q '1b 4f 41 7f' "$BATS_TEST_TMPDIR/out"
+}
