@@ -1,21 +1,23 @@
 #!/bin/sh
 # bench/tui.sh: throughput of a flood through the host with its curses UI
 # (in a detached pane of a private tmux server), side by side in one run
-# with the headless host and with tmux running the same cat in a pane of
-# the same size.  Then, for the UI: the host's peak RSS, how long the UI
-# takes to show the flood's last line after the client returned ("UI
-# catch-up"), and how long `?` takes to draw the help overlay while a
-# flood runs (key latency).  Not a test: it prints numbers and whether the
+# with the headless host, with tmux running the same cat in a pane of the
+# same size, and with a raw forkpty drain loop (the ceiling any PTY reader
+# has on this machine); the four take turns, round after round.  Then, for
+# the UI: the host's peak RSS, how long the UI takes to show the flood's
+# last line after the client returned ("UI catch-up"), and how long `?`
+# takes to draw the help overlay while a flood runs (key latency, through
+# tmux and capture-pane).  Not a test: it prints numbers and whether the
 # targets hold (UI at least 0.9x headless and 2x tmux; key latency under
 # 100 ms), and exits 0 either way.
 #
-# Environment: REXEC, MB (flood size, default 200), REPEAT (best of N,
-# default 3), DEADLINE (seconds any wait may take, default 120), COLS and
-# ROWS (pane size, default 120x40), TMPDIR.
+# Environment: REXEC, MB (flood size, default 200), REPEAT (rounds, the
+# best of each kept, default 5), DEADLINE (seconds any wait may take,
+# default 120), COLS and ROWS (pane size, default 120x40), TMPDIR, CC.
 set -eu
 . "$(dirname "$0")/common.sh"
 MB=${MB:-200}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 DEADLINE=${DEADLINE:-120}
 COLS=${COLS:-120}
 ROWS=${ROWS:-40}
@@ -80,10 +82,6 @@ host_up() {
 	"$REXEC" check >/dev/null 2>&1
 }
 
-host_down() {
-	! host_up
-}
-
 screen_has() {
 	t capture-pane -p -t ui 2>/dev/null | grep -qF -- "$1"
 }
@@ -104,40 +102,28 @@ max() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a > b) ? a : b }'
 }
 
-# 0. The ceiling: the fastest a PTY can be drained (bench/ptydrain.c).
+# Every setup runs in each round, one after another, so a machine whose
+# speed drifts (a shared 2-core VM does) drifts for all of them alike; each
+# keeps its best round.
 ${CC:-cc} -O2 -o "$tmp/ptydrain" "$here/ptydrain.c" -lutil
-drain=
-for _ in $(seq "$REPEAT"); do
-	drain=$(min "$(secs "$tmp/ptydrain" cat "$tmp/flood.txt")" "$drain")
-done
 
-# 1. tmux running cat in a detached pane, until cat finishes.
+# tmux running cat in a detached pane, until cat finishes.
 tmux_cat() {
 	t new-session -d -s cat -x "$COLS" -y "$ROWS" \
 		"cat '$tmp/flood.txt' '$tmp/marker'; tmux -L rexec-bench wait-for -S flood-done"
 	t wait-for flood-done
 	t kill-session -t cat 2>/dev/null || true
 }
-tmuxs=
-for _ in $(seq "$REPEAT"); do
-	next_marker
-	tmuxs=$(min "$(secs tmux_cat)" "$tmuxs")
-done
-t kill-server 2>/dev/null || true
 
-# 2. The headless host.
+# The headless host, in a runtime directory of its own, beside the UI's.
+REXEC_RUNTIME_DIR="$tmp/run-headless"
 start_host /dev/null
-headless=
-for _ in $(seq "$REPEAT"); do
-	next_marker
-	headless=$(min "$(secs "$REXEC" run -- cat "$tmp/flood.txt" "$tmp/marker")" "$headless")
-done
-kill "$host_pid"
-wait "$host_pid" 2>/dev/null || true
-host_pid=
-wait_until "the headless host to go away" host_down || exit 1
+REXEC_RUNTIME_DIR="$tmp/run"
+headless_run() {
+	REXEC_RUNTIME_DIR="$tmp/run-headless" "$REXEC" run -- cat "$tmp/flood.txt" "$tmp/marker"
+}
 
-# 3. The host with its UI in a pane.  The environment goes in explicitly:
+# The host with its UI in a pane.  The environment goes in explicitly:
 # a tmux server does not hand the client's environment to new sessions.
 cmd="env REXEC_RUNTIME_DIR='$REXEC_RUNTIME_DIR' REXEC_JOURNAL_DIR='$REXEC_JOURNAL_DIR'"
 cmd="$cmd REXEC_CONFIG='$REXEC_CONFIG' REXEC_WHOAMI=bench TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8"
@@ -165,15 +151,26 @@ if [ -z "$ui_pid" ] || [ ! -r "/proc/$ui_pid/status" ]; then
 	die "cannot find the UI host's pid"
 fi
 
+drain=
+tmuxs=
+headless=
 ui=
 catchup=
 for _ in $(seq "$REPEAT"); do
+	drain=$(min "$(secs "$tmp/ptydrain" cat "$tmp/flood.txt")" "$drain")
+	next_marker
+	tmuxs=$(min "$(secs tmux_cat)" "$tmuxs")
+	next_marker
+	headless=$(min "$(secs headless_run)" "$headless")
 	next_marker
 	ui=$(min "$(secs "$REXEC" run -- cat "$tmp/flood.txt" "$tmp/marker")" "$ui")
 	t0=$(now_ms)
 	wait_until "the UI to show the flood's last line ($marker)" screen_has "$marker" || exit 1
 	catchup=$(max "$(ms_since "$t0")" "$catchup")
 done
+kill "$host_pid"
+wait "$host_pid" 2>/dev/null || true
+host_pid=
 
 # Key latency: while a flood runs, `?` until the help overlay shows, a key
 # to close it, REPEAT times.

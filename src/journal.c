@@ -92,6 +92,7 @@ struct journal_reader {
 	size_t			 scanned;	/* bytes after off with no \n */
 	int			 discard;	/* inside an over-long line */
 	size_t			 skipped;
+	size_t			 brief;		/* longer strings left out; 0 */
 };
 
 /* A line being serialised; json_dump_callback appends to it. */
@@ -116,6 +117,7 @@ static void	*journal_writer(void *);
 static void	 journal_failed(struct journal *, char *);
 static int	 reader_fill(struct journal_reader *);
 static int	 reader_blank(const char *, size_t);
+static size_t	 reader_elide(char *, size_t, size_t);
 
 /* jansson returns NULL when out of memory; treat it as xmalloc does. */
 static json_t *
@@ -710,6 +712,8 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		}
 		if (reader_blank(start, n))
 			continue;
+		if (r->brief != 0 && n > r->brief)
+			n = reader_elide(start, n, r->brief);
 		v = json_loadb(start, n, JSON_ALLOW_NUL, &err);
 		if (!json_is_object(v)) {
 			json_decref(v);
@@ -719,6 +723,64 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		*line = v;
 		return (1);
 	}
+}
+
+/*
+ * From now on, leave out of every line the strings longer than max bytes
+ * (as written, escapes included): they come back empty.  For readers that
+ * show what a run was, not what it printed: a run's 16 MiB of text then
+ * costs a memchr() instead of a parse.
+ */
+void
+journal_reader_brief(struct journal_reader *r, size_t max)
+{
+	r->brief = max;
+}
+
+/*
+ * Empty, in place, the strings of a line longer than max bytes; returns
+ * the line's new length.  Only string bodies are looked at, each from its
+ * opening quote to the first quote not escaped by an odd run of
+ * backslashes; everything else is copied as it is, so jansson still
+ * judges the line.
+ */
+static size_t
+reader_elide(char *s, size_t n, size_t max)
+{
+	size_t		 rd = 0, wr = 0, end, bs;
+	const char	*q;
+
+	while (rd < n) {
+		if (s[rd] != '"') {
+			s[wr++] = s[rd++];
+			continue;
+		}
+		for (end = rd + 1;; end++) {
+			if ((q = memchr(s + end, '"', n - end)) == NULL) {
+				end = n;
+				break;
+			}
+			end = (size_t)(q - s);
+			for (bs = 0; s[end - bs - 1] == '\\'; bs++)
+				;
+			if (bs % 2 == 0)
+				break;
+		}
+		if (end == n) {		/* unterminated: jansson says so */
+			memmove(s + wr, s + rd, n - rd);
+			wr += n - rd;
+			break;
+		}
+		if (end - rd - 1 > max) {
+			s[wr++] = '"';
+			s[wr++] = '"';
+		} else {
+			memmove(s + wr, s + rd, end - rd + 1);
+			wr += end - rd + 1;
+		}
+		rd = end + 1;
+	}
+	return (wr);
 }
 
 /* How many lines were skipped as not a JSON object or too long. */

@@ -34,6 +34,7 @@ void		 journal_close(struct journal *);
 
 struct journal_reader *journal_reader_open(const char *, char **);
 int		 journal_reader_next(struct journal_reader *, json_t **);
+void		 journal_reader_brief(struct journal_reader *, size_t);
 size_t		 journal_reader_skipped(const struct journal_reader *);
 void		 journal_reader_close(struct journal_reader *);
 

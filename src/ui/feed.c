@@ -34,6 +34,11 @@
 #define FEED_SLICE	(16 * 1024)
 /* How far into the surviving output a line start is looked for. */
 #define FEED_CUT_LOOK	4096
+/*
+ * Emptied blocks kept for reuse: a flood frees and takes one every 64 KiB,
+ * and memory handed back to the system faults in again when taken.
+ */
+#define FEED_SPARE	4
 
 struct feed_chunk {
 	TAILQ_ENTRY(feed_chunk)	 link;
@@ -52,6 +57,8 @@ struct feed {
 	size_t			 held;		/* output bytes queued */
 	size_t			 skipped;	/* dropped, all told */
 	int			 note;		/* write a note where it dropped */
+	char			*spare[FEED_SPARE];
+	size_t			 nspare;
 };
 
 static struct feed_chunk *feed_chunk_new(struct feed *, int, size_t);
@@ -79,6 +86,8 @@ feed_free(struct feed *f)
 		return;
 	while ((c = TAILQ_FIRST(&f->chunks)) != NULL)
 		feed_chunk_free(f, c);
+	while (f->nspare > 0)
+		free(f->spare[--f->nspare]);
 	free(f);
 }
 
@@ -89,7 +98,10 @@ feed_chunk_new(struct feed *f, int mark, size_t size)
 
 	c->mark = mark;
 	c->size = size;
-	c->data = xmalloc(size);
+	if (size == FEED_CHUNK && f->nspare > 0)
+		c->data = f->spare[--f->nspare];
+	else
+		c->data = xmalloc(size);
 	TAILQ_INSERT_TAIL(&f->chunks, c, link);
 	return (c);
 }
@@ -100,7 +112,10 @@ feed_chunk_free(struct feed *f, struct feed_chunk *c)
 	if (!c->mark)
 		f->held -= c->len - c->off;
 	TAILQ_REMOVE(&f->chunks, c, link);
-	free(c->data);
+	if (c->size == FEED_CHUNK && f->nspare < FEED_SPARE)
+		f->spare[f->nspare++] = c->data;
+	else
+		free(c->data);
 	free(c);
 }
 

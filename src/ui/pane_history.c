@@ -7,7 +7,9 @@
  * bottom; the selection follows the newest run until the human moves it.
  * At most [ui] history finished runs are kept; past runs go first.
  *
- * Past runs come from the journal directory when the UI attaches: the
+ * Past runs come from the journal directory when the UI attaches, read by
+ * a thread of their own (journals hold each run's text: hundreds of MB to
+ * go through must not keep the host from its first runs), the
  * newest earlier sessions first, reading only as many journals as it takes
  * to find [ui] history runs, and never holding more runs than that (a
  * journal is read forward through a ring of the runs still wanted).  Lines
@@ -24,6 +26,7 @@
 #include "rexec.h"
 
 #include <curses.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,9 @@
 #include "journal.h"
 #include "run.h"
 #include "ui/ui_int.h"
+
+/* Journal strings longer than this (a run's text) are not even parsed. */
+#define HISTORY_BRIEF	(64 * 1024)
 
 struct pane_history {
 	struct ui_run	**runs;
@@ -51,6 +57,22 @@ struct pane_history {
 
 	char		 *journal_dir;
 	char		 *session;	/* this session's name */
+	struct history_loader *loader;	/* past runs on their way */
+};
+
+/*
+ * The thread that reads past runs.  It owns everything here until done
+ * is set; then the UI's thread takes the runs.
+ */
+struct history_loader {
+	pthread_t	  thread;
+	char		 *journal_dir;
+	char		 *session;	/* this session: not a past one */
+	size_t		  max;
+	struct ui_run	**runs;		/* oldest first */
+	size_t		  n;
+	char		 *cause;
+	int		  done;		/* atomic */
 };
 
 /* The runs one journal still has to give, oldest first once read. */
@@ -73,11 +95,13 @@ static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
 static void	 history_select(struct pane_history *, size_t);
 static char	*history_recording(const char *, const char *, unsigned int);
-static struct ui_run *history_past(struct pane_history *, const char *,
+static struct ui_run *history_past(const char *, const char *,
 		    json_t *, unsigned int);
 static void	 history_ring_push(struct history_ring *, struct ui_run *);
-static int	 history_load_session(struct pane_history *, const char *,
-		    size_t, char **);
+static size_t	 history_load_session(struct history_loader *, const char *,
+		    size_t);
+static void	*history_loader_main(void *);
+static void	 history_loader_free(struct history_loader *, int);
 static void	 history_state(const struct ui_run *, char *, size_t);
 static void	 history_duration(const struct ui_run *, double, char *,
 		    size_t);
@@ -117,6 +141,8 @@ pane_history_free(struct pane_history *ph)
 	free(ph->runs);
 	free(ph->filter);
 	free(ph->shown);
+	if (ph->loader != NULL)
+		history_loader_free(ph->loader, 0);
 	free(ph->journal_dir);
 	free(ph->session);
 	free(ph);
@@ -302,7 +328,7 @@ ui_run_ended(struct ui_run *ur, struct run *r)
  * Its recording is the line's "record", else where the host puts it.
  */
 static struct ui_run *
-history_past(struct pane_history *ph, const char *session, json_t *line,
+history_past(const char *journal_dir, const char *session, json_t *line,
     unsigned int ordinal)
 {
 	struct ui_run	*ur;
@@ -334,7 +360,7 @@ history_past(struct pane_history *ph, const char *session, json_t *line,
 	if (json_is_string(v = json_object_get(line, "record")))
 		ur->recording = xstrdup(json_string_value(v));
 	else if (json_is_integer(json_object_get(line, "seq")))
-		ur->recording = history_recording(ph->journal_dir, session,
+		ur->recording = history_recording(journal_dir, session,
 		    ur->seq);
 	return (ur);
 }
@@ -360,36 +386,38 @@ history_ring_push(struct history_ring *ring, struct ui_run *ur)
 }
 
 /*
- * Read the last want runs of one earlier session and put them before the
- * runs already there.  Returns how many it found; a journal that cannot be
- * read gives what was read of it, with *cause set if it is still NULL.
+ * The last want runs of one session's journal, put before those already
+ * found (the sessions come newest first).  Returns how many; a journal
+ * that cannot be read gives none, with ld->cause set if it is still NULL.
  */
-static int
-history_load_session(struct pane_history *ph, const char *session,
-    size_t want, char **cause)
+static size_t
+history_load_session(struct history_loader *ld, const char *session,
+    size_t want)
 {
 	struct journal_reader	*jr;
 	struct history_ring	 ring;
-	struct ui_run		*ur, **in_order;
+	struct ui_run		*ur;
 	json_t			*line;
 	char			*path, *why = NULL;
 	unsigned int		 ordinal = 0;
 	size_t			 i;
 
-	xasprintf(&path, "%s/%s.jsonl", ph->journal_dir, session);
+	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, session);
 	jr = journal_reader_open(path, &why);
 	free(path);
 	if (jr == NULL) {
-		if (*cause == NULL)
-			*cause = why;
+		if (ld->cause == NULL)
+			ld->cause = why;
 		else
 			free(why);
 		return (0);
 	}
+	/* The history shows what ran, not what it printed. */
+	journal_reader_brief(jr, HISTORY_BRIEF);
 	memset(&ring, 0, sizeof ring);
 	ring.want = want;
 	while (journal_reader_next(jr, &line) == 1) {
-		ur = history_past(ph, session, line, ordinal + 1);
+		ur = history_past(ld->journal_dir, session, line, ordinal + 1);
 		json_decref(line);
 		if (ur == NULL)
 			continue;
@@ -398,45 +426,107 @@ history_load_session(struct pane_history *ph, const char *session,
 	}
 	journal_reader_close(jr);
 
-	in_order = xreallocarray(NULL, ring.n + 1, sizeof *in_order);
+	ld->runs = xreallocarray(ld->runs, ld->n + ring.n + 1,
+	    sizeof *ld->runs);
+	memmove(ld->runs + ring.n, ld->runs, ld->n * sizeof *ld->runs);
 	for (i = 0; i < ring.n; i++)
-		in_order[i] = ring.runs[(ring.head + i) % ring.n];
-	history_insert(ph, 0, in_order, ring.n);
-	free(in_order);
+		ld->runs[i] = ring.runs[(ring.head + i) % ring.n];
+	ld->n += ring.n;
 	free(ring.runs);
-	return ((int)ring.n);
+	return (ring.n);
+}
+
+/* The loader thread: the newest sessions first, as many as it takes. */
+static void *
+history_loader_main(void *arg)
+{
+	struct history_loader	*ld = arg;
+	char			**names, *why = NULL;
+	size_t			  n, i, found = 0;
+
+	if ((names = journal_sessions(ld->journal_dir, &n, &why)) != NULL) {
+		for (i = 0; i < n && found < ld->max; i++) {
+			if (strcmp(names[i], ld->session) == 0)
+				continue;
+			found += history_load_session(ld, names[i],
+			    ld->max - found);
+		}
+		journal_sessions_free(names, n);
+	} else if (ld->cause == NULL)
+		ld->cause = why;
+	else
+		free(why);
+	__atomic_store_n(&ld->done, 1, __ATOMIC_RELEASE);
+	return (NULL);
 }
 
 /*
- * Put the last max runs of earlier sessions before this session's, the
- * newest sessions first, reading only as many journals as it takes.
- * Returns 0, or -1 with a cause when something could not be read (what
- * could be read is shown all the same).
+ * Start reading the last max runs of earlier sessions (after
+ * pane_history_set_journal); pane_history_loaded() puts them in.
+ */
+void
+pane_history_load(struct pane_history *ph, size_t max)
+{
+	struct history_loader	*ld;
+
+	if (ph->journal_dir == NULL || ph->session == NULL || max == 0 ||
+	    ph->loader != NULL)
+		return;
+	ld = xcalloc(1, sizeof *ld);
+	ld->journal_dir = xstrdup(ph->journal_dir);
+	ld->session = xstrdup(ph->session);
+	ld->max = max;
+	ph->loader = ld;
+	if (pthread_create(&ld->thread, NULL, history_loader_main, ld) != 0) {
+		history_loader_main(ld);	/* no thread: read them now */
+		ld->thread = pthread_self();
+	}
+}
+
+/* Wait for the loader and free it; its runs too unless taken. */
+static void
+history_loader_free(struct history_loader *ld, int take)
+{
+	size_t	i;
+
+	if (!pthread_equal(ld->thread, pthread_self()))
+		pthread_join(ld->thread, NULL);
+	for (i = 0; !take && i < ld->n; i++)
+		ui_run_free(ld->runs[i]);
+	free(ld->runs);
+	free(ld->journal_dir);
+	free(ld->session);
+	free(ld->cause);
+	free(ld);
+}
+
+/* Are past runs still being read? */
+int
+pane_history_loading(const struct pane_history *ph)
+{
+	return (ph->loader != NULL);
+}
+
+/*
+ * Put the past runs in before this session's once they are read.  Returns
+ * 1 when that happened, with *cause set when something could not be read
+ * (what could be read is shown all the same), else 0.
  */
 int
-pane_history_load(struct pane_history *ph, size_t max, char **cause)
+pane_history_loaded(struct pane_history *ph, char **cause)
 {
-	char	**names, *why = NULL;
-	size_t	  n, i, found = 0;
+	struct history_loader	*ld = ph->loader;
 
 	*cause = NULL;
-	if (ph->journal_dir == NULL || max == 0)
+	if (ld == NULL || !__atomic_load_n(&ld->done, __ATOMIC_ACQUIRE))
 		return (0);
-	if ((names = journal_sessions(ph->journal_dir, &n, cause)) == NULL)
-		return (-1);
-	for (i = 0; i < n && found < max; i++) {
-		if (ph->session != NULL && strcmp(names[i], ph->session) == 0)
-			continue;
-		found += history_load_session(ph, names[i], max - found,
-		    &why);
-	}
-	journal_sessions_free(names, n);
-	if (why != NULL) {
-		xasprintf(cause, "history: %s", why);
-		free(why);
-		return (-1);
-	}
-	return (0);
+	history_insert(ph, 0, ld->runs, ld->n);
+	if (ld->cause != NULL)
+		xasprintf(cause, "history: %s", ld->cause);
+	history_loader_free(ld, 1);
+	ph->loader = NULL;
+	history_trim(ph);
+	return (1);
 }
 
 /* The filter. */

@@ -50,6 +50,8 @@
  * this much time a frame: the rest of the loop belongs to the PTYs.
  */
 #define UI_BUDGET	0.002
+/* How often the UI looks whether past runs are read. */
+#define UI_LOAD_POLL	0.05
 
 enum ui_mode {
 	UI_NORMAL,
@@ -443,9 +445,7 @@ ui_fe_attach(struct host *h, void *arg)
 	/* Past runs: the host already made sure the directory is there. */
 	if ((dir = paths_journal_dir(ui->cfg, &cause)) != NULL) {
 		pane_history_set_journal(ui->history, dir, host_session(h));
-		if (pane_history_load(ui->history, ui->cfg->history,
-		    &cause) != 0)
-			ui->note = cause;
+		pane_history_load(ui->history, ui->cfg->history);
 		free(dir);
 	} else
 		free(cause);
@@ -484,6 +484,7 @@ ui_fe_tick(void *arg, double now)
 	unsigned int	 running, queued, done;
 	struct winsize	 ws;
 	double		 next = -1, due;
+	char		*cause;
 	int		 more = 0;
 
 	if (!ui->started)
@@ -499,6 +500,15 @@ ui_fe_tick(void *arg, double now)
 	}
 	if (pane_history_poll(ui->history, now))
 		ui->dirty = 1;
+	/* Past runs are read on a thread; look for them now and then. */
+	if (pane_history_loaded(ui->history, &cause)) {
+		ui->dirty = 1;
+		if (cause != NULL) {
+			free(ui->note);
+			ui->note = cause;
+		}
+	} else if (pane_history_loading(ui->history))
+		next = now + UI_LOAD_POLL;
 	pane_history_counts(ui->history, &running, &queued, &done);
 	/* Running runs' clocks, and a replay's, tick on screen. */
 	if (running != 0 ||
@@ -507,7 +517,8 @@ ui_fe_tick(void *arg, double now)
 			ui->dirty = 1;
 			ui->next_clock = now + UI_CLOCK;
 		}
-		next = ui->next_clock;
+		if (next < 0 || ui->next_clock < next)
+			next = ui->next_clock;
 	}
 	if (ui->view != NULL && (due = view_due(ui->view, now)) >= 0) {
 		if (due <= now)

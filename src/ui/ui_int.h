@@ -96,7 +96,9 @@ struct pane_history *pane_history_new(unsigned int);
 void	 pane_history_free(struct pane_history *);
 void	 pane_history_set_journal(struct pane_history *, const char *,
 	    const char *);
-int	 pane_history_load(struct pane_history *, size_t, char **);
+void	 pane_history_load(struct pane_history *, size_t);
+int	 pane_history_loading(const struct pane_history *);
+int	 pane_history_loaded(struct pane_history *, char **);
 struct ui_run *pane_history_add(struct pane_history *, struct run *);
 struct ui_run *pane_history_find(struct pane_history *, struct run *);
 struct ui_run *pane_history_next_banner(struct pane_history *);

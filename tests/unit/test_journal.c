@@ -478,6 +478,38 @@ START_TEST(test_long_line)
 }
 END_TEST
 
+/* A brief reader leaves long strings out, escapes and all, and no more. */
+START_TEST(test_reader_brief)
+{
+	struct journal_reader	*r;
+	char			*path, *line;
+	size_t			 n = 200000, len;
+
+	xasprintf(&path, "%s/brief.jsonl", tmp);
+	line = xmalloc(n + 256);
+	/* A long string that holds escaped quotes and backslashes. */
+	len = (size_t)sprintf(line, "{\"seq\":4,\"output\":\"");
+	memset(line + len, 'z', n);
+	memcpy(line + len + 10, "\\\"", 2);
+	memcpy(line + len + 20, "\\\\\\\"", 4);
+	len += n;
+	len += (size_t)sprintf(line + len, "\",\"dir\":\"/a \\\"b\\\"\","
+	    "\"exec\":[\"x\"]}\n{\"seq\":5}\n");
+	append_raw(path, line, len);
+
+	r = reader_ok(path);
+	journal_reader_brief(r, 1000);
+	expect_line(r, "{\"seq\":4,\"output\":\"\",\"dir\":\"/a \\\"b\\\"\","
+	    "\"exec\":[\"x\"]}");
+	expect_line(r, "{\"seq\":5}");
+	expect_none(r);
+	ck_assert_uint_eq(journal_reader_skipped(r), 0);
+	journal_reader_close(r);
+	free(line);
+	free(path);
+}
+END_TEST
+
 /*
  * Big lines are written by the writer thread: in order with the small
  * ones, redacted like them, and all of them by journal_close().
@@ -784,6 +816,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_reader_follows_growth);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_writer_thread);
+	tcase_add_test(tc, test_reader_brief);
 	tcase_add_test(tc, test_line_limit);
 	tcase_add_test(tc, test_concurrent_appends);
 	tcase_add_test(tc, test_fsync_always_never);
