@@ -89,13 +89,22 @@ status_draw_frame(int y, int x, int h, int w, const char *title,
 void
 status_draw_hints(int y, int w, const char *hints)
 {
-	char	buf[512];
-
 	if (w < 4)
 		return;
 	mvhline_set(y, 1, WACS_HLINE, w - 2);
 	mvadd_wch(y, 0, WACS_LLCORNER);
 	mvadd_wch(y, w - 1, WACS_LRCORNER);
+	status_put_hints(y, w, hints);
+}
+
+/* The hints' text on a bottom border already drawn. */
+void
+status_put_hints(int y, int w, const char *hints)
+{
+	char	buf[512];
+
+	if (w < 4 || *hints == '\0')
+		return;
 	snprintf(buf, sizeof buf, " %s ", hints);
 	ui_put(y, 1, w - 2, buf);
 }

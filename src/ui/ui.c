@@ -84,8 +84,9 @@ struct ui {
 	struct pane_console	*console;
 	struct pane_history	*history;
 	/* The layout. */
-	int			 con_y, con_h, con_w;
-	int			 his_y, his_h;
+	int			 con_y, con_x, con_h, con_w;
+	int			 his_y, his_x, his_h, his_w;
+	int			 bottom;	/* the hints line */
 };
 
 static volatile sig_atomic_t	 ui_winch;
@@ -113,6 +114,7 @@ static void	 ui_view_drop(struct ui *, struct ui_run *);
 static void	 ui_open(struct ui *, struct ui_run *, int, double);
 static void	 ui_close(struct ui *);
 static void	 ui_layout(struct ui *);
+static int	 ui_side_by_side(struct ui *);
 static const char *ui_hints(struct ui *, char *, size_t);
 static void	 ui_draw(struct ui *, double);
 static void	 ui_key_answer(struct ui *, wint_t);
@@ -638,31 +640,57 @@ ui_close(struct ui *ui)
 }
 
 /*
- * The layout: status line, console box, history box under it sharing a
- * border, hints in the bottom border.  The history gets a third of the
- * rows, at least 3 and at most 12.
+ * The layout: status line, the console box and the history box sharing a
+ * border, hints in the bottom border.  Horizontal (the default): the
+ * history under the console, a third of the rows, at least 1 and at most
+ * 12.  Vertical: the history right of the console, two fifths of the
+ * columns, at least 20 and at most 60, when the terminal is wide enough.
  */
 static void
 ui_layout(struct ui *ui)
 {
-	int	inner = LINES - 4;	/* status, 3 borders */
+	int	inner;
 
-	ui->his_h = inner / 3;
-	if (ui->his_h > 12)
-		ui->his_h = 12;
-	if (ui->his_h < 1)
-		ui->his_h = 1;
-	ui->con_h = inner - ui->his_h;
-	if (ui->con_h < 1)
-		ui->con_h = 1;
 	ui->con_y = 2;
-	ui->his_y = ui->con_y + ui->con_h + 1;
-	ui->con_w = COLS > 2 ? COLS - 2 : 1;
+	ui->con_x = 1;
+	ui->bottom = LINES - 1;
+	if (ui->cfg->layout == CONFIG_LAYOUT_VERTICAL && COLS >= 60) {
+		ui->his_w = COLS * 2 / 5;
+		if (ui->his_w > 60)
+			ui->his_w = 60;
+		if (ui->his_w < 20)
+			ui->his_w = 20;
+		ui->con_w = COLS - ui->his_w - 3;	/* 3 borders */
+		ui->con_h = ui->his_h = LINES > 3 ? LINES - 3 : 1;
+		ui->his_y = ui->con_y;
+		ui->his_x = ui->con_x + ui->con_w + 1;
+	} else {
+		inner = LINES - 4;	/* status, 3 borders */
+		ui->his_h = inner / 3;
+		if (ui->his_h > 12)
+			ui->his_h = 12;
+		if (ui->his_h < 1)
+			ui->his_h = 1;
+		ui->con_h = inner - ui->his_h;
+		if (ui->con_h < 1)
+			ui->con_h = 1;
+		ui->con_w = COLS > 2 ? COLS - 2 : 1;
+		ui->his_y = ui->con_y + ui->con_h + 1;
+		ui->his_x = 1;
+		ui->his_w = ui->con_w;
+	}
 	if (ui->console == NULL)
 		ui->console = pane_console_new(ui->con_w, ui->con_h,
 		    ui->cfg->scrollback);
 	else
 		pane_console_resize(ui->console, ui->con_w, ui->con_h);
+}
+
+/* Is the history beside the console? */
+static int
+ui_side_by_side(struct ui *ui)
+{
+	return (ui->his_y == ui->con_y);
 }
 
 static const char *
@@ -715,26 +743,33 @@ ui_draw(struct ui *ui, double now)
 	if (ui->open != NULL) {
 		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
 		    ui->open->cmd);
-		status_draw_frame(1, 0, ui->con_h + 1, COLS, title,
+		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
 		    view_label(ui->view, label, sizeof label), 1);
 	} else
-		status_draw_frame(1, 0, ui->con_h + 1, COLS,
+		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2,
 		    ui->focus == 0 ? "[console]" : "console",
 		    pane_console_following(ui->console) ? "follow" :
 		    "scrolled", 1);
 	pane_history_title(ui->history, ui->focus == 1, htitle,
 	    sizeof htitle);
-	status_draw_frame(ui->his_y - 1, 0, ui->his_h + 1, COLS, htitle,
-	    NULL, 0);
-	status_draw_hints(ui->his_y + ui->his_h, COLS,
-	    ui_hints(ui, hints, sizeof hints));
+	status_draw_frame(ui->his_y - 1, ui->his_x - 1, ui->his_h + 1,
+	    ui->his_w + 2, htitle, NULL, ui_side_by_side(ui));
+	status_draw_hints(ui->bottom, COLS, "");
+	if (ui_side_by_side(ui)) {
+		/* Where the two boxes meet; the hints may cover the lower. */
+		mvadd_wch(1, ui->his_x - 1, WACS_TTEE);
+		mvadd_wch(ui->bottom, ui->his_x - 1, WACS_BTEE);
+	}
+	ui_hints(ui, hints, sizeof hints);
+	status_put_hints(ui->bottom, COLS, hints);
 	if (ui->open != NULL)
-		cursor = view_draw(ui->view, ui->con_y, 1, ui->con_h,
+		cursor = view_draw(ui->view, ui->con_y, ui->con_x, ui->con_h,
 		    ui->con_w, &cy, &cx);
 	else
-		pane_console_draw(ui->console, ui->con_y, 1, ui->con_h);
-	pane_history_draw(ui->history, ui->his_y, 1, ui->his_h, COLS - 2,
-	    ui->focus == 1, now);
+		pane_console_draw(ui->console, ui->con_y, ui->con_x,
+		    ui->con_h);
+	pane_history_draw(ui->history, ui->his_y, ui->his_x, ui->his_h,
+	    ui->his_w, ui->focus == 1, now);
 	if (ui->mode == UI_FILTER)
 		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
@@ -779,7 +814,8 @@ ui_mouse(struct ui *ui)
 
 	if (getmouse(&ev) != OK)
 		return;
-	in_history = ev.y >= ui->his_y && ev.y < ui->his_y + ui->his_h;
+	in_history = ev.y >= ui->his_y && ev.y < ui->his_y + ui->his_h &&
+	    ev.x >= ui->his_x && ev.x < ui->his_x + ui->his_w;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		if (in_history)
 			pane_history_move(ui->history, -3);
@@ -967,7 +1003,7 @@ ui_filter_cursor(struct ui *ui, int *cy, int *cx)
 	if ((n = mbstowcs(ws, ui->filter, nitems(ws))) == (size_t)-1 ||
 	    (w = wcswidth(ws, n)) < 0)
 		w = (int)strlen(ui->filter);
-	*cy = ui->his_y + ui->his_h;
+	*cy = ui->bottom;
 	*cx = 3 + w;	/* after the corner, a space and "/" */
 	return (*cx < COLS - 1);
 }

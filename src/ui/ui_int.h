@@ -122,6 +122,7 @@ void	 status_draw_top(int, unsigned int, unsigned int, unsigned int,
 void	 status_draw_frame(int, int, int, int, const char *, const char *,
 	    int);
 void	 status_draw_hints(int, int, const char *);
+void	 status_put_hints(int, int, const char *);
 void	 status_draw_help(int, int);
 
 #endif

@@ -329,3 +329,17 @@ got typed words" ]
 	# Application cursor mode (DECCKM): ESC O A, not ESC [ A.
 	grep -q '1b 4f 41 7f' "$BATS_TEST_TMPDIR/out"
 }
+
+@test "tui: [ui] layout = vertical puts the history beside the console" {
+	printf '[ui]\nlayout = vertical\n' >"$REXEC_CONFIG"
+	start_ui
+	rx run --dir "$HOME" -- echo side-by-side
+	# One row holds both boxes' tops; the banner and the history's first
+	# row share the next one.
+	wait_for screen_has_re '^┌ \[console\] ─+ follow ┬ history ─+┐$'
+	wait_for screen_has_re '^│\[[0-9T:-]+Z\] tester:.*│▶ +1 +✓ 0 '
+	screen_has_re '^│side-by-side +│ +│$'
+	screen_has_re '^└ Tab pane.*┘$'
+	keys Tab
+	wait_for screen_has '[history]'
+}
