@@ -2,8 +2,9 @@
 # bench/tui.sh: throughput of a flood through the host with its curses UI
 # (in a detached pane of a private tmux server), side by side in one run
 # with the headless host, with tmux running the same cat in a pane of the
-# same size, and with a raw forkpty drain loop (the ceiling any PTY reader
-# has on this machine); the four take turns, round after round.  Then, for
+# same size, and with a minimal forkpty drain loop (bench/ptydrain.c, for
+# scale); the four take turns, round after round, each after the last
+# one's journal line is written.  Then, for
 # the UI: the host's peak RSS, how long the UI takes to show the flood's
 # last line after the client returned ("UI catch-up"), and how long `?`
 # takes to draw the help overlay while a flood runs (key latency, through
@@ -151,6 +152,13 @@ if [ -z "$ui_pid" ] || [ ! -r "/proc/$ui_pid/status" ]; then
 	die "cannot find the UI host's pid"
 fi
 
+# A host writes a flood's journal line (16 MiB of text) after the reply,
+# on a thread: wait for it, so that it never runs beside the next setup.
+runs=0
+journaled() {
+	[ "$(cat "$REXEC_JOURNAL_DIR"/*.jsonl 2>/dev/null | wc -l)" -ge "$runs" ]
+}
+
 drain=
 tmuxs=
 headless=
@@ -162,11 +170,15 @@ for _ in $(seq "$REPEAT"); do
 	tmuxs=$(min "$(secs tmux_cat)" "$tmuxs")
 	next_marker
 	headless=$(min "$(secs headless_run)" "$headless")
+	runs=$((runs + 1))
+	wait_until "the headless host's journal line" journaled || exit 1
 	next_marker
 	ui=$(min "$(secs "$REXEC" run -- cat "$tmp/flood.txt" "$tmp/marker")" "$ui")
 	t0=$(now_ms)
 	wait_until "the UI to show the flood's last line ($marker)" screen_has "$marker" || exit 1
 	catchup=$(max "$(ms_since "$t0")" "$catchup")
+	runs=$((runs + 1))
+	wait_until "the UI host's journal line" journaled || exit 1
 done
 kill "$host_pid"
 wait "$host_pid" 2>/dev/null || true
@@ -214,7 +226,7 @@ fi
 t kill-server 2>/dev/null || true
 
 printf '%-36s %8s %10s\n' "flood of $MB MB (best of $REPEAT)" "seconds" "MB/s"
-for row in "rexec host (UI in a ${COLS}x$ROWS pane):$ui" "rexec host --headless:$headless" "tmux pane running cat:$tmuxs" "raw forkpty drain (ceiling):$drain"; do
+for row in "rexec host (UI in a ${COLS}x$ROWS pane):$ui" "rexec host --headless:$headless" "tmux pane running cat:$tmuxs" "raw forkpty drain loop:$drain"; do
 	label=${row%:*}
 	s=${row##*:}
 	printf '%-36s %8s %10.1f\n' "$label" "$s" "$(awk -v m="$MB" -v s="$s" 'BEGIN { print m / s }')"
@@ -224,7 +236,7 @@ awk -v u="$ui" -v h="$headless" -v t="$tmuxs" 'BEGIN {
 	printf "UI / tmux throughput: %.2fx (target >= 2): %s\n", t / u, (t / u >= 2) ? "ok" : "below target"
 }'
 awk -v d="$drain" -v t="$tmuxs" 'BEGIN {
-	printf "raw drain / tmux: %.2fx (what any PTY reader can reach on this machine)\n", t / d
+	printf "raw drain / tmux: %.2fx (bench/ptydrain.c, for scale)\n", t / d
 }'
 awk -v p="$peak" 'BEGIN { printf "UI host peak RSS: %.1f MiB\n", p / 1024 }'
 echo "UI catch-up (last line on screen after the client returned, worst of $REPEAT): $catchup ms"

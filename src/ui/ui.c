@@ -50,6 +50,8 @@
  * this much time a frame: the rest of the loop belongs to the PTYs.
  */
 #define UI_BUDGET	0.002
+/* With no run running there is nothing to compete with: catch up. */
+#define UI_IDLE_BUDGET	0.02
 /* How often the UI looks whether past runs are read. */
 #define UI_LOAD_POLL	0.05
 
@@ -485,7 +487,7 @@ ui_fe_tick(void *arg, double now)
 	struct ui	*ui = arg;
 	unsigned int	 running, queued, done;
 	struct winsize	 ws;
-	double		 next = -1, due;
+	double		 next = -1, due, budget;
 	char		*cause;
 	int		 more = 0;
 
@@ -536,9 +538,10 @@ ui_fe_tick(void *arg, double now)
 		return (next);
 	}
 	/* Parse only now, against the clock: see feed.c. */
-	if (pane_console_drain(ui->console, UI_BUDGET))
+	budget = running != 0 ? UI_BUDGET : UI_IDLE_BUDGET;
+	if (pane_console_drain(ui->console, budget))
 		more = 1;
-	if (ui->view != NULL && view_step(ui->view, now, UI_BUDGET))
+	if (ui->view != NULL && view_step(ui->view, now, budget))
 		more = 1;
 	ui_draw(ui, now);
 	ui->last_draw = now;
