@@ -35,6 +35,36 @@ secs() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1000 }'
 }
 
+# journal_lines: lines in every journal of the benchmark's journal
+# directory.  A host writes a big journal line on a thread after the reply:
+# a benchmark that wants the host idle waits for the line.
+journal_lines() {
+	cat "$REXEC_JOURNAL_DIR"/*.jsonl 2>/dev/null | wc -l
+}
+
+# await_journal N: wait (up to 60 s) until the journals hold N lines.
+await_journal() {
+	i=0
+	until [ "$(journal_lines)" -ge "$1" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 1200 ] || { echo "$(basename "$0"): no journal line after 60 s" >&2; return 1; }
+		sleep 0.05
+	done
+}
+
+# rate_table TITLE MB LABEL:SECONDS...: a table of seconds and MB/s.
+rate_table() {
+	title=$1
+	mb=$2
+	shift 2
+	printf '%-36s %8s %10s\n' "$title" "seconds" "MB/s"
+	for row in "$@"; do
+		label=${row%:*}
+		s=${row##*:}
+		printf '%-36s %8s %10.1f\n' "$label" "$s" "$(awk -v m="$mb" -v s="$s" 'BEGIN { print m / s }')"
+	done
+}
+
 # start_host [CONSOLE-FILE]: a headless host whose console goes to a file.
 start_host() {
 	"$REXEC" host --headless >"${1:-/dev/null}" 2>"$tmp/host.err" &

@@ -39,12 +39,9 @@ drain=$(best "$tmp/ptydrain" cat "$tmp/flood.txt")
 rexec=$(best "$REXEC" run -- cat "$tmp/flood.txt")
 tmuxs=$(best tmux_cat)
 
-printf '%-36s %8s %10s\n' "flood of $MB MB through a PTY" "seconds" "MB/s"
-for row in "ptydrain (raw forkpty read loop):$drain" "rexec run -- cat:$rexec" "tmux pane running cat:$tmuxs"; do
-	label=${row%:*}
-	s=${row##*:}
-	printf '%-36s %8s %10.1f\n' "$label" "$s" "$(awk -v m="$MB" -v s="$s" 'BEGIN { print m / s }')"
-done
+rate_table "flood of $MB MB through a PTY" "$MB" \
+	"ptydrain (raw forkpty read loop):$drain" "rexec run -- cat:$rexec" \
+	"tmux pane running cat:$tmuxs"
 awk -v d="$drain" -v r="$rexec" -v t="$tmuxs" 'BEGIN {
 	printf "rexec / raw drain throughput: %.2fx (target >= 0.9): %s\n", d / r, (d / r >= 0.9) ? "met" : "NOT met"
 	printf "rexec / tmux throughput: %.2fx\n", t / r
@@ -52,9 +49,10 @@ awk -v d="$drain" -v r="$rexec" -v t="$tmuxs" 'BEGIN {
 
 # Memory: the host's resident size before and after a 1 GiB flood.
 before=$(rss_kib "$host_pid")
+lines=$(journal_lines)
 "$REXEC" run -- sh -c "yes 'a line of flood output for the memory test' | head -c $((GB_FLOOD * 1024 * 1024))" >/dev/null
 # The reply comes before the journal line is written: let the host finish.
-"$REXEC" status >/dev/null
+await_journal "$((lines + 1))"
 after=$(rss_kib "$host_pid")
 peak=$(hwm_kib "$host_pid")
 awk -v b="$before" -v a="$after" -v p="$peak" -v g="$GB_FLOOD" 'BEGIN {

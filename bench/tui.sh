@@ -155,9 +155,6 @@ fi
 # A host writes a flood's journal line (16 MiB of text) after the reply,
 # on a thread: wait for it, so that it never runs beside the next setup.
 runs=0
-journaled() {
-	[ "$(cat "$REXEC_JOURNAL_DIR"/*.jsonl 2>/dev/null | wc -l)" -ge "$runs" ]
-}
 
 drain=
 tmuxs=
@@ -171,14 +168,14 @@ for _ in $(seq "$REPEAT"); do
 	next_marker
 	headless=$(min "$(secs headless_run)" "$headless")
 	runs=$((runs + 1))
-	wait_until "the headless host's journal line" journaled || exit 1
+	await_journal "$runs" || exit 1
 	next_marker
 	ui=$(min "$(secs "$REXEC" run -- cat "$tmp/flood.txt" "$tmp/marker")" "$ui")
 	t0=$(now_ms)
 	wait_until "the UI to show the flood's last line ($marker)" screen_has "$marker" || exit 1
 	catchup=$(max "$(ms_since "$t0")" "$catchup")
 	runs=$((runs + 1))
-	wait_until "the UI host's journal line" journaled || exit 1
+	await_journal "$runs" || exit 1
 done
 kill "$host_pid"
 wait "$host_pid" 2>/dev/null || true
@@ -225,12 +222,10 @@ else
 fi
 t kill-server 2>/dev/null || true
 
-printf '%-36s %8s %10s\n' "flood of $MB MB (best of $REPEAT)" "seconds" "MB/s"
-for row in "rexec host (UI in a ${COLS}x$ROWS pane):$ui" "rexec host --headless:$headless" "tmux pane running cat:$tmuxs" "raw forkpty drain loop:$drain"; do
-	label=${row%:*}
-	s=${row##*:}
-	printf '%-36s %8s %10.1f\n' "$label" "$s" "$(awk -v m="$MB" -v s="$s" 'BEGIN { print m / s }')"
-done
+rate_table "flood of $MB MB (best of $REPEAT)" "$MB" \
+	"rexec host (UI in a ${COLS}x$ROWS pane):$ui" \
+	"rexec host --headless:$headless" "tmux pane running cat:$tmuxs" \
+	"raw forkpty drain loop:$drain"
 awk -v u="$ui" -v h="$headless" -v t="$tmuxs" 'BEGIN {
 	printf "UI / headless throughput: %.2fx (target >= 0.9): %s\n", h / u, (h / u >= 0.9) ? "ok" : "below target"
 	printf "UI / tmux throughput: %.2fx (target >= 2): %s\n", t / u, (t / u >= 2) ? "ok" : "below target"
