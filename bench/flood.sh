@@ -36,7 +36,15 @@ best() {
 	echo "$b"
 }
 drain=$(best "$tmp/ptydrain" cat "$tmp/flood.txt")
-rexec=$(best "$REXEC" run -- cat "$tmp/flood.txt")
+# Runs through the host, each after the last one's journal line (written
+# on a thread after the reply), so that they never overlap.
+rexec=
+for _ in 1 2 3; do
+	lines=$(journal_lines)
+	s=$(secs "$REXEC" run -- cat "$tmp/flood.txt")
+	await_journal "$((lines + 1))"
+	rexec=$(awk -v a="$s" -v b="$rexec" 'BEGIN { print (b == "" || a < b) ? a : b }')
+done
 tmuxs=$(best tmux_cat)
 
 rate_table "flood of $MB MB through a PTY" "$MB" \
