@@ -38,6 +38,9 @@
 #include "run.h"
 #include "ui/ui_int.h"
 
+/* Narrower than this, a row leaves out the duration and the dir. */
+#define HISTORY_WIDE	72
+
 /* Journal strings longer than this (a run's text) are not even parsed. */
 #define HISTORY_BRIEF	(64 * 1024)
 
@@ -803,10 +806,16 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 		ur = ph->runs[i];
 		history_state(ur, state, sizeof state);
 		history_duration(ur, now, dur, sizeof dur);
-		xasprintf(&line, "%s%4u%s %-12s %7s  %-12.12s %-14.14s %s",
-		    i == ph->sel ? "\u25b6" : " ", ur->seq,
-		    ur->past ? "\u00b7" : " ", state, dur, ur->whoami, ur->dir,
-		    ur->cmd);
+		if (w >= HISTORY_WIDE)
+			xasprintf(&line, "%s%4u%s %-12s %7s  %-12.12s %-14.14s "
+			    "%s", i == ph->sel ? "\u25b6" : " ", ur->seq,
+			    ur->past ? "\u00b7" : " ", state, dur, ur->whoami,
+			    ur->dir, ur->cmd);
+		else	/* beside the console: no duration, no dir */
+			xasprintf(&line, "%s%4u%s %-12s %-8.8s %s",
+			    i == ph->sel ? "\u25b6" : " ", ur->seq,
+			    ur->past ? "\u00b7" : " ", state, ur->whoami,
+			    ur->cmd);
 		if (ur->past)
 			attron(A_DIM);
 		if (i == ph->sel)
