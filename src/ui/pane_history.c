@@ -71,6 +71,7 @@ struct history_loader {
 	pthread_t	  thread;
 	char		 *journal_dir;
 	char		 *session;	/* this session: not a past one */
+	char		 *home;		/* $HOME, or NULL */
 	size_t		  max;
 	struct ui_run	**runs;		/* oldest first */
 	size_t		  n;
@@ -88,7 +89,7 @@ struct history_ring {
 };
 
 static void	 ui_run_free(struct ui_run *);
-static char	*history_tilde(const char *);
+static char	*history_tilde(const char *, const char *);
 static void	 history_insert(struct pane_history *, size_t,
 		    struct ui_run **, size_t);
 static void	 history_trim(struct pane_history *);
@@ -98,7 +99,7 @@ static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
 static void	 history_select(struct pane_history *, size_t);
 static char	*history_recording(const char *, const char *, unsigned int);
-static struct ui_run *history_past(const char *, const char *,
+static struct ui_run *history_past(const char *, const char *, const char *,
 		    json_t *, unsigned int);
 static void	 history_ring_push(struct history_ring *, struct ui_run *);
 static size_t	 history_load_session(struct history_loader *, const char *,
@@ -151,11 +152,14 @@ pane_history_free(struct pane_history *ph)
 	free(ph);
 }
 
-/* A directory with $HOME shown as ~. */
+/*
+ * A directory with home shown as ~.  home is passed in: the loader thread
+ * must not read environ, which a vfork child of the host's thread
+ * replaces for a moment.
+ */
 static char *
-history_tilde(const char *dir)
+history_tilde(const char *dir, const char *home)
 {
-	const char	*home = getenv("HOME");
 	size_t		 n;
 	char		*s;
 
@@ -254,7 +258,7 @@ pane_history_add(struct pane_history *ph, struct run *r)
 	ur->seq = run_seq(r);
 	ur->run = r;
 	ur->whoami = xstrdup(run_whoami(r));
-	ur->dir = history_tilde(run_dir(r));
+	ur->dir = history_tilde(run_dir(r), getenv("HOME"));
 	ur->cmd = run_command_line(r);
 	if (ph->session != NULL) {
 		ur->session = xstrdup(ph->session);
@@ -331,8 +335,8 @@ ui_run_ended(struct ui_run *ur, struct run *r)
  * Its recording is the line's "record", else where the host puts it.
  */
 static struct ui_run *
-history_past(const char *journal_dir, const char *session, json_t *line,
-    unsigned int ordinal)
+history_past(const char *journal_dir, const char *home, const char *session,
+    json_t *line, unsigned int ordinal)
 {
 	struct ui_run	*ur;
 	json_t		*exec, *v;
@@ -357,7 +361,7 @@ history_past(const char *journal_dir, const char *session, json_t *line,
 	ur->whoami = xstrdup(json_is_string(v) ? json_string_value(v) : "?");
 	v = json_object_get(line, "dir");
 	ur->dir = history_tilde(json_is_string(v) ? json_string_value(v) :
-	    "");
+	    "", home);
 	ur->cmd = banner_command_json(exec);
 	ur->session = xstrdup(session);
 	if (json_is_string(v = json_object_get(line, "record")))
@@ -420,7 +424,8 @@ history_load_session(struct history_loader *ld, const char *session,
 	memset(&ring, 0, sizeof ring);
 	ring.want = want;
 	while (journal_reader_next(jr, &line) == 1) {
-		ur = history_past(ld->journal_dir, session, line, ordinal + 1);
+		ur = history_past(ld->journal_dir, ld->home, session, line,
+		    ordinal + 1);
 		json_decref(line);
 		if (ur == NULL)
 			continue;
@@ -478,6 +483,8 @@ pane_history_load(struct pane_history *ph, size_t max)
 	ld = xcalloc(1, sizeof *ld);
 	ld->journal_dir = xstrdup(ph->journal_dir);
 	ld->session = xstrdup(ph->session);
+	if (getenv("HOME") != NULL)
+		ld->home = xstrdup(getenv("HOME"));
 	ld->max = max;
 	ph->loader = ld;
 	if (pthread_create(&ld->thread, NULL, history_loader_main, ld) != 0) {
@@ -499,6 +506,7 @@ history_loader_free(struct history_loader *ld, int take)
 	free(ld->runs);
 	free(ld->journal_dir);
 	free(ld->session);
+	free(ld->home);
 	free(ld->cause);
 	free(ld);
 }
