@@ -234,7 +234,7 @@ slot_record_open(struct slot *s, struct run *r)
 {
 	struct host		*h = s->host;
 	struct record_header	 hdr;
-	char			*path, *cmd, *title, *cause, name[32];
+	char			*path, *cmd, *title, *cause;
 
 	if (!h->cfg->record_enabled || h->journal == NULL)
 		return;
@@ -248,8 +248,8 @@ slot_record_open(struct slot *s, struct run *r)
 		}
 		h->record_dir = path;
 	}
-	snprintf(name, sizeof name, "%u.cast", run_seq(r));
-	path = paths_join(h->record_dir, name);
+	path = journal_recording(h->journal_dir, journal_session(h->journal),
+	    run_seq(r));
 	cmd = run_command_line(r);
 	xasprintf(&title, "%s: %s", run_whoami(r), cmd);
 	memset(&hdr, 0, sizeof hdr);

@@ -237,6 +237,16 @@ journal_session(const struct journal *j)
 	return (j->session);
 }
 
+/* Where a session's run seq has its recording: DIR/SESSION/SEQ.cast. */
+char *
+journal_recording(const char *dir, const char *session, unsigned int seq)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s/%u.cast", dir, session, seq);
+	return (path);
+}
+
 /*
  * Whether an env name is a secret.  Matching ignores case: environment
  * names are upper case by custom only, and "api_key" is as secret as
@@ -367,7 +377,7 @@ journal_write(struct journal *j, json_t *line, char **cause)
 	return (0);
 }
 
-/* How much string text a line holds, at its top level and in "envs". */
+/* How much string text a line holds at its top level (a run's text is). */
 static size_t
 journal_text_size(json_t *line)
 {

@@ -25,6 +25,7 @@ struct journal	*journal_open(const char *, time_t, const struct config *,
 		    char **);
 const char	*journal_path(const struct journal *);
 const char	*journal_session(const struct journal *);
+char		*journal_recording(const char *, const char *, unsigned int);
 int		 journal_append(struct journal *, json_t *, char **);
 void		 journal_tick(struct journal *, double);
 double		 journal_next_tick(struct journal *);

@@ -52,6 +52,7 @@ struct pane_history {
 	size_t		  sel;		/* index in runs */
 	int		  sel_last;	/* the selection follows the newest */
 	size_t		  top;		/* first row shown, index in shown */
+	size_t		  npast;	/* past runs: the first npast */
 
 	char		 *filter;	/* NULL: every run is shown */
 	size_t		 *shown;	/* indexes in runs of the rows shown */
@@ -98,7 +99,6 @@ static int	 history_match(const struct pane_history *,
 static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
 static void	 history_select(struct pane_history *, size_t);
-static char	*history_recording(const char *, const char *, unsigned int);
 static struct ui_run *history_past(const char *, const char *, const char *,
 		    json_t *, unsigned int);
 static void	 history_ring_push(struct history_ring *, struct ui_run *);
@@ -208,6 +208,8 @@ history_trim(struct pane_history *ph)
 		if (i == ph->n)
 			return;
 		ui_run_free(ph->runs[i]);
+		if (i < ph->npast)
+			ph->npast--;
 		memmove(ph->runs + i, ph->runs + i + 1,
 		    (ph->n - i - 1) * sizeof *ph->runs);
 		ph->n--;
@@ -236,18 +238,9 @@ pane_history_set_journal(struct pane_history *ph, const char *journal_dir,
 		if (ur->past || ur->recording != NULL)
 			continue;
 		ur->session = xstrdup(session);
-		ur->recording = history_recording(journal_dir, session,
+		ur->recording = journal_recording(journal_dir, session,
 		    ur->seq);
 	}
-}
-
-static char *
-history_recording(const char *dir, const char *session, unsigned int seq)
-{
-	char	*path;
-
-	xasprintf(&path, "%s/%s/%u.cast", dir, session, seq);
-	return (path);
 }
 
 struct ui_run *
@@ -262,7 +255,7 @@ pane_history_add(struct pane_history *ph, struct run *r)
 	ur->cmd = run_command_line(r);
 	if (ph->session != NULL) {
 		ur->session = xstrdup(ph->session);
-		ur->recording = history_recording(ph->journal_dir,
+		ur->recording = journal_recording(ph->journal_dir,
 		    ph->session, ur->seq);
 	}
 	history_insert(ph, ph->n, &ur, 1);
@@ -293,7 +286,8 @@ pane_history_next_banner(struct pane_history *ph)
 	struct ui_run	*ur;
 	size_t		 i;
 
-	for (i = 0; i < ph->n; i++) {
+	/* Past runs went through an earlier session's console. */
+	for (i = ph->npast; i < ph->n; i++) {
 		ur = ph->runs[i];
 		if (ur->banner_seen)
 			continue;
@@ -367,7 +361,7 @@ history_past(const char *journal_dir, const char *home, const char *session,
 	if (json_is_string(v = json_object_get(line, "record")))
 		ur->recording = xstrdup(json_string_value(v));
 	else if (json_is_integer(json_object_get(line, "seq")))
-		ur->recording = history_recording(journal_dir, session,
+		ur->recording = journal_recording(journal_dir, session,
 		    ur->seq);
 	return (ur);
 }
@@ -532,6 +526,7 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 	if (ld == NULL || !__atomic_load_n(&ld->done, __ATOMIC_ACQUIRE))
 		return (0);
 	history_insert(ph, 0, ld->runs, ld->n);
+	ph->npast += ld->n;
 	if (ld->cause != NULL)
 		xasprintf(cause, "history: %s", ld->cause);
 	history_loader_free(ld, 1);
@@ -696,9 +691,7 @@ pane_history_counts(struct pane_history *ph, unsigned int *running,
 	size_t	i;
 
 	*running = *queued = *done = 0;
-	for (i = 0; i < ph->n; i++) {
-		if (ph->runs[i]->past)
-			continue;
+	for (i = ph->npast; i < ph->n; i++) {
 		if (ph->runs[i]->ended)
 			(*done)++;
 		else if (ph->runs[i]->started)
@@ -720,7 +713,7 @@ pane_history_poll(struct pane_history *ph, double now)
 	int		 w, changed = 0;
 
 	(void)now;
-	for (i = 0; i < ph->n; i++) {
+	for (i = ph->npast; i < ph->n; i++) {
 		ur = ph->runs[i];
 		if (ur->run == NULL || !ur->started)
 			continue;

@@ -514,9 +514,9 @@ ui_fe_tick(void *arg, double now)
 	} else if (pane_history_loading(ui->history))
 		next = now + UI_LOAD_POLL;
 	pane_history_counts(ui->history, &running, &queued, &done);
+	due = ui->view != NULL ? view_due(ui->view, now) : -1;
 	/* Running runs' clocks, and a replay's, tick on screen. */
-	if (running != 0 ||
-	    (ui->view != NULL && view_due(ui->view, now) >= 0)) {
+	if (running != 0 || due >= 0) {
 		if (now >= ui->next_clock) {
 			ui->dirty = 1;
 			ui->next_clock = now + UI_CLOCK;
@@ -524,7 +524,7 @@ ui_fe_tick(void *arg, double now)
 		if (next < 0 || ui->next_clock < next)
 			next = ui->next_clock;
 	}
-	if (ui->view != NULL && (due = view_due(ui->view, now)) >= 0) {
+	if (due >= 0) {
 		if (due <= now)
 			ui->dirty = 1;
 		else if (next < 0 || due < next)

@@ -19,11 +19,9 @@
 #include "rexec.h"
 
 #include <curses.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
 #include <xkbcommon/xkbcommon-keysyms.h>
@@ -67,7 +65,7 @@ struct ui_view {
 static void	 view_write(const char *, size_t, void *);
 static void	 view_make_vt(struct ui_view *);
 static int	 view_next_event(struct ui_view *);
-static int	 view_read(struct ui_view *, double, double);
+static void	 view_read(struct ui_view *, double, double);
 static int	 view_keysym(wint_t, int, uint32_t *, uint32_t *,
 		    unsigned int *);
 
@@ -206,13 +204,13 @@ view_next_event(struct ui_view *v)
 
 /*
  * Move the recording's events that are due into the feed, for at most
- * budget seconds.  Returns 1 if any moved.
+ * budget seconds.
  */
-static int
+static void
 view_read(struct ui_view *v, double now, double budget)
 {
 	double		until = now + budget;
-	int		any = 0, n = 0;
+	int		n = 0;
 
 	if (v->replay && !v->paused && !v->to_end)
 		v->play += (now - v->last_now) * v->speed;
@@ -224,13 +222,11 @@ view_read(struct ui_view *v, double now, double budget)
 			break;
 		feed_put(v->feed, v->ev, v->evlen);
 		v->has_ev = 0;
-		any = 1;
 		if (++n % 8 == 0 && mono_now() >= until)
 			break;
 	}
 	if (v->to_end && v->cast_done)
 		v->play = v->ev_at;
-	return (any);
 }
 
 /*
@@ -310,7 +306,8 @@ view_label(const struct ui_view *v, char *buf, size_t len)
 		snprintf(buf, len, "replay %s x%g %.1fs", state, v->speed,
 		    v->play < v->ev_at || v->cast_done ? v->play : v->ev_at);
 	} else if (v->cast != NULL && !v->cast_done)
-		snprintf(buf, len, "loading"); else if (v->ur->ended)
+		snprintf(buf, len, "loading");
+	else if (v->ur->ended)
 		snprintf(buf, len, "ended");
 	else
 		snprintf(buf, len, "live");
