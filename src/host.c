@@ -173,7 +173,10 @@ host_reject(struct host *h, const char *id, const char *why, const char *line,
 	size_t		 textlen;
 	struct timespec	 ts;
 
-	xasprintf(&error, "bad_request: %s", why);
+	/* Valid UTF-8 whatever why holds, so jansson keeps the field. */
+	xasprintf(&text, "bad_request: %s", why);
+	error = utf8_sanitize(text, strlen(text), &textlen);
+	free(text);
 	if (id != NULL) {
 		o = json_object();
 		json_object_set_new(o, "id", json_string(id));
@@ -490,68 +493,100 @@ host_abort(struct host *h, const char *id, double now)
 	run_stop(s->run, "aborted", now);
 }
 
-/* Read a spooled request: R/spool/<id>.json, a regular file of ours. */
-static void
-host_spool(struct host *h, const char *id, double now)
+/*
+ * Open and read R/spool/<id>.json, a regular file of ours.  Returns its
+ * bytes, or NULL with *why saying what was wrong with it.
+ */
+static char *
+host_spool_read(struct host *h, const char *id, size_t *len, char **why)
 {
-	struct request	*req;
 	struct stat	 sb;
-	char		*name, *path, *buf = NULL, *cause, *rid;
+	char		*name, *path, *buf = NULL;
 	ssize_t		 n;
 	size_t		 got = 0;
 	int		 fd;
 
+	*why = NULL;
 	xasprintf(&name, "%s.json", id);
 	path = paths_join(h->spool, name);
 	free(name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1) {
-		xasprintf(&cause, "spool: %s", strerror(errno));
-		host_reject(h, id, cause, NULL, 0);
+		if (errno == ELOOP)
+			*why = xstrdup("a symbolic link, not a file");
+		else
+			*why = xstrdup(strerror(errno));
+		unlink(path);
 		goto out;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_uid != geteuid() || sb.st_size > HOST_SPOOL_MAX) {
-		xasprintf(&cause, "spool: not a regular file of ours under "
-		    "%d MiB", HOST_SPOOL_MAX / (1024 * 1024));
-		host_reject(h, id, cause, NULL, 0);
+	unlink(path);
+	if (fstat(fd, &sb) == -1)
+		*why = xstrdup(strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		*why = xstrdup("not a regular file");
+	else if (sb.st_uid != geteuid())
+		*why = xstrdup("not owned by this user");
+	else if (sb.st_size > HOST_SPOOL_MAX)
+		xasprintf(why, "larger than %d MiB",
+		    HOST_SPOOL_MAX / (1024 * 1024));
+	if (*why != NULL)
 		goto out;
-	}
 	buf = xmalloc(sb.st_size + 1);
 	while (got < (size_t)sb.st_size) {
 		n = read(fd, buf + got, sb.st_size - got);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n == -1) {
+			*why = xstrdup(strerror(errno));
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		if (n == 0)
 			break;
 		got += n;
 	}
-	unlink(path);
-	req = request_parse(buf, got, &rid, &cause);
-	if (req == NULL) {
-		free(cause);
-		xasprintf(&cause, "spool: %s", cause);
-		host_reject(h, id, cause, NULL, 0);
-		free(rid);
-		goto out;
-	}
-	free(rid);
-	if (req->action != REQUEST_RUN || req->id == NULL ||
-	    strcmp(req->id, id) != 0) {
-		request_free(req);
-		host_reject(h, id, "spool: not a run request with the same id",
-		    NULL, 0);
-		cause = NULL;
-		goto out;
-	}
-	cause = NULL;
-	host_enqueue(h, req, now);
+	*len = got;
 out:
-	free(cause);
-	free(buf);
 	if (fd != -1)
 		close(fd);
 	free(path);
+	return (buf);
+}
+
+/*
+ * A spool line: the request waits in R/spool/<id>.json.  Every way that
+ * can fail is answered as "bad_request: spool: <why>" under the
+ * announced id, in the reply and the journal.
+ */
+static void
+host_spool(struct host *h, const char *id, double now)
+{
+	struct request	*req;
+	char		*buf, *why, *cause;
+	size_t		 len = 0;
+
+	if ((buf = host_spool_read(h, id, &len, &why)) == NULL) {
+		xasprintf(&cause, "spool: %s", why);
+		host_reject(h, id, cause, NULL, 0);
+		free(cause);
+		free(why);
+		return;
+	}
+	req = request_parse(buf, len, NULL, &why);
+	if (req == NULL) {
+		xasprintf(&cause, "spool: %s", why);
+		host_reject(h, id, cause, buf, len > 256 ? 256 : len);
+		free(cause);
+		free(why);
+	} else if (req->action != REQUEST_RUN || req->id == NULL ||
+	    strcmp(req->id, id) != 0) {
+		request_free(req);
+		host_reject(h, id, "spool: not a run request with the same id",
+		    buf, len > 256 ? 256 : len);
+	} else
+		host_enqueue(h, req, now);
+	free(buf);
 }
 
 /* One line from the FIFO. */

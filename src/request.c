@@ -182,6 +182,93 @@ request_id_valid(const char *id)
 	return (1);
 }
 
+/*
+ * The id of a line that jansson could not parse, so that its sender still
+ * gets an answer.  A small tolerant scan: it follows strings (with their
+ * escapes) and nesting, and takes a member "id" of the outermost object
+ * whose value is a plain string (no escapes) that passes
+ * request_id_valid().  Two such members, or none, give NULL: a guess
+ * could answer another client.
+ */
+char *
+request_scan_id(const char *line, size_t len)
+{
+	const char	*key = NULL, *found = NULL, *v;
+	size_t		 i = 0, keylen = 0, foundlen = 0, n;
+	int		 depth = 0, in_key;
+	char		*id;
+
+	while (i < len && strchr(" \t\r\n", line[i]) != NULL && line[i] != '\0')
+		i++;
+	if (i == len || line[i] != '{')
+		return (NULL);
+	for (; i < len; i++) {
+		switch (line[i]) {
+		case '{':
+		case '[':
+			depth++;
+			key = NULL;
+			continue;
+		case '}':
+		case ']':
+			if (--depth <= 0)
+				goto out;
+			key = NULL;
+			continue;
+		case '"':
+			break;
+		case ' ':
+		case '\t':
+		case '\r':
+		case '\n':
+			continue;
+		default:
+			key = NULL;	/* a value that is not a string, or ',' */
+			continue;
+		}
+		/* A string: a key when it stands where a member starts. */
+		in_key = depth == 1 && key == NULL;
+		v = line + i + 1;
+		for (i++; i < len && line[i] != '"'; i++)
+			if (line[i] == '\\')
+				i++;
+		if (i >= len)
+			break;
+		n = (size_t)(line + i - v);
+		if (key != NULL && depth == 1 && keylen == 2 &&
+		    memcmp(key, "id", 2) == 0) {
+			if (found != NULL)
+				return (NULL);
+			found = v;
+			foundlen = n;
+		}
+		if (in_key) {
+			key = v;
+			keylen = n;
+		} else
+			key = NULL;
+		/* A key's value follows its colon; anything else resets. */
+		while (i + 1 < len && strchr(" \t\r\n", line[i + 1]) != NULL &&
+		    line[i + 1] != '\0')
+			i++;
+		if (in_key && (i + 1 >= len || line[i + 1] != ':'))
+			key = NULL;
+		else if (in_key)
+			i++;
+	}
+out:
+	if (found == NULL || foundlen == 0 || foundlen > REQUEST_ID_MAX ||
+	    memchr(found, '\\', foundlen) != NULL ||
+	    memchr(found, '\0', foundlen) != NULL)
+		return (NULL);
+	id = xstrndup(found, foundlen);
+	if (!request_id_valid(id)) {
+		free(id);
+		return (NULL);
+	}
+	return (id);
+}
+
 const char *
 request_action_name(enum request_action action)
 {
@@ -437,7 +524,8 @@ parse_size(struct parse *p, const char *name, unsigned int *out)
  * one JSON object: trailing bytes other than white space are an error.
  * On success returns the request and sets *id and *cause to NULL.  On
  * failure returns NULL, sets *cause to why and *id to the request's id
- * when a valid one was read (else NULL), so the host can still reply.
+ * when a valid one was read (else NULL), so the host can still reply;
+ * for input that is not JSON, request_scan_id() looks for it.
  * id and cause may be NULL when the caller does not want them.
  */
 struct request *
@@ -462,6 +550,7 @@ request_parse(const char *line, size_t len, char **id, char **cause)
 		r = fail(&p, "not JSON: %s at line %d column %d", text,
 		    err.line, err.column);
 		free(text);
+		req->id = request_scan_id(line, len);
 	} else if (!json_is_object(p.root))
 		r = fail(&p, "not an object");
 	else if ((r = parse_id(&p)) == 0 && (r = parse_action(&p)) == 0 &&

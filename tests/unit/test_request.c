@@ -404,13 +404,13 @@ START_TEST(test_not_json)
 	    "not JSON: invalid token near 'x' at line 1 column 1");
 	expect_bad("", NULL, "not JSON: unexpected token near end of file "
 	    "at line 1 column 0");
-	expect_bad("{'id':'a','whoami':", NULL, "not JSON: unexpected token "
+	expect_bad("{'id':'a','whoami':", "a", "not JSON: unexpected token "
 	    "near end of file at line 1 column 19");
-	expect_bad("{'id':'a',}", NULL,
+	expect_bad("{'id':'a',}", "a",
 	    "not JSON: string or '}' expected near '}' at line 1 column 11");
-	expect_bad("{'id':'a'} x", NULL,
+	expect_bad("{'id':'a'} x", "a",
 	    "not JSON: end of file expected near 'x' at line 1 column 12");
-	expect_bad("{'id':'a'}{}", NULL,
+	expect_bad("{'id':'a'}{}", "a",
 	    "not JSON: end of file expected near '{' at line 1 column 11");
 	expect_bad("{'a':1e999}", NULL, "not JSON: real number overflow "
 	    "near '1e999' at line 1 column 10");
@@ -459,6 +459,69 @@ START_TEST(test_duplicate_keys)
 }
 END_TEST
 
+/* scan_id(line, want): request_scan_id() on the sq()-quoted line. */
+static void
+scan_id(const char *line, const char *want)
+{
+	char	*j = sq(line), *got;
+
+	got = request_scan_id(j, strlen(j));
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s: found \"%s\"", line, got);
+	else {
+		ck_assert_msg(got != NULL, "%s: no id", line);
+		ck_assert_str_eq(got, want);
+	}
+	free(got);
+	free(j);
+}
+
+START_TEST(test_scan_id)
+{
+	static const char	nul_key[] =
+	    "{\"envs\":{\"A\\u0000B\":\"1\"},\"id\":\"k\"}";
+	static const char	nul_id[] = "{\"id\":\"a\0b\"}";
+	char			*got;
+
+	/* The line that jansson refuses: NUL in an object key. */
+	got = request_scan_id(nul_key, sizeof nul_key - 1);
+	ck_assert_str_eq(got, "k");
+	free(got);
+	expect_badn(nul_key, sizeof nul_key - 1, "k", "not JSON: NUL byte "
+	    "in object key not supported near '\"A\\u0000B\"' at line 1 "
+	    "column 19");
+	got = request_scan_id(nul_id, sizeof nul_id - 1);
+	ck_assert_ptr_null(got);
+
+	scan_id("{'id':'a1'", "a1");
+	scan_id(" {\t'id' : 'a-2.x' , 'x':", "a-2.x");
+	scan_id("{'a':1,'b':[1,{'id':'inner'}],'id':'outer','c':", "outer");
+	scan_id("{'a':'}','id':'q'}}", "q");
+	scan_id("{'a':'\\\\','id':'q'", "q");
+	scan_id("{'a':'x\\',\\'id\\':\\'no'", NULL);	/* "id" inside a string */
+	scan_id("{'x':{'id':'inner'}", NULL);
+	scan_id("['id','v']", NULL);
+	scan_id("{'id':'a','id':'b'", NULL);	/* two: ambiguous */
+	scan_id("{'id':'a','id':'a'", NULL);
+	scan_id("{'id':'.hidden'", NULL);
+	scan_id("{'id':'a/b'", NULL);
+	scan_id("{'id':'a\\u0041'", NULL);	/* escaped: not a plain id */
+	scan_id("{'id':''", NULL);
+	scan_id("{'id':42}", NULL);
+	scan_id("{'id':'open", NULL);
+	scan_id("{'name':'id','v':'x'", NULL);	/* "id" as a value */
+	scan_id("", NULL);
+	scan_id("x{'id':'a'}", NULL);
+	got = repeat("z", 65);
+	{
+		char	*line = line_printf("{'id':'%s'", got);
+		scan_id(line, NULL);
+		free(line);
+	}
+	free(got);
+}
+END_TEST
+
 START_TEST(test_not_an_object)
 {
 	expect_bad("['ping']", NULL, "not an object");
@@ -483,7 +546,7 @@ START_TEST(test_whitespace_and_spool_file)
 	ck_assert_str_eq(req->id, "sp");
 	request_free(req);
 	expect_bad("{\n  'id': 'sp',\n  'whoami': 'w'\n  'dir': '/'\n}\n",
-	    NULL, "not JSON: '}' expected near '\"dir\"' at line 4 "
+	    "sp", "not JSON: '}' expected near '\"dir\"' at line 4 "
 	    "column 7");
 }
 END_TEST
@@ -810,6 +873,7 @@ request_suite(void)
 	tcase_add_test(tc, test_nul_byte_in_line);
 	tcase_add_test(tc, test_duplicate_keys);
 	tcase_add_test(tc, test_not_an_object);
+	tcase_add_test(tc, test_scan_id);
 	tcase_add_test(tc, test_whitespace_and_spool_file);
 	tcase_add_test(tc, test_whoami);
 	tcase_add_test(tc, test_whoami_control);
