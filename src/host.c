@@ -804,6 +804,13 @@ host_free(struct host *h)
 {
 	struct slot	*s;
 
+	/* From here on clients see no host, and nothing new is sent. */
+	if (h->lock_fd != -1)
+		hostlock_unready(h->lock_fd);
+	if (h->fifo_fd != -1) {
+		close(h->fifo_fd);
+		unlink(h->fifo_path);
+	}
 	while ((s = TAILQ_FIRST(&h->slots)) != NULL) {
 		TAILQ_REMOVE(&h->slots, s, link);
 		record_close(s->record, NULL);
@@ -817,10 +824,6 @@ host_free(struct host *h)
 	}
 	console_free(h->console);
 	control_free(h->control);
-	if (h->fifo_fd != -1) {
-		close(h->fifo_fd);
-		unlink(h->fifo_path);
-	}
 	if (h->sig_fd != -1)
 		close(h->sig_fd);
 	if (h->lock_fd != -1)
@@ -962,7 +965,8 @@ host_main(const struct config *cfg, const struct frontend *fe)
 		    "([host] allow_root = false)\n");
 		return (1);
 	}
-	if (host_setup(&h, &cause) != 0 || host_signalfd(&h, &cause) != 0) {
+	if (host_setup(&h, &cause) != 0 || host_signalfd(&h, &cause) != 0 ||
+	    hostlock_ready(h.lock_fd, &cause) != 0) {
 		fprintf(stderr, "rexec: %s\n", cause);
 		free(cause);
 		host_free(&h);
@@ -973,11 +977,11 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	    fe->arg);
 	if (fe->attach != NULL)
 		fe->attach(&h, fe->arg);
-	host_message(&h, "rexec host %s: pid %ld, runtime %s, journal %s",
+	host_message(&h, "host %s started: pid %ld, runtime %s, journal %s",
 	    PACKAGE_VERSION, (long)getpid(), h.rundir,
 	    journal_path(h.journal));
 	host_loop(&h);
-	host_message(&h, "rexec host: stopped");
+	host_message(&h, "host stopped");
 	host_free(&h);
 	return (status);
 }

@@ -1,29 +1,37 @@
 /*
  * hostlock.c: the host lock.
  *
- * The host holds flock(LOCK_EX) on R/host.lock for its whole life and keeps
- * its pid in the file, so liveness is "the lock is held" and nothing can go
- * stale: a host killed with SIGKILL drops its lock with its last fd.
+ * R/host.lock carries two locks of the host's, both dropped with its last
+ * fd, so nothing can go stale when a host is killed with SIGKILL:
+ * - flock(LOCK_EX), taken first and held for the host's whole life, keeps
+ *   a second host out;
+ * - a POSIX record lock (fcntl F_SETLK) on the whole file, taken once the
+ *   host serves its FIFO and dropped as it stops, says "a host is ready".
  *
- * Clients must not take the lock to test it (a client holding even a shared
- * lock for a moment would make a host starting at that instant refuse to
- * start), so hostlock_holder() reads /proc/locks instead: it finds the flock
- * on the file's inode and returns the pid that holds it.
+ * Clients must not take either lock to test it (a client holding even a
+ * shared lock for a moment would make a host starting at that instant
+ * refuse to start), so hostlock_holder() asks F_GETLK, which names the
+ * process holding the record lock without acquiring anything and costs
+ * one system call.  A record lock is never inherited by a child, so a run
+ * forked a moment before its host died cannot keep a dead host "alive".
  */
 #include "rexec.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostlock.h"
+
+/* How long a starting host waits for a lock that is held. */
+#define HOSTLOCK_WAIT_MS	1000
 
 /* The pid written in the lock file, or 0. */
 static pid_t
@@ -37,6 +45,44 @@ read_pid(int fd)
 		return (0);
 	buf[n] = '\0';
 	return ((pid_t)strtol(buf, NULL, 10));
+}
+
+/* The pid of the ready host on the lock file open as fd, or 0. */
+static pid_t
+ready_holder(int fd)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+		return (fl.l_pid);
+	return (0);
+}
+
+/*
+ * flock the file, waiting a little while it is held.  A host killed a
+ * moment ago still holds both of its locks until the kernel has closed
+ * its files, a few milliseconds after kill(2) returned, so a host started
+ * at once (by a supervisor, or by hand) would refuse to start beside a
+ * host that is already gone.  A live host keeps its lock, and the second
+ * one is refused after the wait.
+ */
+static int
+take_flock(int fd)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int		i;
+
+	for (i = 0; i < HOSTLOCK_WAIT_MS / 10; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return (0);
+		if (errno != EWOULDBLOCK)
+			return (-1);
+		nanosleep(&ts, NULL);
+	}
+	return (flock(fd, LOCK_EX | LOCK_NB));
 }
 
 /*
@@ -55,9 +101,10 @@ hostlock_acquire(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	if (take_flock(fd) == -1) {
 		if (errno == EWOULDBLOCK) {
-			other = read_pid(fd);
+			if ((other = ready_holder(fd)) == 0)
+				other = read_pid(fd);
 			if (other > 0)
 				xasprintf(cause, "another rexec host is "
 				    "running, pid %ld", (long)other);
@@ -79,39 +126,51 @@ hostlock_acquire(const char *path, char **cause)
 }
 
 /*
- * The pid of the process holding the lock on path, or 0 when nobody does.
- * /proc/locks lines look like:
- *   1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF
+ * The host is ready: its FIFO is open and its journal written to.  Take
+ * the record lock that clients look for.
+ */
+int
+hostlock_ready(int fd, char **cause)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &fl) == -1) {
+		xasprintf(cause, "host.lock: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The host stops serving: clients see no host from now on. */
+void
+hostlock_unready(int fd)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_UNLCK;
+	fl.l_whence = SEEK_SET;
+	(void)fcntl(fd, F_SETLK, &fl);
+}
+
+/*
+ * The pid of the ready host whose lock is on path, or 0 when there is
+ * none.  Must not be called by the host itself: its own lock never
+ * conflicts with a test, and closing the fd would drop it.
  */
 pid_t
 hostlock_holder(const char *path)
 {
-	struct stat	 sb;
-	FILE		*f;
-	char		*line = NULL, type[16], mode[16], access[16];
-	size_t		 size = 0;
-	unsigned int	 maj, min;
-	unsigned long	 ino;
-	long		 pid;
-	pid_t		 holder = 0;
+	int	fd;
+	pid_t	holder;
 
-	if (stat(path, &sb) == -1)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1)
 		return (0);
-	if ((f = fopen("/proc/locks", "re")) == NULL)
-		return (0);
-	while (getline(&line, &size, f) != -1) {
-		if (sscanf(line, "%*[^:]: %15s %15s %15s %ld %x:%x:%lu", type,
-		    mode, access, &pid, &maj, &min, &ino) != 7)
-			continue;
-		if (strcmp(type, "FLOCK") != 0 || strcmp(access, "WRITE") != 0)
-			continue;
-		if (ino == (unsigned long)sb.st_ino &&
-		    makedev(maj, min) == sb.st_dev) {
-			holder = (pid_t)pid;
-			break;
-		}
-	}
-	free(line);
-	fclose(f);
+	holder = ready_holder(fd);
+	close(fd);
 	return (holder);
 }

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 int	hostlock_acquire(const char *, char **);
+int	hostlock_ready(int, char **);
+void	hostlock_unready(int);
 pid_t	hostlock_holder(const char *);
 
 #endif

@@ -52,11 +52,24 @@ start_host() {
 	"$REXEC" host --headless "$@" >"$BATS_TEST_TMPDIR/console" \
 		2>"$BATS_TEST_TMPDIR/host.err" 3>&- &
 	HOST_PID=$!
-	wait_for host_up
+	wait_for host_answers
 }
 
 host_up() {
 	"$REXEC" check >/dev/null 2>&1
+}
+
+# Our host answers: a host killed a moment ago can still look alive to
+# "rexec check" for a few milliseconds, so ask for the pid.
+host_answers() {
+	[ "$("$REXEC" status --json 2>/dev/null | jq -r .pid)" = "$HOST_PID" ]
+}
+
+# A run is a session leader on its own PTY, so its pid names its process
+# group: "nothing survived" is a question about that group alone, never
+# about every process on the machine (other tests run the same commands).
+group_gone() {
+	! kill -0 -- "-$1" 2>/dev/null
 }
 
 host_gone() {

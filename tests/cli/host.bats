@@ -41,6 +41,9 @@ expect_bad() {
 	[ "$(stat -c %a "$REXEC_RUNTIME_DIR/replies")" = 700 ]
 	[ "$(stat -c %a "$REXEC_RUNTIME_DIR/spool")" = 700 ]
 	[ "$(cat "$REXEC_RUNTIME_DIR/host.lock")" = "$HOST_PID" ]
+	# The start line says "rexec" once.
+	grep -qxE "rexec: host [0-9.]+ started: pid $HOST_PID, runtime $REXEC_RUNTIME_DIR, journal $REXEC_JOURNAL_DIR/.*\.jsonl" \
+		"$BATS_TEST_TMPDIR/host.err"
 	[ "$(stat -c %a "$REXEC_JOURNAL_DIR")" = 700 ]
 	[ "$(stat -c %a "$(journal_file)")" = 600 ]
 	[[ "$(basename "$(journal_file)")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}(-[0-9]+)?\.jsonl$ ]]
@@ -129,6 +132,60 @@ expect_bad() {
 	[ ! -e "$REXEC_RUNTIME_DIR/evil.json" ]
 }
 
+@test "bad input: a line jansson refuses still gets its reply when its id can be read" {
+	start_host
+	# jansson refuses NUL in an object key; the id is read from the raw line.
+	expect_bad k1 '{"id":"k1","whoami":"t","dir":"/","exec":["true"],"envs":{"A\u0000B":"1"}}' \
+		"not JSON: NUL byte in object key not supported near '\"A\\u0000B\"' at line 1 column 68"
+	expect_bad k2 '{"id":"k2","whoami":"t","dir":"/","exec":["true"],}' \
+		"not JSON: string or '}' expected near '}' at line 1 column 51"
+	expect_bad k3 '{"id":"k3","whoami":"t","dir":"/","exec":["tr' \
+		"not JSON: premature end of input near '\"tr' at line 1 column 45"
+	# Two ids, or one that is escaped: no guess, no reply, but a journal line.
+	send_line '{"id":"k4","id":"k5","whoami":'
+	send_line '{"id":"k\u0036","whoami":'
+	wait_for grep -q 'k\\\\u0036' "$(journal_file)"
+	[ ! -e "$(reply_file k4)" ] && [ ! -e "$(reply_file k5)" ] && [ ! -e "$(reply_file k6)" ]
+}
+
+# Announce a spool file and expect "bad_request: spool: <why>" in the reply
+# and the journal.
+expect_bad_spool() {
+	local id=$1 want=$2
+	send_line "{\"action\":\"spool\",\"id\":\"$id\"}"
+	run await_reply "$id"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .error <<<"$output")" = "bad_request: spool: $want" ]
+	[ "$(jq -r .exit <<<"$output")" = 127 ]
+	wait_for journal_has_error "bad_request: spool: $want"
+	[ "$(jq -c "select(.error == \"bad_request: spool: $want\") | .id" "$(journal_file)")" = "\"$id\"" ]
+}
+
+@test "bad input: every spool failure is answered in the reply and the journal" {
+	start_host
+	sp=$REXEC_RUNTIME_DIR/spool
+	expect_bad_spool s1 "No such file or directory"
+	printf 'not json\n' >"$sp/s2.json"
+	expect_bad_spool s2 "not JSON: invalid token near 'not' at line 1 column 3"
+	python3 -c 'print("[" * 10000 + "]" * 10000)' >"$sp/s3.json"
+	expect_bad_spool s3 "not JSON: maximum parsing depth reached near '[' at line 1 column 2049"
+	truncate -s 65M "$sp/s4.json"
+	expect_bad_spool s4 "larger than 64 MiB"
+	printf '{"id":"s5","whoami":"t","dir":"/","exec":["true"]}' >"$BATS_TEST_TMPDIR/elsewhere.json"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere.json" "$sp/s5.json"
+	expect_bad_spool s5 "a symbolic link, not a file"
+	mkfifo "$sp/s6.json"
+	expect_bad_spool s6 "not a regular file"
+	printf '{"id":"other","whoami":"t","dir":"/","exec":["true"]}' >"$sp/s7.json"
+	expect_bad_spool s7 "not a run request with the same id"
+	printf '{"id":"s8","dir":"/","exec":["true"]}' >"$sp/s8.json"
+	expect_bad_spool s8 "whoami: missing"
+	# Nothing is left behind, and the host carries on.
+	[ -z "$(ls -A "$sp")" ]
+	rx run -- echo alive
+	[ "$output" = alive ]
+}
+
 @test "bad input: a line over 4096 bytes is discarded and the host resyncs" {
 	start_host
 	long=$(head -c 5000 /dev/zero | tr '\0' x)
@@ -201,9 +258,11 @@ expect_bad() {
 @test "crash: host SIGKILL mid-run: the client exits 127, the journal has whole lines, a new host starts at once" {
 	start_host
 	rx run -- echo before
-	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	"$REXEC" run -- sh -c 'echo pid $$; exec sleep 30' >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	client=$!
-	wait_for sh -c '"$REXEC" status | grep -q "1 running"'
+	wait_for grep -q "^pid [0-9]" "$BATS_TEST_TMPDIR/console"
+	pid=$(sed -n 's/^pid \([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/console")
+	kill -0 -- "-$pid"
 	kill -KILL "$HOST_PID"
 	st=0
 	wait "$client" || st=$?
@@ -212,7 +271,8 @@ expect_bad() {
 	while read -r line; do
 		jq -e . <<<"$line" >/dev/null
 	done <"$(journal_file)"
-	pkill -KILL -f 'sleep 30' || true
+	# The run lost its terminal with its host: the hangup ends it.
+	wait_for group_gone "$pid"
 	start_host
 	rx run -- echo after
 	[ "$output" = after ]

@@ -218,16 +218,17 @@ teardown() {
 
 @test "run: SIGINT to the client aborts the run on the host" {
 	start_host
-	"$REXEC" run -- sh -c 'echo started; exec sleep 60' >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	"$REXEC" run -- sh -c 'echo started $$; exec sleep 60' >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	client=$!
-	wait_for grep -q "^started" "$BATS_TEST_TMPDIR/console"
+	wait_for grep -q "^started [0-9]" "$BATS_TEST_TMPDIR/console"
+	pid=$(sed -n 's/^started \([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/console")
+	kill -0 -- "-$pid"
 	kill -INT "$client"
 	wait "$client" || st=$?
 	[ "$st" -eq 130 ]
 	grep -q started "$BATS_TEST_TMPDIR/out"
 	wait_for grep -q '"error":"aborted"' "$(journal_file)"
-	! pgrep -f 'exec sleep 60'
-	! pgrep -x -f 'sleep 60'
+	wait_for group_gone "$pid"
 }
 
 @test "run: a fast command after a slow one is answered first; the console keeps arrival order" {
