@@ -131,7 +131,10 @@ static inline int av_append(struct agentview *, const uint8_t *, size_t);
 static void	av_put_text(struct agentview *, const uint8_t *, size_t);
 static void	av_print(struct agentview *, uint32_t);
 static void	av_combine(struct agentview *, uint32_t);
+static void	av_next_line(struct agentview *);
+static void	av_index(struct agentview *);
 static void	av_newline(struct agentview *);
+static void	av_keep_col(struct agentview *);
 static void	av_up(struct agentview *, size_t);
 static void	av_down(struct agentview *, size_t);
 static void	av_right(struct agentview *, size_t);
@@ -858,11 +861,10 @@ av_combine(struct agentview *av, uint32_t cp)
 	l->nclust++;
 }
 
-/* LF: column 0 of the next line; at the bottom a new line scrolls in. */
+/* Down one line; at the bottom a new line scrolls in. */
 static void
-av_newline(struct agentview *av)
+av_next_line(struct agentview *av)
 {
-	av->cx = 0;
 	if (av->cy + 1 < av->nlines) {
 		av->cy++;
 		return;
@@ -873,18 +875,60 @@ av_newline(struct agentview *av)
 	av->cy = av->nlines - 1;
 }
 
+/* IND: the next line, the same column. */
+static void
+av_index(struct agentview *av)
+{
+	av_next_line(av);
+	av_keep_col(av);
+}
+
+/* LF, VT, FF and NEL: column 0 of the next line. */
+static void
+av_newline(struct agentview *av)
+{
+	av->cx = 0;
+	av_next_line(av);
+}
+
+/*
+ * On another line the column stays, but past AGENTVIEW_MAX_PAD only as
+ * far as that line's text (as av_right): else IND or CSI A from a long
+ * line could make one short sequence pad a new line that long.
+ */
+static void
+av_keep_col(struct agentview *av)
+{
+	size_t	lim = av_cur(av)->len;
+
+	if (lim < AGENTVIEW_MAX_PAD)
+		lim = AGENTVIEW_MAX_PAD;
+	if (av->cx > lim)
+		av->cx = lim;
+}
+
+/* CSI A and RI: up, never past the top of the window. */
 static void
 av_up(struct agentview *av, size_t n)
 {
-	av->cy = av->cy > n ? av->cy - n : 0;
+	if (n > av->cy)
+		n = av->cy;
+	if (n == 0)
+		return;
+	av->cy -= n;
+	av_keep_col(av);
 }
 
+/* CSI B: down, never past the last line. */
 static void
 av_down(struct agentview *av, size_t n)
 {
 	if (n > av->nlines - 1 - av->cy)
 		n = av->nlines - 1 - av->cy;
+	if (n == 0)
+		return;
 	av->cy += n;
+	av_keep_col(av);
 }
 
 /* Right, at most to AGENTVIEW_MAX_PAD or the end of the text if further. */
@@ -997,15 +1041,13 @@ av_c0(struct agentview *av, uint32_t c)
 {
 	switch (c) {
 	case '\n':
+	case '\v':
+	case '\f':
+		/* VT and FF are LF, as in a terminal. */
 		if (av->cr_newline && av->just_cr) {
 			av->just_cr = 0;
 			break;
 		}
-		av_newline(av);
-		break;
-	case '\v':
-	case '\f':
-		av->just_cr = 0;
 		av_newline(av);
 		break;
 	case '\r':
@@ -1069,6 +1111,9 @@ av_esc_final(struct agentview *av, uint32_t f)
 		av->seqlen = 0;
 		break;
 	case 'D':
+		av->just_cr = 0;
+		av_index(av);
+		break;
 	case 'E':
 		av->just_cr = 0;
 		av_newline(av);

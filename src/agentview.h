@@ -18,19 +18,22 @@
  *   controls inside a sequence are executed, as a terminal does.  A
  *   non-ASCII character inside an ESC or CSI sequence cancels the
  *   sequence and is printed.
- * - LF, VT, FF, IND (ESC D) and NEL (ESC E) go to column 0 of the next
- *   line (a new line at the bottom).  CR goes to column 0 and what follows
- *   overwrites; so CRLF is one newline.  BS moves left, never past column
- *   0.  TAB stays a literal tab and takes one column.  Other C0 and DEL
- *   are dropped.
+ * - LF and NEL (ESC E) go to column 0 of the next line (a bare LF from a
+ *   pipe means a new line), IND (ESC D) to the same column of it; at the
+ *   bottom a new line is added.  VT and FF act exactly as LF (also under
+ *   cr_newline), as in a terminal.  CR goes to column 0 and what follows
+ *   overwrites; so CRLF is one newline.  BS moves left, never past
+ *   column 0.  TAB stays a literal tab and takes one column.  Other C0
+ *   and DEL are dropped.
  * - The window is the last `window` lines; the cursor is always inside it.
- *   CSI A/B (up/down), E/F (down/up to column 0), RI (ESC M, up) stop at
- *   its top and bottom; CSI C/D (right/left), G (column) move within the
- *   line (and CSI e, a, ` as B, C, G).  Lines that leave the top of the window are final and are
- *   emitted.  CSI K 0/1/2 erase in line, CSI X erases characters, CSI P
- *   deletes and CSI @ inserts characters.  CSI J, CSI H and every other
- *   sequence (SGR, modes, titles, hyperlinks) change nothing: clearing
- *   the screen never erases history.
+ *   CSI A/B (up/down) and RI (ESC M, up) keep the column, CSI E/F go to
+ *   column 0 (down/up); all stop at the window's top and bottom (where
+ *   LF and IND add a line); CSI C/D (right/left), G (column) move within
+ *   the line (and CSI e, a, ` as B, C, G).  Lines that leave the top of
+ *   the window are final and are emitted.  CSI K 0/1/2 erase in line,
+ *   CSI X erases characters, CSI P deletes and CSI @ inserts characters.
+ *   CSI J, CSI H and every other sequence (SGR, modes, titles,
+ *   hyperlinks) change nothing: clearing the screen never erases history.
  * - Moving or writing past the end of a line pads it with spaces;
  *   trailing spaces of every line go; empty lines stay.  The text ends
  *   with a newline only where the output's last line was ended.
@@ -45,7 +48,7 @@
  *   AGENTVIEW_CLUSTER_BYTES of UTF-8; further marks on it are dropped, as
  *   are marks once AGENTVIEW_MAX_CLUSTERS cells hold marks.
  * - cr_newline (the original crate's `cr = newline`): a CR ends the line
- *   as LF does; CRs and an LF directly after a CR add nothing more, so
+ *   as LF does; CRs and an LF (VT, FF) directly after a CR add nothing, so
  *   CRLF and the PTY's CR CR LF are one newline, and "a\rb" is two lines.
  *
  * Limits (each bounds memory or the work one input byte can cause):
@@ -60,9 +63,10 @@
  *   for CR, BS and cursor moves from then on.  Text that never moves
  *   back over such a line comes out the same.
  * - AGENTVIEW_MAX_PAD: a cursor move right stops at this column, or at
- *   the end of the line's text if that is further (a PTY is rarely
- *   wider than a few hundred columns; this bounds the spaces one short
- *   sequence can add).
+ *   the end of the line's text if that is further, and so does the
+ *   column that IND, RI, CSI A and B keep on the line they reach (a PTY
+ *   is rarely wider than a few hundred columns; this bounds the spaces
+ *   one short sequence can add).
  * - AGENTVIEW_MAX_HELD: when the lines held in the window use more cells
  *   than this, the oldest lines above the cursor become final early.
  * - AGENTVIEW_MAX_WINDOW: larger windows are clamped to it (and a window

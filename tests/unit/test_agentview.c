@@ -413,8 +413,147 @@ START_TEST(test_cursor_vertical)
 	EXPECT("a\nbb\x1b[AX", "a X\nbb");
 	/* LF on a line that is not the last one moves down, no new line. */
 	EXPECT("1\n2\n3\n\x1b[3A\n\nx", "1\n2\nx\n");
-	/* RI (ESC M) and IND (ESC D). */
-	EXPECT("a\nb\x1bMX\x1b" "Dc", "aX\nc");
+	/* RI (ESC M) and IND (ESC D) keep the column. */
+	EXPECT("a\nb\x1bMX\x1b" "Dc", "aX\nb c");
+}
+END_TEST
+
+/* --- Line controls: NEL, IND, RI, VT, FF ---------------------------- */
+
+START_TEST(test_nel)
+{
+	/* ESC E and U+0085: column 0 of the next line. */
+	EXPECT("abc\x1b" "Ed", "abc\nd");
+	EXPECT("abc\xc2\x85" "d", "abc\nd");
+	/* At the last line a line is added (and so the text is ended). */
+	EXPECT("abc\x1b" "E", "abc\n");
+	EXPECT("abc\xc2\x85", "abc\n");
+	/* Above the last line it moves down and adds none. */
+	EXPECT("1\n2\n3\x1b[2A\x1b" "Ex", "1\nx\n3");
+	EXPECT("1\n2\n3\x1b[2A\xc2\x85x", "1\nx\n3");
+	EXPECT_W("1\n2\x1b" "E3", "1\n2\n3", 1);
+}
+END_TEST
+
+START_TEST(test_ind)
+{
+	/* ESC D and U+0084 at column 5: text goes on at column 5. */
+	EXPECT("abcde\x1b" "Dfg", "abcde\n     fg");
+	EXPECT("abcde\xc2\x84" "fg", "abcde\n     fg");
+	/* At the last line a line is added, empty until written. */
+	EXPECT("abc\x1b" "D", "abc\n");
+	EXPECT("abc\xc2\x84", "abc\n");
+	EXPECT("abc\x1b" "D\x1b" "D\rx", "abc\n\nx");
+	EXPECT_W("1\n2\x1b" "D3", "1\n2\n 3", 2);
+	EXPECT_W("ab\xc2\x84" "cd", "ab\n  cd", 1);
+	/* Above the last line it moves down, keeping the column. */
+	EXPECT("12345\nab\x1b[A\x1b" "DX", "12345\nabX");
+	EXPECT("12345\nabcdef\r\x1b[2C\x1b[A\xc2\x84X", "12345\nabXdef");
+	EXPECT("x\n\nabcdef\x1b[2A\xc2\x84X", "x\n      X\nabcdef");
+	/* The padding is spaces; trailing spaces still go. */
+	EXPECT("abcde\x1b" "D \x1b" "Dx", "abcde\n\n      x");
+	EXPECT("abcde\x1b" "D\x1b[K\n", "abcde\n\n");
+	/* A CR or LF after it goes to column 0 as always. */
+	EXPECT("abc\x1b" "D\rX", "abc\nX");
+	EXPECT("abc\xc2\x84\nX", "abc\n\nX");
+	/* Inside a CSI, U+0084 ends the sequence and still acts. */
+	EXPECT("ab\x1b[3\xc2\x84" "c", "ab\n  c");
+	/* cr = newline: IND is not a CR or LF, so it adds its own line. */
+	EXPECT_NL("ab\x1b" "Dc\r\n", "ab\n  c\n");
+	EXPECT_NL("a\r\x1b" "Db", "a\n\nb");
+}
+END_TEST
+
+START_TEST(test_ri)
+{
+	/* ESC M and U+008D: up one line, same column, then overwrite. */
+	EXPECT("abcdef\nxyz\x1bMQ", "abcQef\nxyz");
+	EXPECT("abcdef\nxyz\xc2\x8dQ", "abcQef\nxyz");
+	/* Past the end of the line above: padded. */
+	EXPECT("a\nbcd\x1bMX", "a  X\nbcd");
+	EXPECT("a\nbcd\xc2\x8dX", "a  X\nbcd");
+	/* At the top of the window it stops, as CSI A does. */
+	EXPECT("abc\x1bMX", "abcX");
+	EXPECT("abc\xc2\x8dX", "abcX");
+	EXPECT_W("1\n2\n3\x1bM\x1bM\x1bMX", "1\n2X\n3", 2);
+	EXPECT_W("1\n2\n3\xc2\x8d\xc2\x8d\xc2\x8dX", "1\n2X\n3", 2);
+	EXPECT_W("1\n2\x1bMX", "1\n2X", 1);
+	/* RI then IND come back to where they were. */
+	EXPECT("ab\ncd\x1bM\x1b" "D!", "ab\ncd!");
+	EXPECT("ab\ncd\xc2\x8d\xc2\x84!", "ab\ncd!");
+}
+END_TEST
+
+START_TEST(test_vt_ff)
+{
+	/* VT and FF are LF: column 0 of the next line. */
+	EXPECT("abc\vd", "abc\nd");
+	EXPECT("abc\fd", "abc\nd");
+	EXPECT("abc\v", "abc\n");
+	EXPECT("abc\f", "abc\n");
+	EXPECT("a\r\vb\r\fc", "a\nb\nc");
+	/* Above the last line they move down and add none. */
+	EXPECT("1\n2\n3\n\x1b[3A\v\fx", "1\n2\nx\n");
+	EXPECT_W("1\n2\v3\f4", "1\n2\n3\n4", 1);
+	/* Inside a sequence they are executed. */
+	EXPECT("\x1b[1\v2mA\x1b[3\f1mB", "\nA\nB");
+	/* cr = newline: after a CR they add nothing, as LF. */
+	EXPECT_NL("a\r\vb\r\fc\v", "a\nb\nc\n");
+	EXPECT_NL("a\v\vb", "a\n\nb");
+}
+END_TEST
+
+START_TEST(test_raw_c1_bytes)
+{
+	/* Raw 8-bit 0x84, 0x85, 0x8d are invalid UTF-8: U+FFFD, no move. */
+	EXPECT("abcde\x84" "fg", "abcde\xef\xbf\xbd" "fg");
+	EXPECT("a\x85" "b\x8d" "c", "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c");
+	EXPECT("ab\n\x8dX", "ab\n\xef\xbf\xbdX");
+}
+END_TEST
+
+START_TEST(test_vertical_column_bounded)
+{
+	struct str	 in = { NULL, 0, 0 }, want = { NULL, 0, 0 };
+	size_t		 i, n = AGENTVIEW_MAX_PAD + 100;
+
+	/*
+	 * From a line longer than AGENTVIEW_MAX_PAD, IND, RI and CSI A keep
+	 * the column only as far as that or the new line's text.
+	 */
+	STR_ADD(&in, "top\n");
+	for (i = 0; i < n; i++)
+		STR_ADD(&in, "a");
+	STR_ADD(&in, "\x1b" "Dx\x1bM\x1bM\x1bMy");
+	STR_ADD(&want, "top");
+	for (i = 3; i < AGENTVIEW_MAX_PAD; i++)
+		STR_ADD(&want, " ");
+	STR_ADD(&want, "y\n");
+	for (i = 0; i < n; i++)
+		STR_ADD(&want, "a");
+	STR_ADD(&want, "\n");
+	for (i = 0; i < AGENTVIEW_MAX_PAD; i++)
+		STR_ADD(&want, " ");
+	STR_ADD(&want, "x");
+	expect_str(&in, want.s, 0);
+	free(in.s);
+	free(want.s);
+
+	/* Many INDs from a long line add short lines, not long ones. */
+	memset(&in, 0, sizeof(in));
+	for (i = 0; i < n; i++)
+		STR_ADD(&in, "b");
+	for (i = 0; i < 1000; i++)
+		STR_ADD(&in, "\x1b" "Dz\b");
+	{
+		char	*out;
+		size_t	 len;
+
+		out = feed_opts(in.s, in.len, 0, 0, &len);
+		ck_assert_uint_eq(len, n + 1000 * (AGENTVIEW_MAX_PAD + 2));
+		free(out);
+	}
+	free(in.s);
 }
 END_TEST
 
@@ -945,6 +1084,12 @@ agentview_suite(void)
 	tcase_add_test(tc, test_pad_past_end);
 	tcase_add_test(tc, test_cursor_vertical);
 	tcase_add_test(tc, test_moves_stop_at_window_edges);
+	tcase_add_test(tc, test_nel);
+	tcase_add_test(tc, test_ind);
+	tcase_add_test(tc, test_ri);
+	tcase_add_test(tc, test_vt_ff);
+	tcase_add_test(tc, test_raw_c1_bytes);
+	tcase_add_test(tc, test_vertical_column_bounded);
 	tcase_add_test(tc, test_window_default_200);
 	tcase_add_test(tc, test_lines_become_final_in_order);
 	tcase_add_test(tc, test_clear_screen_keeps_history);
