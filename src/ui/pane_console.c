@@ -10,9 +10,12 @@
  * line, the bytes of the banner the UI expects next followed by "\n".  A
  * recognised banner resets the vt's modes (so one run's modes never leak
  * into the next), goes to column 0 and is drawn bold in the agent's
- * colour, ending in "\r\n" as a terminal needs.  A run cannot fake another
- * run's banner: only the expected one, at its turn, is highlighted.
- * Lines the host itself adds ("[rexec: timeout]") get the same CR.
+ * colour, each of its lines ending in "\r\n" as a terminal needs (a
+ * command whose argument holds a newline gives a banner of several lines,
+ * each from column 0, as a terminal with ONLCR shows it).  A run cannot
+ * fake another run's banner: only the expected one, at its turn, is
+ * highlighted.  Lines the host itself adds ("[rexec: timeout]") get the
+ * same CR.
  * Everything goes through a feed (feed.c), parsed when the UI draws, so
  * a flood shows its newest part and never slows the run.
  *
@@ -20,17 +23,24 @@
  * into the scrollback even when the cursor is near the top, which would
  * empty the pane.  A pane lower than its vt shows the rows that end at
  * the cursor's line instead.
+ *
+ * Until the first bytes arrive, the pane shows one dim line that says
+ * what it waits for, so a new session does not open on a blank screen.
  */
 #include "rexec.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vt.h"
+#include "ui/draw.h"
 #include "ui/ui_int.h"
 
 #define HOST_LINE	"[rexec: "
+/* What an empty console says. */
+#define EMPTY_HINT	"waiting for agents: rexec run -- CMD"
 
 struct pane_console {
 	struct vt	*vt;
@@ -40,13 +50,16 @@ struct pane_console {
 	size_t		 nmatch;
 	size_t		 size;
 	int		 host_line;	/* inside a "[rexec: " line */
+	int		 seen;		/* the banner passed in this write */
+	int		 empty;		/* nothing written yet: the hint */
 };
 
 static int	pane_console_held(struct pane_console *, const char *);
 static void	pane_console_flush(struct pane_console *);
-static void	pane_console_banner(struct pane_console *, struct ui_run *);
-static int	pane_console_hold(struct pane_console *, char,
-		    struct ui_run *);
+static void	pane_console_banner(struct pane_console *, const char *,
+		    const char *);
+static int	pane_console_hold(struct pane_console *, char, const char *,
+		    const char *);
 
 struct pane_console *
 pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
@@ -56,6 +69,7 @@ pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
 	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
 	pc->feed = feed_new(UI_CONSOLE_FEED, 1);
 	pc->bol = 1;
+	pc->empty = 1;
 	return (pc);
 }
 
@@ -87,17 +101,33 @@ pane_console_flush(struct pane_console *pc)
 	pc->bol = 0;
 }
 
+/*
+ * The banner, bold in the agent's colour, from column 0; a newline in it
+ * (a multi-line argument) becomes "\r\n" as a terminal's ONLCR would
+ * make it.
+ */
 static void
-pane_console_banner(struct pane_console *pc, struct ui_run *ur)
+pane_console_banner(struct pane_console *pc, const char *banner,
+    const char *whoami)
 {
 	char	*line;
-	int	 len;
+	size_t	 len;
+	FILE	*f;
 
-	len = xasprintf(&line, "\r\033[0;1;%dm%s\033[0m\r\n",
-	    30 + ui_agent_colour(ur->whoami), ur->banner);
-	feed_mark(pc->feed, line, (size_t)len);
+	if ((f = open_memstream(&line, &len)) == NULL)
+		abort();
+	fprintf(f, "\r\033[0;1;%dm", 30 + draw_agent_colour(whoami));
+	for (; *banner != '\0'; banner++) {
+		if (*banner == '\n')
+			fputc('\r', f);
+		fputc(*banner, f);
+	}
+	fputs("\033[0m\r\n", f);
+	if (fclose(f) != 0)
+		abort();
+	feed_mark(pc->feed, line, len);
 	free(line);
-	ur->banner_seen = 1;
+	pc->seen = 1;
 	pc->nmatch = 0;
 	pc->bol = 1;
 }
@@ -108,16 +138,15 @@ pane_console_banner(struct pane_console *pc, struct ui_run *ur)
  * taken.
  */
 static int
-pane_console_hold(struct pane_console *pc, char c, struct ui_run *ur)
+pane_console_hold(struct pane_console *pc, char c, const char *want,
+    const char *whoami)
 {
-	const char	*want;
 	size_t		 wlen;
 
-	want = ur != NULL && ur->banner != NULL ? ur->banner : NULL;
 	wlen = want != NULL ? strlen(want) : 0;
 	if (want != NULL && pc->nmatch == wlen && c == '\n' &&
 	    pane_console_held(pc, want)) {
-		pane_console_banner(pc, ur);
+		pane_console_banner(pc, want, whoami);
 		return (1);
 	}
 	if ((want != NULL && pc->nmatch < wlen && want[pc->nmatch] == c &&
@@ -143,20 +172,23 @@ pane_console_hold(struct pane_console *pc, char c, struct ui_run *ur)
 }
 
 /*
- * Feed console bytes.  ur is the run whose banner comes next in the
- * stream (NULL if none is expected).  Output between line starts goes to
- * the vt in bulk.
+ * Feed console bytes.  banner is the banner that comes next in the
+ * stream, of the agent whoami (NULL if none is expected).  Returns 1 if
+ * that banner passed.  Output between line starts goes to the vt in bulk.
  */
-void
+int
 pane_console_write(struct pane_console *pc, const char *buf, size_t len,
-    struct ui_run *ur)
+    const char *banner, const char *whoami)
 {
 	const char	*nl;
 	size_t		 n;
 
+	pc->seen = 0;
+	if (len > 0)
+		pc->empty = 0;
 	while (len > 0) {
 		if (pc->bol || pc->nmatch != 0) {
-			if (pane_console_hold(pc, *buf, ur)) {
+			if (pane_console_hold(pc, *buf, banner, whoami)) {
 				buf++;
 				len--;
 				continue;
@@ -174,6 +206,7 @@ pane_console_write(struct pane_console *pc, const char *buf, size_t len,
 		buf += n;
 		len -= n;
 	}
+	return (pc->seen);
 }
 
 /*
@@ -235,5 +268,10 @@ pane_console_draw(struct pane_console *pc, int y, int x, int h)
 		top = (int)rows - h;
 	if (top < 0)
 		top = 0;
-	ui_draw_vt(pc->vt, y, x, h, (int)cols, top);
+	draw_vt(pc->vt, y, x, h, (int)cols, top);
+	if (pc->empty) {
+		attron(A_DIM);
+		draw_put(y, x, (int)cols, EMPTY_HINT);
+		attroff(A_DIM);
+	}
 }

@@ -36,6 +36,7 @@
 #include "banner.h"
 #include "journal.h"
 #include "run.h"
+#include "ui/draw.h"
 #include "ui/ui_int.h"
 
 /* Narrower than this, a row leaves out the duration and the dir. */
@@ -299,6 +300,16 @@ pane_history_next_banner(struct pane_history *ph)
 		return (ur);
 	}
 	return (NULL);
+}
+
+/* The run started at now (monotonic); its banner is known from now on. */
+void
+ui_run_started(struct ui_run *ur, struct run *r, double now)
+{
+	ur->started = 1;
+	ur->start = now;
+	if (ur->banner == NULL)
+		ur->banner = run_banner(r);
 }
 
 /* Copy what the history shows of a run that is about to be freed. */
@@ -790,7 +801,7 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 	if (ph->nshown == 0) {
 		if (ph->filter != NULL) {
 			xasprintf(&line, " no run matches /%s", ph->filter);
-			ui_put(y, x, w, line);
+			draw_put(y, x, w, line);
 			free(line);
 		}
 		return;
@@ -821,7 +832,7 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 			attron(A_DIM);
 		if (i == ph->sel)
 			attron(focus ? A_REVERSE : A_BOLD);
-		ui_put(y + row, x, w, line);
+		draw_put(y + row, x, w, line);
 		attroff(A_REVERSE | A_BOLD | A_DIM);
 		free(line);
 	}

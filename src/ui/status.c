@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/draw.h"
 #include "ui/ui_int.h"
 
 /* Every key, for the help overlay. */
@@ -48,11 +49,11 @@ status_draw_top(int y, unsigned int running, unsigned int queued,
 	    journal != NULL ? journal : "-");
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', w);
-	ui_put(y, 0, w, line);
+	draw_put(y, 0, w, line);
 	if (note != NULL && *note != '\0')
-		ui_put(y, w / 2, w - w / 2 - 8, note);
+		draw_put(y, w / 2, w - w / 2 - 8, note);
 	if (w > 8)
-		ui_put(y, w - 8, 8, "?:help ");
+		draw_put(y, w - 8, 8, "?:help ");
 	attroff(A_REVERSE);
 	free(line);
 }
@@ -77,11 +78,11 @@ status_draw_frame(int y, int x, int h, int w, const char *title,
 	mvvline_set(y + 1, x, WACS_VLINE, h - 1);
 	mvvline_set(y + 1, x + w - 1, WACS_VLINE, h - 1);
 	snprintf(buf, sizeof buf, " %s ", title);
-	ui_put(y, x + 1, w - 2, buf);
+	draw_put(y, x + 1, w - 2, buf);
 	if (right != NULL && *right != '\0') {
 		n = snprintf(buf, sizeof buf, " %s ", right);
 		if (n < w - 4)
-			ui_put(y, x + w - 1 - n, n, buf);
+			draw_put(y, x + w - 1 - n, n, buf);
 	}
 }
 
@@ -106,30 +107,39 @@ status_put_hints(int y, int w, const char *hints)
 	if (w < 4 || *hints == '\0')
 		return;
 	snprintf(buf, sizeof buf, " %s ", hints);
-	ui_put(y, 1, w - 2, buf);
+	draw_put(y, 1, w - 2, buf);
 }
 
-/* The help overlay, centred. */
+/*
+ * The help overlay, centred, as wide as its longest line (a space either
+ * side inside the border).  On a terminal too small for it, the box
+ * takes what there is and the lines are cut at its right border.
+ */
 void
 status_draw_help(int rows, int cols)
 {
-	int	 i, n, w = 54, h, y, x;
+	int	 i, n, w = 0, h, y, x;
 
-	for (n = 0; status_help[n] != NULL; n++)
-		;
+	for (n = 0; status_help[n] != NULL; n++) {
+		if (draw_width(status_help[n]) > w)
+			w = draw_width(status_help[n]);
+	}
+	w += 4;
 	h = n + 2;
+	if (w > cols)
+		w = cols;
+	if (h > rows)
+		h = rows;
+	if (w < 5 || h < 3)
+		return;
 	y = (rows - h) / 2;
 	x = (cols - w) / 2;
-	if (y < 0)
-		y = 0;
-	if (x < 0)
-		x = 0;
-	for (i = 0; i < h && y + i < rows; i++)
+	for (i = 0; i < h; i++)
 		mvhline(y + i, x, ' ', w);
 	status_draw_frame(y, x, h - 1, w, "help", NULL, 1);
 	mvhline_set(y + h - 1, x + 1, WACS_HLINE, w - 2);
 	mvadd_wch(y + h - 1, x, WACS_LLCORNER);
 	mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
-	for (i = 0; i < n; i++)
-		ui_put(y + 1 + i, x + 2, w - 4, status_help[i]);
+	for (i = 0; i < n && i < h - 2; i++)
+		draw_put(y + 1 + i, x + 2, w - 4, status_help[i]);
 }

@@ -8,7 +8,9 @@
  * Output is only queued as it arrives (feed.c); the screen is parsed and
  * redrawn from tick(), at most [ui] fps times a second, only when
  * something changed and within a time budget, so drawing never competes
- * with the PTYs the host serves first.  A key is drawn at once.
+ * with the PTYs the host serves first.  A key is drawn at once.  This
+ * file lays the panes out and calls them; they draw with draw.c and never
+ * call back into it.
  *
  * Only src/ui/ includes curses.  Curses starts when the host attaches
  * (after its setup succeeded, so startup errors print normally) and ends
@@ -37,7 +39,7 @@
 #include "paths.h"
 #include "run.h"
 #include "utf8.h"
-#include "vt.h"
+#include "ui/draw.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
 
@@ -94,12 +96,6 @@ struct ui {
 static volatile sig_atomic_t	 ui_winch;
 
 static void	 ui_sigwinch(int);
-static int	 ui_nearest_ansi(int, int, int, int);
-static int	 ui_cube_level(int);
-static int	 ui_nearest_256(int, int, int);
-static int	 ui_colour(int);
-static void	 ui_draw_cell(unsigned int, unsigned int,
-		    const struct vt_cell *, void *);
 static void	 ui_fe_console(const char *, size_t, void *);
 static void	 ui_fe_queued(struct run *, void *);
 static void	 ui_fe_started(struct run *, void *);
@@ -125,6 +121,10 @@ static void	 ui_key_filter(struct ui *, wint_t, int);
 static int	 ui_filter_cursor(struct ui *, int *, int *);
 static void	 ui_key_quit(struct ui *);
 static void	 ui_mouse(struct ui *);
+static struct ui_run *ui_target(struct ui *);
+static void	 ui_key_run(struct ui *, wint_t);
+static void	 ui_key_char(struct ui *, wint_t);
+static void	 ui_key_fkey(struct ui *, wint_t);
 static void	 ui_key(struct ui *, wint_t, int);
 
 static void
@@ -134,202 +134,20 @@ ui_sigwinch(int sig)
 	ui_winch = 1;
 }
 
-/* The 16 xterm colours, for folding RGB down. */
-static const unsigned char ui_ansi[16][3] = {
-	{ 0, 0, 0 }, { 205, 0, 0 }, { 0, 205, 0 }, { 205, 205, 0 },
-	{ 0, 0, 238 }, { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
-	{ 127, 127, 127 }, { 255, 0, 0 }, { 0, 255, 0 }, { 255, 255, 0 },
-	{ 92, 92, 255 }, { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 }
-};
-
-static int
-ui_nearest_ansi(int r, int g, int b, int n)
-{
-	int	i, best = 0, d, bd = -1;
-
-	for (i = 0; i < n; i++) {
-		d = (r - ui_ansi[i][0]) * (r - ui_ansi[i][0]) +
-		    (g - ui_ansi[i][1]) * (g - ui_ansi[i][1]) +
-		    (b - ui_ansi[i][2]) * (b - ui_ansi[i][2]);
-		if (bd < 0 || d < bd) {
-			bd = d;
-			best = i;
-		}
-	}
-	return (best);
-}
-
-static int
-ui_cube_level(int v)
-{
-	if (v < 48)
-		return (0);
-	if (v < 115)
-		return (1);
-	return ((v - 35) / 40);
-}
-
-/* An RGB colour as the nearest of the xterm 256 (cube or grey ramp). */
-static int
-ui_nearest_256(int r, int g, int b)
-{
-	static const int	 lv[6] = { 0, 95, 135, 175, 215, 255 };
-	int			 cr, cg, cb, grey, gi, dc, dg, gv;
-
-	cr = ui_cube_level(r);
-	cg = ui_cube_level(g);
-	cb = ui_cube_level(b);
-	dc = (r - lv[cr]) * (r - lv[cr]) + (g - lv[cg]) * (g - lv[cg]) +
-	    (b - lv[cb]) * (b - lv[cb]);
-	grey = (r + g + b) / 3;
-	gi = grey > 238 ? 23 : (grey < 8 ? 0 : (grey - 8) / 10);
-	gv = 8 + gi * 10;
-	dg = (r - gv) * (r - gv) + (g - gv) * (g - gv) + (b - gv) * (b - gv);
-	if (dg < dc)
-		return (232 + gi);
-	return (16 + 36 * cr + 6 * cg + cb);
-}
-
-/* A vt colour as a curses colour number, folded to what COLORS allows. */
-static int
-ui_colour(int c)
-{
-	if (c == VT_DEFAULT)
-		return (-1);
-	if (VT_IS_RGB(c)) {
-		if (COLORS >= 256)
-			return (ui_nearest_256(VT_RGB_R(c), VT_RGB_G(c),
-			    VT_RGB_B(c)));
-		return (ui_nearest_ansi(VT_RGB_R(c), VT_RGB_G(c),
-		    VT_RGB_B(c), COLORS >= 16 ? 16 : 8));
-	}
-	if (c < COLORS)
-		return (c);
-	if (c < 16)
-		return (c & 7);
-	return (-1);
-}
-
-/* The colour pair for a vt foreground and background (extended pairs). */
-int
-ui_pair(int fg, int bg)
-{
-	int	p;
-
-	if (!has_colors())
-		return (0);
-	p = alloc_pair(ui_colour(fg), ui_colour(bg));
-	return (p < 0 ? 0 : p);
-}
-
-/* A colour (1..6, ANSI) per agent name, the same for the same name. */
-int
-ui_agent_colour(const char *whoami)
-{
-	static const int	 colours[] = { 6, 2, 3, 5, 4, 1 };
-	unsigned int		 h = 5381;
-
-	while (whoami != NULL && *whoami != '\0')
-		h = h * 33 + (unsigned char)*whoami++;
-	return (colours[h % (sizeof colours / sizeof colours[0])]);
-}
-
-/* Put UTF-8 text at y, x, no wider than w columns; bad bytes become '?'. */
-void
-ui_put(int y, int x, int w, const char *s)
-{
-	mbstate_t	 ps;
-	wchar_t		 wc;
-	size_t		 n, len = strlen(s);
-	int		 cw, col = 0;
-
-	memset(&ps, 0, sizeof ps);
-	move(y, x);
-	while (len > 0 && col < w) {
-		n = mbrtowc(&wc, s, len, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&ps, 0, sizeof ps);
-			wc = L'?';
-			n = 1;
-		}
-		if ((cw = wcwidth(wc)) < 0) {
-			wc = L'?';
-			cw = 1;
-		}
-		if (col + cw > w)
-			break;
-		addnwstr(&wc, 1);
-		col += cw;
-		s += n;
-		len -= n;
-	}
-}
-
-struct ui_draw_ctx {
-	int	y, x, h, w, top;
-};
-
-static void
-ui_draw_cell(unsigned int cx, unsigned int cy, const struct vt_cell *cell,
-    void *arg)
-{
-	struct ui_draw_ctx	*ctx = arg;
-	cchar_t			 cc;
-	wchar_t			 wch[2];
-	attr_t			 a = A_NORMAL;
-	int			 pair;
-
-	if ((int)cy < ctx->top || (int)cy - ctx->top >= ctx->h ||
-	    (int)(cx + cell->width) > ctx->w)
-		return;
-	wch[0] = cell->ch == 0 ? L' ' : (wchar_t)cell->ch;
-	wch[1] = L'\0';
-	if (cell->attrs & VT_BOLD)
-		a |= A_BOLD;
-	if (cell->attrs & VT_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (cell->attrs & VT_ITALIC)
-		a |= A_ITALIC;
-	if (cell->attrs & VT_INVERSE)
-		a |= A_REVERSE;
-	if (cell->attrs & VT_BLINK)
-		a |= A_BLINK;
-	pair = ui_pair(cell->fg, cell->bg);
-	if (setcchar(&cc, wch, a, 0, &pair) == ERR) {
-		wch[0] = L'?';
-		setcchar(&cc, wch, a, 0, &pair);
-	}
-	mvadd_wch(ctx->y + (int)cy - ctx->top, ctx->x + (int)cx, &cc);
-}
-
-/*
- * Draw a vt's visible cells from its row top on into the rectangle at y,
- * x of h rows and w columns.
- */
-void
-ui_draw_vt(struct vt *vt, int y, int x, int h, int w, int top)
-{
-	struct ui_draw_ctx	ctx;
-
-	ctx.top = top;
-	ctx.y = y;
-	ctx.x = x;
-	ctx.h = h;
-	ctx.w = w;
-	vt_draw(vt, ui_draw_cell, &ctx);
-}
-
 /* Frontend callbacks. */
 
 static void
 ui_fe_console(const char *buf, size_t len, void *arg)
 {
 	struct ui	*ui = arg;
+	struct ui_run	*ur;
 
 	if (ui->console == NULL)
 		return;
-	pane_console_write(ui->console, buf, len,
-	    pane_history_next_banner(ui->history));
+	ur = pane_history_next_banner(ui->history);
+	if (pane_console_write(ui->console, buf, len,
+	    ur != NULL ? ur->banner : NULL, ur != NULL ? ur->whoami : NULL))
+		ur->banner_seen = 1;
 	ui->dirty = 1;
 }
 
@@ -351,10 +169,7 @@ ui_fe_started(struct run *r, void *arg)
 
 	if ((ur = pane_history_find(ui->history, r)) == NULL)
 		return;
-	ur->started = 1;
-	ur->start = mono_now();
-	if (ur->banner == NULL)
-		ur->banner = run_banner(r);
+	ui_run_started(ur, r, mono_now());
 	run_size(r, &cols, &rows);
 	ui_view_add(ui, view_live(ur, cols, rows));
 	ui->dirty = 1;
@@ -405,7 +220,7 @@ ui_fe_message(const char *msg, void *arg)
 {
 	struct ui	*ui = arg;
 
-	if (strncmp(msg, "rexec host", 10) == 0)
+	if (strncmp(msg, "host ", 5) == 0)
 		return;
 	free(ui->note);
 	ui->note = xstrdup(msg);
@@ -835,75 +650,50 @@ ui_mouse(struct ui *ui)
 	}
 }
 
-static void
-ui_key(struct ui *ui, wint_t wc, int fkey)
+/* The run k, r and i act on: the open one, else the selection. */
+static struct ui_run *
+ui_target(struct ui *ui)
 {
-	struct ui_run	*ur;
-	int		 page = ui->con_h > 2 ? ui->con_h - 1 : 1;
+	return (ui->open != NULL ? ui->open :
+	    pane_history_selected(ui->history));
+}
 
-	ui->dirty = 1;
-	ui->keyed = 1;
-	free(ui->note);
-	ui->note = NULL;
-	if (fkey && wc == KEY_RESIZE) {
-		ui_winch = 1;
-		return;
-	}
-	if (ui->mode == UI_INPUT) {
-		ui_key_input(ui, wc, fkey);
-		return;
-	}
-	if (ui->mode == UI_FILTER) {
-		ui_key_filter(ui, wc, fkey);
-		return;
-	}
-	if (ui->mode == UI_HELP) {
-		ui->mode = UI_NORMAL;
-		return;
-	}
-	if (ui->mode == UI_ASK_QUIT || ui->mode == UI_ASK_KILL) {
-		ui_key_answer(ui, fkey ? 0 : wc);
-		return;
-	}
-	if (!fkey && ui->view != NULL && view_replay_key(ui->view, wc,
-	    mono_now()))
-		return;
-	if (fkey) {
-		switch (wc) {
-		case KEY_UP:
-			pane_history_move(ui->history, -1);
-			break;
-		case KEY_DOWN:
-			pane_history_move(ui->history, 1);
-			break;
-		case KEY_PPAGE:
-			if (ui->focus == 1)
-				pane_history_move(ui->history, -ui->his_h);
-			else
-				pane_console_scroll(ui->console, page);
-			break;
-		case KEY_NPAGE:
-			if (ui->focus == 1)
-				pane_history_move(ui->history, ui->his_h);
-			else
-				pane_console_scroll(ui->console, -page);
-			break;
-		case KEY_END:
-			pane_console_follow(ui->console);
-			break;
-		case KEY_ENTER:
-			wc = '\r';
-			goto enter;
-		case KEY_BTAB:
-			ui->focus = !ui->focus;
-			break;
-		case KEY_MOUSE:
-			ui_mouse(ui);
+/* k asks before it aborts, r replays, i types into the run. */
+static void
+ui_key_run(struct ui *ui, wint_t wc)
+{
+	struct ui_run	*ur = ui_target(ui);
+
+	switch (wc) {
+	case 'k':
+		if (ur != NULL && !ur->ended) {
+			ui->kill_seq = ur->seq;
+			ui->mode = UI_ASK_KILL;
+		}
+		break;
+	case 'r':
+		if (ur != NULL && ur->ended)
+			ui_open(ui, ur, 1, mono_now());
+		else if (ur != NULL)
+			ui->note = xstrdup("replay: the run has not ended");
+		break;
+	case 'i':
+		if (ur == NULL || !ur->started || ur->ended) {
+			ui->note = xstrdup("input: select a running run");
 			break;
 		}
-		return;
+		ui_open(ui, ur, 0, mono_now());
+		ui->mode = UI_INPUT;
+		break;
 	}
-enter:
+}
+
+/* A character typed outside a prompt. */
+static void
+ui_key_char(struct ui *ui, wint_t wc)
+{
+	struct ui_run	*ur;
+
 	switch (wc) {
 	case 'q':
 	case 3:		/* ^C */
@@ -916,35 +706,14 @@ enter:
 		ui->focus = !ui->focus;
 		break;
 	case 'k':
-		ur = ui->open != NULL ? ui->open :
-		    pane_history_selected(ui->history);
-		if (ur != NULL && !ur->ended) {
-			ui->kill_seq = ur->seq;
-			ui->mode = UI_ASK_KILL;
-		}
+	case 'r':
+	case 'i':
+		ui_key_run(ui, wc);
 		break;
 	case '\r':
 	case '\n':
 		if ((ur = pane_history_selected(ui->history)) != NULL)
 			ui_open(ui, ur, 0, mono_now());
-		break;
-	case 'r':
-		ur = ui->open != NULL ? ui->open :
-		    pane_history_selected(ui->history);
-		if (ur != NULL && ur->ended)
-			ui_open(ui, ur, 1, mono_now());
-		else if (ur != NULL)
-			ui->note = xstrdup("replay: the run has not ended");
-		break;
-	case 'i':
-		ur = ui->open != NULL ? ui->open :
-		    pane_history_selected(ui->history);
-		if (ur == NULL || !ur->started || ur->ended) {
-			ui->note = xstrdup("input: select a running run");
-			break;
-		}
-		ui_open(ui, ur, 0, mono_now());
-		ui->mode = UI_INPUT;
 		break;
 	case '/':
 		ui->mode = UI_FILTER;
@@ -961,6 +730,82 @@ enter:
 			ui_close(ui);
 		else
 			pane_history_set_filter(ui->history, NULL);
+		break;
+	}
+}
+
+/* A function key outside a prompt: moves, pages, the mouse. */
+static void
+ui_key_fkey(struct ui *ui, wint_t wc)
+{
+	int	page = ui->con_h > 2 ? ui->con_h - 1 : 1;
+
+	switch (wc) {
+	case KEY_UP:
+		pane_history_move(ui->history, -1);
+		break;
+	case KEY_DOWN:
+		pane_history_move(ui->history, 1);
+		break;
+	case KEY_PPAGE:
+		if (ui->focus == 1)
+			pane_history_move(ui->history, -ui->his_h);
+		else
+			pane_console_scroll(ui->console, page);
+		break;
+	case KEY_NPAGE:
+		if (ui->focus == 1)
+			pane_history_move(ui->history, ui->his_h);
+		else
+			pane_console_scroll(ui->console, -page);
+		break;
+	case KEY_END:
+		pane_console_follow(ui->console);
+		break;
+	case KEY_ENTER:
+		ui_key_char(ui, '\r');
+		break;
+	case KEY_BTAB:
+		ui->focus = !ui->focus;
+		break;
+	case KEY_MOUSE:
+		ui_mouse(ui);
+		break;
+	}
+}
+
+/* A key: the prompt or mode it answers, else a replay, else rexec's. */
+static void
+ui_key(struct ui *ui, wint_t wc, int fkey)
+{
+	ui->dirty = 1;
+	ui->keyed = 1;
+	free(ui->note);
+	ui->note = NULL;
+	if (fkey && wc == KEY_RESIZE) {
+		ui_winch = 1;
+		return;
+	}
+	switch (ui->mode) {
+	case UI_INPUT:
+		ui_key_input(ui, wc, fkey);
+		break;
+	case UI_FILTER:
+		ui_key_filter(ui, wc, fkey);
+		break;
+	case UI_HELP:
+		ui->mode = UI_NORMAL;
+		break;
+	case UI_ASK_QUIT:
+	case UI_ASK_KILL:
+		ui_key_answer(ui, fkey ? 0 : wc);
+		break;
+	case UI_NORMAL:
+		if (fkey)
+			ui_key_fkey(ui, wc);
+		else if (ui->view == NULL ||
+		    !view_replay_key(ui->view, wc, mono_now()))
+			ui_key_char(ui, wc);
 		break;
 	}
 }
@@ -999,15 +844,9 @@ ui_key_filter(struct ui *ui, wint_t wc, int fkey)
 static int
 ui_filter_cursor(struct ui *ui, int *cy, int *cx)
 {
-	wchar_t	ws[UI_FILTER_MAX];
-	size_t	n;
-	int	w;
-
-	if ((n = mbstowcs(ws, ui->filter, nitems(ws))) == (size_t)-1 ||
-	    (w = wcswidth(ws, n)) < 0)
-		w = (int)strlen(ui->filter);
+	/* After the corner, a space and "/". */
 	*cy = ui->bottom;
-	*cx = 3 + w;	/* after the corner, a space and "/" */
+	*cx = 3 + draw_width(ui->filter);
 	return (*cx < COLS - 1);
 }
 
@@ -1064,7 +903,7 @@ ui_fini(struct frontend *fe)
 		return;
 	if (ui->started)
 		endwin();
-	/* The host's last word (normally "stopped") stays visible. */
+	/* The last note shown (normally "shutting down: ...") stays. */
 	if (ui->note != NULL)
 		fprintf(stderr, "rexec: %s\n", ui->note);
 	while (ui->nviews > 0)

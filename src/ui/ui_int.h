@@ -1,6 +1,8 @@
 /*
- * ui_int.h: what the pieces of the curses front end share.  Only files
- * in src/ui/ include this header (and curses); the core never does.
+ * ui_int.h: the interfaces of the pieces of the curses front end, for
+ * ui.c, which calls them, and for one another.  What they draw with is
+ * draw.h's.  Only files in src/ui/ include this header (and curses); the
+ * core never does.
  */
 #ifndef UI_INT_H
 #define UI_INT_H
@@ -13,7 +15,9 @@ struct vt;
 
 /*
  * One run as the UI remembers it, after the run is gone: a run of this
- * session, or a past one read from an earlier session's journal.
+ * session, or a past one read from an earlier session's journal.  The
+ * history pane makes, fills and frees it (ui_run_started, ui_run_ended);
+ * ui.c marks it held and its banner seen; the run view reads it.
  */
 struct ui_run {
 	unsigned int	 seq;
@@ -37,11 +41,6 @@ struct ui_run {
 	char		*recording;	/* J/<session>/<seq>.cast, or NULL */
 };
 
-/* ui.c: colours shared by every pane. */
-int	 ui_pair(int, int);
-int	 ui_agent_colour(const char *);
-void	 ui_put(int, int, int, const char *);
-
 /* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
 struct feed;
 struct feed	*feed_new(size_t, int);
@@ -61,8 +60,8 @@ struct pane_console;
 struct pane_console *pane_console_new(unsigned int, unsigned int,
 	    unsigned int);
 void	 pane_console_free(struct pane_console *);
-void	 pane_console_write(struct pane_console *, const char *, size_t,
-	    struct ui_run *);
+int	 pane_console_write(struct pane_console *, const char *, size_t,
+	    const char *, const char *);
 int	 pane_console_drain(struct pane_console *, double);
 void	 pane_console_resize(struct pane_console *, unsigned int,
 	    unsigned int);
@@ -86,9 +85,6 @@ int	 view_replay_key(struct ui_view *, wint_t, double);
 const char *view_label(const struct ui_view *, char *, size_t);
 int	 view_draw(struct ui_view *, int, int, int, int, int *, int *);
 int	 view_key(struct ui_view *, wint_t, int);
-
-/* ui.c and the run view: draw a vt's cells at a screen position. */
-void	 ui_draw_vt(struct vt *, int, int, int, int, int);
 
 /* pane_history.c: the runs of this session and of earlier ones. */
 struct pane_history;
@@ -114,6 +110,7 @@ void	 pane_history_counts(struct pane_history *, unsigned int *,
 int	 pane_history_poll(struct pane_history *, double);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
+void	 ui_run_started(struct ui_run *, struct run *, double);
 void	 ui_run_ended(struct ui_run *, struct run *);
 
 /* status.c: the top line and the key hints. */

@@ -30,6 +30,7 @@
 #include "mono.h"
 #include "run.h"
 #include "vt.h"
+#include "ui/draw.h"
 #include "ui/ui_int.h"
 
 /* Scrollback of a run's own screen. */
@@ -328,11 +329,11 @@ view_draw(struct ui_view *v, int y, int x, int h, int w, int *cury,
 	unsigned int	cx, cy;
 
 	if (v->vt == NULL) {
-		ui_put(y, x, w, v->error != NULL ? v->error :
+		draw_put(y, x, w, v->error != NULL ? v->error :
 		    "(no screen)");
 		return (0);
 	}
-	ui_draw_vt(v->vt, y, x, (int)v->rows < h ? (int)v->rows : h,
+	draw_vt(v->vt, y, x, (int)v->rows < h ? (int)v->rows : h,
 	    (int)v->cols < w ? (int)v->cols : w, 0);
 	if (v->cast != NULL || v->ur->ended || !vt_cursor(v->vt, &cx, &cy) ||
 	    (int)cy >= h || (int)cx >= w)

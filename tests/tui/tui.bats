@@ -58,6 +58,33 @@ teardown() {
 	wait_for screen_has_re '1 +✗ 3 '
 }
 
+@test "tui: an empty console says what it waits for, until the first banner" {
+	start_ui
+	wait_for screen_has_re '^│waiting for agents: rexec run -- CMD +│$'
+	screen -e | grep -F 'waiting for agents' | grep -qF $'\e[2m'
+	rx run --dir "$HOME" -- echo first-run
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '^│first-run +│$'
+	screen_lacks 'waiting for agents'
+}
+
+@test "tui: a banner of several lines starts each at column 0; the history shows ↵" {
+	start_ui
+	# The argument holds a real newline, as agents' scripts do.
+	rx run --dir "$HOME" -- sh -c 'echo one
+echo two'
+	[ "$status" -eq 0 ]
+	wait_for screen_has_re '^│two +│$'
+	screen_has "Z] tester:$HOME \$ sh -c 'echo one"
+	# The banner's second line sits against the pane's border.
+	screen_has_re "^│echo two' +│\$"
+	screen_has_re '^│one +│$'
+	wait_for screen_has "sh -c 'echo one↵echo two'"
+	screen_lacks "echo one?echo two"
+	# ↵ takes one column: the history row ends at the pane's border.
+	screen | grep -F '↵' | LC_ALL=C.UTF-8 grep -qE '^│.{118}│$'
+}
+
 @test "tui: ? shows the help overlay, any key closes it" {
 	start_ui
 	keys '?'
@@ -65,6 +92,26 @@ teardown() {
 	screen_has 'switch pane'
 	keys x
 	wait_for eval '! screen_has "abort the selected run"'
+}
+
+@test "tui: the help overlay fits its longest line in 80 columns" {
+	start_ui
+	t resize-window -t rx -x 80 -y 30
+	wait_for screen_has_re '^└ Tab pane.*┘$'
+	keys '?'
+	wait_for screen_has 'abort the selected run'
+	screen_has '/          filter the history; n, N next, previous │'
+}
+
+@test "tui: on a terminal narrower than the help, its lines are cut at its border" {
+	start_ui
+	t resize-window -t rx -x 40 -y 30
+	wait_for screen_has_re '^└ Tab pane.*┘$'
+	keys '?'
+	wait_for screen_has 'abort the selected'
+	screen | grep -F 'filter the history' | LC_ALL=C.UTF-8 grep -qE '^│ .{36} │$'
+	screen_has_re '^┌ help ─+┐$'
+	screen_has_re '^└─+┘$'
 }
 
 @test "tui: q quits at once when no run is active" {

@@ -1,0 +1,21 @@
+/*
+ * draw.h: what every piece of the curses front end draws with.
+ *
+ * draw.c owns turning things into curses calls: UTF-8 text cut to a
+ * width, a vt's colours folded into what the terminal has, an agent's
+ * colour, a vt's cells at a screen position.  ui.c and every pane call
+ * it; it never calls back into them.  It must never know about runs,
+ * panes or the layout, and it never refreshes the screen: the caller
+ * decides when a frame is done.
+ */
+#ifndef DRAW_H
+#define DRAW_H
+
+struct vt;
+
+int	 draw_agent_colour(const char *);
+int	 draw_width(const char *);
+void	 draw_put(int, int, int, const char *);
+void	 draw_vt(struct vt *, int, int, int, int, int);
+
+#endif
