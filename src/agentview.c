@@ -123,6 +123,14 @@ static void	av_flush(struct agentview *);
 static size_t	av_narrow(struct agentview *, const uint32_t *, size_t,
 		    size_t);
 static void	av_emit_cells(struct agentview *, const uint32_t *, size_t);
+static inline size_t av_cell_encode(const struct agentview *, uint32_t,
+		    char *);
+static size_t	av_cell_len(const struct agentview *, uint32_t);
+static size_t	av_trimmed(const uint32_t *, size_t);
+static int	av_pending_prints(const struct agentview *);
+static uint32_t	*av_tail_fix(struct agentview *, size_t *);
+static size_t	av_tail_render(struct agentview *, const uint32_t *, size_t,
+		    char *);
 static void	av_final_top(struct agentview *, int);
 static void	av_check(struct agentview *);
 static void	av_put_ascii(struct agentview *, const uint8_t *, size_t);
@@ -276,6 +284,106 @@ agentview_finish(struct agentview *av)
 		av_final_top(av, av->nlines > 1);
 	av->finished = 1;
 	av_flush(av);
+}
+
+/*
+ * The held lines as agentview_finish() would emit them now, without
+ * finishing: measured, then written, both O(the held cells).  The flush
+ * keeps the guarantee of agentview.h whatever the caller did before;
+ * after a feed nothing is gathered and it emits nothing.
+ */
+size_t
+agentview_tail(struct agentview *av, char **buf)
+{
+	uint32_t	*fix = NULL;
+	size_t		 fixlen = 0, len;
+
+	av_flush(av);
+	if (av->dec.need != 0 && av_pending_prints(av))
+		fix = av_tail_fix(av, &fixlen);
+	len = av_tail_render(av, fix, fixlen, NULL);
+	*buf = xmalloc(len + 1);
+	av_tail_render(av, fix, fixlen, *buf);
+	(*buf)[len] = '\0';
+	free(fix);
+	return (len);
+}
+
+/*
+ * Would agentview_finish() print the U+FFFD it makes of a cut-short UTF-8
+ * sequence?  A string swallows it until it is too long (av_in_str); every
+ * other state ends there and prints it (av_cp).
+ */
+static int
+av_pending_prints(const struct agentview *av)
+{
+	return (av->state != AV_STR || av->seqlen > AGENTVIEW_MAX_STRING);
+}
+
+/*
+ * A copy of the cursor line with that U+FFFD printed as av_print() would
+ * print it (one column): padded to the cursor, a wide character it cuts
+ * turned into a space.  Printing it for real could also make text final
+ * early (av_check), which changes when text is emitted but not what, so
+ * the copy gives the same text.
+ */
+static uint32_t *
+av_tail_fix(struct agentview *av, size_t *lenp)
+{
+	struct avline	*l = av_cur(av);
+	size_t		 cx = av->cx, n, i;
+	uint32_t	*c;
+
+	n = l->len > cx + 1 ? l->len : cx + 1;
+	c = xreallocarray(NULL, n, sizeof(*c));
+	if (l->len != 0)
+		memcpy(c, l->cells, l->len * sizeof(*c));
+	for (i = l->len; i < cx; i++)
+		c[i] = ' ';
+	if (cx < l->len && c[cx] == CELL_CONT && cx > 0)
+		c[cx - 1] = ' ';
+	if (cx + 1 < l->len && c[cx + 1] == CELL_CONT)
+		c[cx + 1] = ' ';
+	c[cx] = UTF8_REPLACEMENT;
+	*lenp = n;
+	return (c);
+}
+
+/*
+ * The held lines, fix standing for the cursor line if not NULL, each
+ * without its trailing spaces: written to out, or only measured when out
+ * is NULL.
+ */
+static size_t
+av_tail_render(struct agentview *av, const uint32_t *fix, size_t fixlen,
+    char *out)
+{
+	const struct avline	*l;
+	const uint32_t		*cells;
+	size_t			 i, j, n, len = 0;
+
+	for (i = 0; i < av->nlines; i++) {
+		l = av_line(av, i);
+		cells = l->cells;
+		n = l->len;
+		if (fix != NULL && i == av->cy) {
+			cells = fix;
+			n = fixlen;
+		}
+		n = av_trimmed(cells, n);
+		for (j = 0; j < n; j++) {
+			if (out != NULL)
+				len += av_cell_encode(av, cells[j], out + len);
+			else
+				len += av_cell_len(av, cells[j]);
+		}
+		if (i + 1 < av->nlines) {
+			if (out != NULL)
+				out[len] = '\n';
+			len++;
+		}
+	}
+	return (len);
 }
 
 /*
@@ -613,9 +721,8 @@ av_narrow(struct agentview *av, const uint32_t *cells, size_t i, size_t lim)
 static void
 av_emit_cells(struct agentview *av, const uint32_t *cells, size_t n)
 {
-	const struct avcluster	*cl;
-	size_t			 i = 0, lim;
-	uint32_t		 c;
+	size_t		 i = 0, lim;
+	uint32_t	 c;
 
 	while (i < n) {
 		if (av->outlen >= AV_OUT_SIZE - AV_OUT_ROOM)
@@ -628,15 +735,44 @@ av_emit_cells(struct agentview *av, const uint32_t *cells, size_t n)
 		if (i == lim)
 			continue;
 		c = cells[i++];
-		if (c == CELL_CONT)
-			continue;
-		if (IS_CLUSTER(c)) {
-			cl = &av->clusters[c & ~CELL_CLUSTER];
-			memcpy(av->out + av->outlen, cl->s, cl->len);
-			av->outlen += cl->len;
-		} else
-			av->outlen += utf8_encode(c, av->out + av->outlen);
+		av->outlen += av_cell_encode(av, c, av->out + av->outlen);
 	}
+}
+
+/* One cell as UTF-8 (nothing for the right half of a wide character). */
+static inline size_t
+av_cell_encode(const struct agentview *av, uint32_t c, char *out)
+{
+	const struct avcluster	*cl;
+
+	if (c == CELL_CONT)
+		return (0);
+	if (IS_CLUSTER(c)) {
+		cl = &av->clusters[c & ~CELL_CLUSTER];
+		memcpy(out, cl->s, cl->len);
+		return (cl->len);
+	}
+	return (utf8_encode(c, out));
+}
+
+/* The bytes av_cell_encode() writes for a cell. */
+static size_t
+av_cell_len(const struct agentview *av, uint32_t c)
+{
+	if (c == CELL_CONT)
+		return (0);
+	if (IS_CLUSTER(c))
+		return (av->clusters[c & ~CELL_CLUSTER].len);
+	return (utf8_encoded_len(c));
+}
+
+/* The cells of a line that go out: all but its trailing spaces. */
+static size_t
+av_trimmed(const uint32_t *cells, size_t n)
+{
+	while (n > 0 && cells[n - 1] == ' ')
+		n--;
+	return (n);
 }
 
 /*
@@ -647,11 +783,8 @@ static void
 av_final_top(struct agentview *av, int newline)
 {
 	struct avline	*l = av_line(av, 0);
-	size_t		 n = l->len;
 
-	while (n > 0 && l->cells[n - 1] == ' ')
-		n--;
-	av_emit_cells(av, l->cells, n);
+	av_emit_cells(av, l->cells, av_trimmed(l->cells, l->len));
 	if (newline) {
 		if (av->outlen > AV_OUT_SIZE - AV_OUT_ROOM)
 			av_flush(av);

@@ -123,8 +123,13 @@ struct agentview_opts {
 /*
  * Receives final text in order, each call valid UTF-8 on its own; the
  * calls concatenated are the agent text.  Called from agentview_feed()
- * (once at its end, and whenever 64 KiB of final text gather) and from
- * agentview_finish().  It must not call back into the agent view.
+ * (once at its end, and whenever 64 KiB of final text gather),
+ * agentview_tail() and agentview_finish().  It must not call back into
+ * the agent view.
+ *
+ * Nothing final is held back: when agentview_feed() returns, the text
+ * emitted so far is exactly the prefix of the agent text that can no
+ * longer change, whatever follows.  The rest is agentview_tail().
  */
 typedef void (*agentview_emit_cb)(const char *text, size_t len, void *arg);
 
@@ -135,5 +140,19 @@ struct agentview *agentview_new(const struct agentview_opts *,
 void	agentview_feed(struct agentview *, const void *buf, size_t len);
 void	agentview_finish(struct agentview *);	/* end of input: emit everything left */
 void	agentview_free(struct agentview *);
+
+/*
+ * The text that can still change -- the lines of the cursor window, not
+ * yet emitted -- exactly as agentview_finish() would emit it if the input
+ * ended now: a cut-short UTF-8 sequence as U+FFFD, no trailing spaces, a
+ * newline after every line but the last (so it ends with one only where
+ * the last line was ended), valid UTF-8.  After any agentview_feed(), the
+ * text emitted so far followed by the tail is thus the agent text of the
+ * input so far, finished.  *buf gets it NUL-terminated, in memory the
+ * caller frees; its length is returned (0 after agentview_finish()).  The
+ * view does not change: feeding goes on and the final text is the same.
+ * Costs O(the held cells), never O(all the text).
+ */
+size_t	agentview_tail(struct agentview *, char **buf);
 
 #endif

@@ -8,6 +8,9 @@
  */
 #include "rexec.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +25,20 @@ static const struct cmd_entry cmd_table[] = {
 	  "[--print-config]", "start the host (the TUI on a terminal)",
 	  cmd_host_exec },
 	{ "run", NULL, NULL, "[--whoami NAME] [--dir DIR] [--env NAME=VALUE]... "
-	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] [--json] "
-	  "-- COMMAND [ARG...]", "run one command on the host and print its "
-	  "output", cmd_run_exec },
+	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] "
+	  "[--yield SECONDS] [--json] -- COMMAND [ARG...]", "run one command "
+	  "on the host and print its output (with --yield, exit 75 if it "
+	  "still runs after SECONDS)", cmd_run_exec },
+	{ "wait", NULL, NULL, "SEQ [--timeout SECONDS] [--offset K] [--json]",
+	  "the new text of run SEQ, waiting up to SECONDS for its end; exit "
+	  "75 while it runs, else its exit status", cmd_wait_exec },
+	{ "input", NULL, NULL, "SEQ TEXT | SEQ - | SEQ --keys KEY...", "type "
+	  "TEXT (- reads stdin) or named keys into run SEQ's terminal",
+	  cmd_input_exec },
+	{ "screen", NULL, NULL, "SEQ [--json]", "the current screen of run SEQ, "
+	  "as text", cmd_screen_exec },
+	{ "kill", NULL, NULL, "SEQ", "abort run SEQ and wait until it has ended",
+	  cmd_kill_exec },
 	{ "check", "--check-host", "-c", "", "HOST RUNNING (exit 0) or HOST NOT "
 	  "FOUND (exit 127)", cmd_check_exec },
 	{ "status", NULL, NULL, "[--json]", "the host's running and queued runs",
@@ -200,6 +214,41 @@ cli_main(int argc, char **argv)
 		    "Try 'rexec --help'.\n", arg);
 	}
 	return (2);
+}
+
+/* A number of seconds: a finite decimal number, not negative. */
+int
+cli_seconds(const char *arg, double *out)
+{
+	char	*end;
+	double	 d;
+
+	errno = 0;
+	d = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || !isfinite(d) ||
+	    d < 0)
+		return (-1);
+	*out = d;
+	return (0);
+}
+
+/*
+ * A run of this host session, SEQ: a positive whole number.  Returns 0, or
+ * prints a usage error of command name and returns its exit status.
+ */
+int
+cli_seq(const char *name, const char *arg, long long *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > UINT_MAX)
+		return (cli_usage(name, "not a run number: \"%s\"", arg));
+	*out = n;
+	return (0);
 }
 
 /*

@@ -23,17 +23,23 @@ char	*cli_journal_dir(void);
 int	cli_usage(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	cli_seconds(const char *, double *);
+int	cli_seq(const char *, const char *, long long *);
 const struct cmd_entry *cli_find(const char *);
 
 int	cmd_agentview_exec(int, char **);
 int	cmd_check_exec(int, char **);
 int	cmd_host_exec(int, char **);
+int	cmd_input_exec(int, char **);
+int	cmd_kill_exec(int, char **);
 int	cmd_list_exec(int, char **);
 int	cmd_log_exec(int, char **);
 int	cmd_print_exec(int, char **);
 int	cmd_render_exec(int, char **);
 int	cmd_replay_exec(int, char **);
 int	cmd_run_exec(int, char **);
+int	cmd_screen_exec(int, char **);
 int	cmd_status_exec(int, char **);
+int	cmd_wait_exec(int, char **);
 
 #endif

@@ -18,6 +18,11 @@
  * merged signals do not matter: the client looks after each drain.
  * SIGURG is ignored by default, so one still pending when the client
  * unblocks it is dropped, never fatal.
+ *
+ * The end of the file is what the commands print: a response, a long
+ * run's reply (exit 75 and a hint while it goes on), a refusal, a missing
+ * host.  run, wait, input, screen and kill share it, so they cannot drift
+ * apart.
  */
 #include "rexec.h"
 
@@ -366,26 +371,197 @@ client_wait(struct client *c, const char *id, double timeout, json_t **reply,
 }
 
 /*
- * One request and its reply, for the commands that need nothing more
- * (status, ping).  Returns 0, CLIENT_NO_HOST, CLIENT_HOST_DIED or -1.
+ * One request and its reply, waiting at most timeout seconds for it.
+ * Returns 0 with *reply, CLIENT_NO_HOST, CLIENT_HOST_DIED, CLIENT_TIMEOUT,
+ * CLIENT_SIGNAL (the signal in *signo) or -1, with *cause for the last
+ * four.
  */
 int
-client_request(const struct config *cfg, json_t *req, json_t **reply,
-    char **cause)
+client_call(const struct config *cfg, json_t *req, double timeout,
+    json_t **reply, int *signo, char **cause)
 {
 	struct client	*c;
 	int		 r;
 
+	*reply = NULL;
+	*signo = 0;
 	*cause = NULL;
 	if ((c = client_open(cfg, cause)) == NULL)
 		return (*cause == NULL ? CLIENT_NO_HOST : -1);
 	if ((r = client_send(c, req, cause)) == 0)
 		r = client_wait(c, json_string_value(json_object_get(req, "id")),
-		    10, reply, cause);
+		    timeout, reply, cause);
 	if (r == CLIENT_TIMEOUT)
-		*cause = xstrdup("the host did not answer within 10 seconds");
-	if (r == CLIENT_SIGNAL)
-		r = -1, *cause = xstrdup("interrupted");
+		xasprintf(cause, "the host did not answer within %g seconds",
+		    timeout);
+	if (r == CLIENT_SIGNAL) {
+		*signo = client_signal(c);
+		xasprintf(cause, "interrupted");
+	}
 	client_close(c);
 	return (r);
+}
+
+/*
+ * One request and its reply, for the commands that need nothing more
+ * (status, ping).  Returns 0, CLIENT_NO_HOST, CLIENT_HOST_DIED,
+ * CLIENT_TIMEOUT or -1.
+ */
+int
+client_request(const struct config *cfg, json_t *req, json_t **reply,
+    char **cause)
+{
+	int	r, sig;
+
+	r = client_call(cfg, req, CLIENT_ANSWER_WAIT, reply, &sig, cause);
+	return (r == CLIENT_SIGNAL ? -1 : r);
+}
+
+/*
+ * What the commands print (DESIGN.md sections 3 and 9), shared by run and
+ * the commands on one run (wait, input, screen, kill).
+ */
+
+/* Exit as the signal would, after the host has had its chance to answer. */
+void
+client_exit_signal(int sig)
+{
+	sigset_t	set;
+
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/*
+ * client_call() for a command: 0 with *reply, or, having said why on
+ * stderr (HOST NOT FOUND, rexec: <cause>), the exit status, 127.  A stop
+ * signal ends the process as that signal would: the command only stops
+ * waiting, it never aborts anything.
+ */
+int
+client_ask(const struct config *cfg, json_t *req, double timeout,
+    json_t **reply)
+{
+	char	*cause;
+	int	 r, sig;
+
+	r = client_call(cfg, req, timeout, reply, &sig, &cause);
+	if (r == 0)
+		return (0);
+	if (r == CLIENT_SIGNAL)
+		client_exit_signal(sig);
+	if (r == CLIENT_NO_HOST)
+		fprintf(stderr, "HOST NOT FOUND\n");
+	else
+		fprintf(stderr, "rexec: %s\n", cause != NULL ? cause :
+		    "no reply");
+	free(cause);
+	return (127);
+}
+
+/*
+ * Is reply an answer about the run, with the field need (not a refusal
+ * of the request itself: no such run, run N has ended, a bad key)?
+ * Returns 0, or says why not -- "rexec: <error>", or with as_json the
+ * reply as one line -- and returns 1.
+ */
+int
+client_answer(json_t *reply, const char *need, int as_json)
+{
+	const char	*error;
+	char		*text;
+	int		 refused;
+
+	error = json_string_value(json_object_get(reply, "error"));
+	refused = error != NULL && (strncmp(error, "bad_request", 11) == 0 ||
+	    json_object_get(reply, "seq") == NULL);
+	if (!refused && json_object_get(reply, need) != NULL)
+		return (0);
+	if (as_json) {
+		text = json_dumps(reply, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+	} else if (error != NULL)
+		fprintf(stderr, "rexec: %s\n", error);
+	else
+		fprintf(stderr, "rexec: the host's reply has no \"%s\"\n",
+		    need);
+	return (1);
+}
+
+static void
+print_text(json_t *reply, const char *field)
+{
+	json_t	*v = json_object_get(reply, field);
+
+	if (json_is_string(v))
+		fwrite(json_string_value(v), 1, json_string_length(v), stdout);
+}
+
+/* The line that tells an agent how to go on with a run still going. */
+static void
+print_running(json_t *reply)
+{
+	json_int_t	seq = json_integer_value(json_object_get(reply, "seq"));
+	json_t		*offset = json_object_get(reply, "offset");
+
+	if (json_is_integer(offset))
+		fprintf(stderr, "rexec: run %lld is still running (rexec wait "
+		    "%lld --offset %lld)\n", (long long)seq, (long long)seq,
+		    (long long)json_integer_value(offset));
+	else
+		fprintf(stderr, "rexec: run %lld is still running (rexec wait "
+		    "%lld)\n", (long long)seq, (long long)seq);
+	if (json_is_true(json_object_get(reply, "waiting_for_input")))
+		fprintf(stderr, "rexec: run %lld is waiting for input (rexec "
+		    "input %lld TEXT, rexec screen %lld)\n", (long long)seq,
+		    (long long)seq, (long long)seq);
+}
+
+/*
+ * Print a response as the original client did, or a long run's reply:
+ * its output (then the tail of a wait or interim reply) to stdout
+ * exactly, "<argv0>: not found" (argv0 may be NULL) or "rexec: <error>"
+ * to stderr; with as_json the whole reply as one line instead.  Returns
+ * the exit status: the run's, or CLIENT_EX_RUNNING while it goes on.
+ */
+int
+client_print_reply(json_t *reply, const char *argv0, int as_json)
+{
+	const char	*error = json_string_value(json_object_get(reply,
+			    "error"));
+	json_t		*exit_code = json_object_get(reply, "exit");
+	json_int_t	 code = json_integer_value(exit_code);
+	char		*text;
+	int		 running;
+
+	running = json_is_true(json_object_get(reply, "running"));
+	if (as_json) {
+		text = json_dumps(reply, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+	} else {
+		print_text(reply, "output");
+		print_text(reply, "tail");
+	}
+	fflush(stdout);
+	if (running) {
+		if (!as_json)
+			print_running(reply);
+		return (CLIENT_EX_RUNNING);
+	}
+	if (!as_json && error != NULL) {
+		if (strcmp(error, "not_found") == 0 && argv0 != NULL)
+			fprintf(stderr, "%s: not found\n", argv0);
+		else
+			fprintf(stderr, "rexec: %s\n", error);
+	}
+	if (!json_is_integer(exit_code))
+		return (127);
+	return (code < 0 || code > 255 ? 127 : (int)code);
 }

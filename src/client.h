@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <sysexits.h>
+
 #include <jansson.h>
 
 struct config;
@@ -17,6 +19,12 @@ struct client;
 #define CLIENT_SIGNAL		-4	/* a stop signal arrived */
 #define CLIENT_TIMEOUT		-5
 
+/* How long a request that the host answers at once may take. */
+#define CLIENT_ANSWER_WAIT	10.0
+
+/* The exit status while a run goes on (EX_TEMPFAIL): "wait again". */
+#define CLIENT_EX_RUNNING	EX_TEMPFAIL
+
 struct client	*client_open(const struct config *, char **);
 void		 client_close(struct client *);
 char		*client_make_id(void);
@@ -25,7 +33,14 @@ int		 client_send(struct client *, json_t *, char **);
 int		 client_wait(struct client *, const char *, double, json_t **,
 		    char **);
 int		 client_signal(const struct client *);
+int		 client_call(const struct config *, json_t *, double,
+		    json_t **, int *, char **);
 int		 client_request(const struct config *, json_t *, json_t **,
 		    char **);
+
+int		 client_ask(const struct config *, json_t *, double, json_t **);
+int		 client_answer(json_t *, const char *, int);
+int		 client_print_reply(json_t *, const char *, int);
+void		 client_exit_signal(int) __attribute__((noreturn));
 
 #endif

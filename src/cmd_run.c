@@ -5,14 +5,15 @@
  * Prints the run's output to stdout exactly, "<argv0>: not found" or
  * "rexec: <error>" to stderr, and exits with the run's exit status.  A stop
  * signal aborts the run on the host, waits briefly for the final reply and
- * then exits as the signal would.
+ * then exits as the signal would.  With --yield S a run still going after
+ * S seconds is left to the host (DESIGN.md section 4.1): its text so far
+ * is printed, stderr says how to wait for the rest, and the exit status is
+ * 75 (EX_TEMPFAIL).
  */
 #include "rexec.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ static const struct option run_options[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "max-output", required_argument, NULL, 'm' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "yield", required_argument, NULL, 'y' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -65,50 +67,6 @@ read_stdin(char **data, size_t *len)
 	return (0);
 }
 
-/* Print a reply as the original client did; returns the exit status. */
-static int
-print_reply(json_t *reply, const char *argv0, int as_json)
-{
-	json_t		*output = json_object_get(reply, "output");
-	const char	*error = json_string_value(json_object_get(reply,
-			    "error"));
-	json_int_t	 code = json_integer_value(json_object_get(reply, "exit"));
-	char		*text;
-
-	if (as_json) {
-		text = json_dumps(reply, JSON_COMPACT);
-		printf("%s\n", text);
-		free(text);
-	} else if (json_is_string(output)) {
-		fwrite(json_string_value(output), 1, json_string_length(output),
-		    stdout);
-	}
-	fflush(stdout);
-	if (!as_json && error != NULL) {
-		if (strcmp(error, "not_found") == 0)
-			fprintf(stderr, "%s: not found\n", argv0);
-		else
-			fprintf(stderr, "rexec: %s\n", error);
-	}
-	if (!json_is_integer(json_object_get(reply, "exit")))
-		return (127);
-	return (code < 0 || code > 255 ? 127 : (int)code);
-}
-
-/* Exit as the signal would, after the host has had its chance to answer. */
-static void __attribute__((noreturn))
-die_by_signal(int sig)
-{
-	sigset_t	set;
-
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	_exit(128 + sig);
-}
-
 static int
 send_abort(struct client *c, const char *id)
 {
@@ -131,7 +89,7 @@ cmd_run_exec(int argc, char **argv)
 	json_t		*req, *envs, *exec, *reply = NULL;
 	const char	*whoami = getenv("REXEC_WHOAMI"), *dir = NULL;
 	char		*cwd = NULL, *id, *cause = NULL, *end, *stdin_data;
-	double		 timeout = -1;
+	double		 timeout = -1, yield = -1;
 	long long	 max_output = -1;
 	size_t		 stdin_len;
 	int		 ch, want_stdin = 0, as_json = 0, r, i, sig;
@@ -162,10 +120,7 @@ cmd_run_exec(int argc, char **argv)
 			want_stdin = 1;
 			break;
 		case 't':
-			errno = 0;
-			timeout = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    !isfinite(timeout) || timeout < 0) {
+			if (cli_seconds(optarg, &timeout) != 0) {
 				json_decref(envs);
 				return (cli_usage("run", "--timeout: not a "
 				    "number of seconds: \"%s\"", optarg));
@@ -183,6 +138,13 @@ cmd_run_exec(int argc, char **argv)
 			break;
 		case 'j':
 			as_json = 1;
+			break;
+		case 'y':
+			if (cli_seconds(optarg, &yield) != 0 || yield <= 0) {
+				json_decref(envs);
+				return (cli_usage("run", "--yield: not a "
+				    "positive number: \"%s\"", optarg));
+			}
 			break;
 		case ':':
 			json_decref(envs);
@@ -235,6 +197,8 @@ cmd_run_exec(int argc, char **argv)
 		json_object_set_new(req, "timeout", json_real(timeout));
 	if (max_output >= 0)
 		json_object_set_new(req, "max_output", json_integer(max_output));
+	if (yield > 0)
+		json_object_set_new(req, "yield", json_real(yield));
 	if (want_stdin) {
 		if (read_stdin(&stdin_data, &stdin_len) != 0) {
 			r = cli_error("stdin: %s", strerror(errno));
@@ -284,17 +248,21 @@ cmd_run_exec(int argc, char **argv)
 		if (send_abort(c, id) == 0)
 			(void)client_wait(c, id, RUN_ABORT_WAIT, &reply, &cause);
 		if (reply != NULL)
-			(void)print_reply(reply, argv[optind], as_json);
+			(void)client_print_reply(reply, argv[optind], as_json);
 		json_decref(reply);
 		client_close(c);
-		die_by_signal(sig);
+		free(cause);
+		json_decref(req);
+		free(id);
+		free(cwd);
+		client_exit_signal(sig);
 	}
 	if (r != 0) {
 		cli_error("%s", cause != NULL ? cause : "no reply");
 		r = 127;
 		goto out;
 	}
-	r = print_reply(reply, argv[optind], as_json);
+	r = client_print_reply(reply, argv[optind], as_json);
 out:
 	json_decref(reply);
 	client_close(c);

@@ -162,15 +162,38 @@ cfield(const struct config *cfg, const struct key *k)
 	return ((const char *)cfg + k->offset);
 }
 
+/*
+ * A message quotes what the file holds.  A control character in it (a
+ * CR, a vertical tab, an ESC) would break the one-line report or drive
+ * the terminal it is shown on, so it is shown as \xNN; a tab is kept.
+ */
+static char *
+visible(const char *s)
+{
+	char	*out, *o;
+
+	o = out = xmalloc(strlen(s) * 4 + 1);
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			o += sprintf(o, "\\x%02x", (unsigned char)*s);
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return (out);
+}
+
 static void
 parse_error(struct parse *p, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg, *next;
+	char	*raw, *msg, *next;
 
 	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
+	xvasprintf(&raw, fmt, ap);
 	va_end(ap);
+	msg = visible(raw);
+	free(raw);
 	xasprintf(&next, "%s%s%s:%u: %s", p->errors != NULL ? p->errors : "",
 	    p->errors != NULL ? "\n" : "", p->path, p->line, msg);
 	free(p->errors);
@@ -727,20 +750,39 @@ config_find(const char *option, int *explicit)
 	return (NULL);
 }
 
+/*
+ * Whether a value needs quotes to read back the same: inih trims white
+ * space at both ends and value_clean() takes a ';' after white space
+ * for a comment.  A value that starts with '"' has no other one (a
+ * closing quote would have been taken off when it was read), so it
+ * reads back the same unquoted.
+ */
+static int
+needs_quotes(const char *s)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0)
+		return (0);
+	if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[len - 1]))
+		return (1);
+	for (i = 1; i < len; i++) {
+		if (s[i] == ';' && isspace((unsigned char)s[i - 1]))
+			return (1);
+	}
+	return (0);
+}
+
 /* A string value, quoted when inih would otherwise change it. */
 static void
 print_string(FILE *f, const char *s)
 {
-	size_t	len = strlen(s);
-
-	if (len == 0) {
+	if (*s == '\0') {
 		fputc('\n', f);
 		return;
 	}
 	fputc(' ', f);
-	if ((isspace((unsigned char)s[0]) ||
-	    isspace((unsigned char)s[len - 1]) || s[0] == '"' ||
-	    strstr(s, " ;") != NULL || strstr(s, "\t;") != NULL))
+	if (needs_quotes(s))
 		fprintf(f, "\"%s\"\n", s);
 	else
 		fprintf(f, "%s\n", s);
@@ -753,6 +795,7 @@ config_print(const struct config *cfg, FILE *f)
 	const struct key	*k;
 	const char		*section = NULL;
 	size_t			 i, j;
+	int			 quoted;
 
 	fprintf(f, "; rexec effective configuration (%s)\n",
 	    cfg->path != NULL ? cfg->path : "built-in defaults");
@@ -794,11 +837,23 @@ config_print(const struct config *cfg, FILE *f)
 			    k->words[*(const int *)cfield(cfg, k)]);
 			break;
 		case KEY_LIST:
+			/*
+			 * Items are trimmed: a comment-like ";" lies within
+			 * one.  A first item starting with '"' gets an empty
+			 * item before it, or the value would read as quoted.
+			 */
+			quoted = 0;
+			for (j = 0; j < cfg->nredact; j++)
+				quoted |= needs_quotes(cfg->redact[j]);
+			if (quoted)
+				fputc('"', f);
+			else if (cfg->nredact > 0 && cfg->redact[0][0] == '"')
+				fputc(',', f);
 			for (j = 0; j < cfg->nredact; j++) {
 				fprintf(f, "%s%s", j == 0 ? "" : ",",
 				    cfg->redact[j]);
 			}
-			fprintf(f, "\n");
+			fprintf(f, "%s\n", quoted ? "\"" : "");
 			break;
 		}
 	}

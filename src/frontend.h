@@ -23,6 +23,8 @@ struct frontend {
 	void	(*run_started)(struct run *, void *);
 	void	(*run_output)(struct run *, const char *, size_t, void *);
 	void	(*run_ended)(struct run *, void *);
+	/* It answered early (yield) and goes on in the background. */
+	void	(*run_detached)(struct run *, void *);
 	/* A line for the human about the host itself. */
 	void	(*message)(const char *, void *);
 	/* An extra fd to poll (the keyboard), -1 for none, and its handler. */

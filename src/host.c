@@ -42,6 +42,7 @@
 #include "host.h"
 #include "hostlock.h"
 #include "journal.h"
+#include "longrun.h"
 #include "mono.h"
 #include "paths.h"
 #include "record.h"
@@ -63,6 +64,9 @@ extern char	**environ;
 #define HOST_MMAP_THRESHOLD	(256 * 1024)
 /* Replies nobody collected are deleted after this long. */
 #define HOST_REPLY_MAX_AGE	(24 * 60 * 60)
+/* Ended runs kept for wait, and how many of them keep a screen. */
+#define HOST_KEEP_DONE		1000
+#define HOST_KEEP_SCREENS	32
 
 /* A run and what the host keeps beside it. */
 struct slot {
@@ -70,6 +74,8 @@ struct slot {
 	struct run		*run;
 	struct console_entry	*entry;
 	struct record		*record;	/* NULL: not recorded */
+	struct longrun		*lr;		/* NULL once its screen went */
+	int			 prompt_told;	/* a wait said it waits for input */
 	int			 last_newline;	/* console's last byte was \n */
 	size_t			 pfd;		/* its fds in this loop turn */
 	size_t			 npfd;
@@ -94,15 +100,23 @@ struct host {
 	struct journal		*journal;
 	struct console		*console;
 	struct slots		 slots;		/* arrival order */
+	struct slots		 done;		/* ended, oldest first */
+	unsigned int		 ndone;
 	unsigned int		 next_seq;
-	unsigned int		 running;
+	unsigned int		 running;	/* detached ones too */
+	unsigned int		 detached;
 	unsigned int		 queued;
 	int			 stopping;
 	int			 signals;	/* stop signals received */
 };
 
 static void	host_line(const char *, size_t, int, void *);
+static void	host_dispatch(struct host *, struct request *, double);
 static void	host_schedule(struct host *, double);
+static void	host_answer(struct slot *, double, int);
+static void	host_wait_reply(struct slot *, const char *, size_t, double);
+static void	host_keep(struct host *, struct slot *);
+static void	host_slot_free(struct slot *);
 
 static void
 host_message(struct host *h, const char *fmt, ...)
@@ -304,6 +318,7 @@ hook_started(struct run *r, void *arg)
 		s->host->fe->run_started(r, s->host->fe->arg);
 }
 
+/* A detached run has given up its console turn: its output lives on. */
 static void
 hook_output(struct run *r, const char *buf, size_t len, void *arg)
 {
@@ -311,7 +326,8 @@ hook_output(struct run *r, const char *buf, size_t len, void *arg)
 	struct host	*h = s->host;
 
 	record_output(s->record, mono_now() - run_started(r), buf, len);
-	if (!h->fe->console_text)
+	longrun_output(s->lr, buf, len);
+	if (!h->fe->console_text && !longrun_detached(s->lr))
 		slot_console(s, buf, len);
 	if (h->fe->run_output != NULL)
 		h->fe->run_output(r, buf, len, h->fe->arg);
@@ -322,8 +338,19 @@ hook_text(struct run *r, const char *buf, size_t len, void *arg)
 {
 	struct slot	*s = arg;
 
-	if (s->host->fe->console_text)
+	if (s->host->fe->console_text && !longrun_detached(s->lr))
 		slot_console(s, buf, len);
+}
+
+/* A run began waiting for input: the waits on it answer now. */
+static void
+hook_waiting(struct run *r, void *arg)
+{
+	struct slot	*s = arg;
+
+	s->prompt_told = 0;		/* a new prompt, or none */
+	if (run_waiting(r))
+		host_answer(s, mono_now(), 1);
 }
 
 /*
@@ -340,19 +367,29 @@ hook_done(struct run *r, void *arg)
 
 	record = slot_record_close(s);
 	if (h->journal != NULL) {
-		o = run_response(r);
-		json_object_set_new(o, "journal",
-		    json_string(journal_path(h->journal)));
-		if (record != NULL)
-			json_object_set_new(o, "record", json_string(record));
-		host_reply(h, run_id(r), o);
+		/* A detached run's requester has its answer: waits get this. */
+		if (!longrun_detached(s->lr)) {
+			o = run_response(r);
+			json_object_set_new(o, "journal",
+			    json_string(journal_path(h->journal)));
+			if (record != NULL)
+				json_object_set_new(o, "record",
+				    json_string(record));
+			host_reply(h, run_id(r), o);
+		}
 		o = run_journal_line(r);
 		if (record != NULL)
 			json_object_set_new(o, "record", json_string(record));
 		host_journal(h, o);
 	}
 	free(record);
-	if (run_error(r) != NULL) {
+	if (longrun_detached(s->lr)) {
+		/* Its turn is long gone: one line at the end of the queue. */
+		s->entry = console_add(h->console);
+		line = run_ended_line(r);
+		slot_console(s, line, strlen(line));
+		free(line);
+	} else if (run_error(r) != NULL) {
 		if (!s->last_newline)
 			slot_console(s, "\n", 1);
 		xasprintf(&line, "[rexec: %s]\n", run_error(r));
@@ -361,8 +398,65 @@ hook_done(struct run *r, void *arg)
 	}
 	slot_console(s, "\n", 1);
 	console_end(h->console, s->entry);
+	host_answer(s, mono_now(), 0);
 	if (h->fe->run_ended != NULL)
 		h->fe->run_ended(r, h->fe->arg);
+}
+
+/*
+ * The yield is up and the run goes on: its requester gets the text so
+ * far, and the run gives up its console turn (DESIGN.md 4.1, 6).
+ */
+static void
+host_detach(struct slot *s, double now)
+{
+	struct host	*h = s->host;
+	char		*line;
+
+	longrun_detach(s->lr);
+	run_detach(s->run);
+	h->detached++;
+	if (run_id(s->run) != NULL)
+		host_wait_reply(s, run_id(s->run), 0, now);
+	if (!s->last_newline)
+		slot_console(s, "\n", 1);
+	xasprintf(&line, "[run %u continues in the background \xc2\xb7 "
+	    "rexec wait %u]\n\n", run_seq(s->run), run_seq(s->run));
+	slot_console(s, line, strlen(line));
+	free(line);
+	console_end(h->console, s->entry);
+	if (h->fe->run_detached != NULL)
+		h->fe->run_detached(s->run, h->fe->arg);
+}
+
+/*
+ * Answer the waiters that are due: all of them once the run has ended,
+ * else those whose time is up, or all waits when it began to prompt.
+ */
+static void
+host_answer(struct slot *s, double now, int prompting)
+{
+	struct waiter	*w;
+	int		 ended = run_state(s->run) == RUN_DONE;
+
+	if (s->lr == NULL)
+		return;
+	while ((w = longrun_due(s->lr, now, ended, prompting)) != NULL) {
+		host_wait_reply(s, waiter_id(w), waiter_offset(w), now);
+		waiter_free(w);
+	}
+}
+
+/* A wait reply to id: what the run printed from off, and how it stands. */
+static void
+host_wait_reply(struct slot *s, const char *id, size_t off, double now)
+{
+	json_t	*o = run_wait_reply(s->run, off, now);
+
+	if (run_waiting(s->run))
+		s->prompt_told = 1;
+	json_object_set_new(o, "id", json_string(id));
+	host_reply(s->host, id, o);
 }
 
 static void
@@ -370,13 +464,15 @@ host_enqueue(struct host *h, struct request *req, double now)
 {
 	struct slot		*s;
 	struct run_hooks	 hooks;
+	unsigned int		 cols, rows;
+	double			 yield_at;
 
 	if (req->id != NULL && host_find_id(h, req->id) != NULL) {
 		host_reject(h, req->id, "duplicate id", NULL, 0);
 		request_free(req);
 		return;
 	}
-	if (!h->stopping && h->running >= h->cfg->max_parallel &&
+	if (!h->stopping && h->running - h->detached >= h->cfg->max_parallel &&
 	    h->queued >= h->cfg->max_queue) {
 		host_reject(h, req->id, "queue full", NULL, 0);
 		request_free(req);
@@ -389,9 +485,13 @@ host_enqueue(struct host *h, struct request *req, double now)
 	hooks.started = hook_started;
 	hooks.output = hook_output;
 	hooks.text = hook_text;
+	hooks.waiting = hook_waiting;
 	hooks.done = hook_done;
 	hooks.arg = s;
+	yield_at = req->yield > 0 ? now + req->yield : 0;
 	s->run = run_new(req, h->next_seq++, h->cfg, &hooks);
+	run_size(s->run, &cols, &rows);
+	s->lr = longrun_new(cols, rows, yield_at);
 	s->entry = console_add(h->console);
 	TAILQ_INSERT_TAIL(&h->slots, s, link);
 	h->queued++;
@@ -412,7 +512,8 @@ host_schedule(struct host *h, double now)
 	struct slot	*s;
 
 	TAILQ_FOREACH(s, &h->slots, link) {
-		if (h->running >= h->cfg->max_parallel || h->stopping)
+		if (h->running - h->detached >= h->cfg->max_parallel ||
+		    h->stopping)
 			break;
 		if (run_state(s->run) == RUN_QUEUED)
 			run_start(s->run, environ, now);
@@ -425,7 +526,7 @@ host_sweep(struct host *h)
 {
 	struct slot	*s, *next;
 
-	h->running = h->queued = 0;
+	h->running = h->queued = h->detached = 0;
 	for (s = TAILQ_FIRST(&h->slots); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, link);
 		switch (run_state(s->run)) {
@@ -434,14 +535,70 @@ host_sweep(struct host *h)
 			break;
 		case RUN_RUNNING:
 			h->running++;
+			if (longrun_detached(s->lr))
+				h->detached++;
 			break;
 		case RUN_DONE:
 			TAILQ_REMOVE(&h->slots, s, link);
-			run_free(s->run);
-			free(s);
+			host_keep(h, s);
 			break;
 		}
 	}
+}
+
+/*
+ * An ended run is kept for wait (its text, trimmed, and its final
+ * fields), the newest HOST_KEEP_SCREENS with their screen too; the
+ * oldest go beyond HOST_KEEP_DONE.
+ */
+static void
+host_keep(struct host *h, struct slot *s)
+{
+	struct slot	*old;
+	unsigned int	 i = 0;
+
+	run_trim(s->run);
+	TAILQ_INSERT_TAIL(&h->done, s, link);
+	h->ndone++;
+	TAILQ_FOREACH_REVERSE(old, &h->done, slots, link) {
+		if (++i > HOST_KEEP_SCREENS && old->lr != NULL) {
+			longrun_free(old->lr);
+			old->lr = NULL;
+		} else if (i > HOST_KEEP_SCREENS)
+			break;
+	}
+	while (h->ndone > HOST_KEEP_DONE) {
+		old = TAILQ_FIRST(&h->done);
+		TAILQ_REMOVE(&h->done, old, link);
+		host_slot_free(old);
+		h->ndone--;
+	}
+}
+
+static void
+host_slot_free(struct slot *s)
+{
+	record_close(s->record, NULL);
+	longrun_free(s->lr);
+	run_free(s->run);
+	free(s);
+}
+
+/* A run of this session by seq, live or ended, or NULL. */
+static struct slot *
+host_find_seq(struct host *h, unsigned int seq)
+{
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_seq(s->run) == seq)
+			return (s);
+	}
+	TAILQ_FOREACH_REVERSE(s, &h->done, slots, link) {
+		if (run_seq(s->run) == seq)
+			return (s);
+	}
+	return (NULL);
 }
 
 static void
@@ -459,13 +616,17 @@ host_pong(struct host *h, const char *id)
 static void
 host_status(struct host *h, const char *id, double now)
 {
-	json_t		*o = json_object(), *running, *queued;
+	json_t		*o = json_object(), *running, *queued, *detached;
 	struct slot	*s;
 
 	running = json_array();
 	queued = json_array();
+	detached = json_array();
 	TAILQ_FOREACH(s, &h->slots, link) {
-		if (run_state(s->run) == RUN_RUNNING)
+		if (run_state(s->run) == RUN_RUNNING &&
+		    longrun_detached(s->lr))
+			json_array_append_new(detached, run_status(s->run, now));
+		else if (run_state(s->run) == RUN_RUNNING)
 			json_array_append_new(running, run_status(s->run, now));
 		else if (run_state(s->run) == RUN_QUEUED)
 			json_array_append_new(queued, run_status(s->run, now));
@@ -478,19 +639,182 @@ host_status(struct host *h, const char *id, double now)
 	    json_string(journal_path(h->journal)));
 	json_object_set_new(o, "running", running);
 	json_object_set_new(o, "queued", queued);
+	json_object_set_new(o, "detached", detached);
 	host_reply(h, id, o);
 }
 
+/*
+ * A live run named by seq, for wait, input, screen and abort; NULL after
+ * answering why not (an ended run is fine for wait and screen).
+ */
+static struct slot *
+host_target(struct host *h, const struct request *req, int live)
+{
+	struct slot	*s;
+	char		*why;
+
+	if ((s = host_find_seq(h, req->seq)) == NULL) {
+		host_reject(h, req->id, "seq: no such run", NULL, 0);
+		return (NULL);
+	}
+	if (live && run_state(s->run) == RUN_DONE) {
+		xasprintf(&why, "run %u has ended", req->seq);
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
+		return (NULL);
+	}
+	return (s);
+}
+
+/*
+ * Abort by request id (no reply), or by seq: the kill sequence, and with
+ * an id a reply once the run has ended, its final fields.
+ */
 static void
-host_abort(struct host *h, const char *id, double now)
+host_abort(struct host *h, const struct request *req, double now)
 {
 	struct slot	*s;
 
-	if ((s = host_find_id(h, id)) == NULL) {
-		host_message(h, "abort: no live run with id %s", id);
+	if (req->seq == 0) {
+		if ((s = host_find_id(h, req->id)) == NULL) {
+			host_message(h, "abort: no live run with id %s",
+			    req->id);
+			return;
+		}
+		run_stop(s->run, "aborted", now);
 		return;
 	}
+	if (req->id == NULL) {
+		if ((s = host_find_seq(h, req->seq)) == NULL ||
+		    run_state(s->run) == RUN_DONE)
+			host_message(h, "abort: no live run %u", req->seq);
+		else
+			run_stop(s->run, "aborted", now);
+		return;
+	}
+	if ((s = host_target(h, req, 1)) == NULL)
+		return;
+	longrun_wait(s->lr, req->id, WAITER_ABORT, -1, run_text_total(s->run));
 	run_stop(s->run, "aborted", now);
+}
+
+/*
+ * A wait: at once for a peek (timeout 0) or a run that has ended, else
+ * when the run ends, the timeout passes, or it begins to prompt.  A run
+ * that prompts already answers the first wait at once; once a reply has
+ * said so, waits take their time again until the prompt is answered, so
+ * a shell loop of waits never spins on an open prompt.
+ */
+static void
+host_wait(struct host *h, const struct request *req, double now)
+{
+	struct slot	*s;
+	size_t		 off = req->offset < 0 ? 0 : (size_t)req->offset;
+	size_t		 total;
+	char		*why;
+
+	if ((s = host_target(h, req, 0)) == NULL)
+		return;
+	total = run_text_total(s->run);
+	if (off > total) {
+		xasprintf(&why, "offset: past the end (%zu bytes)", total);
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
+		return;
+	}
+	if (run_state(s->run) == RUN_DONE || req->timeout <= 0 || s->lr == NULL ||
+	    (run_waiting(s->run) && !s->prompt_told)) {
+		host_wait_reply(s, req->id, off, now);
+		return;
+	}
+	longrun_wait(s->lr, req->id, WAITER_WAIT, now + req->timeout, off);
+}
+
+/* Bytes or named keys typed into a run, as the human's i types them. */
+static void
+host_input(struct host *h, const struct request *req, double now)
+{
+	struct slot	*s;
+	const char	*refused;
+	char		*bytes, *why;
+	size_t		 len;
+	json_t		*o;
+
+	if ((s = host_target(h, req, 1)) == NULL)
+		return;
+	if ((refused = run_input_refusal(s->run)) != NULL) {
+		xasprintf(&why, "run %u %s", req->seq, refused);
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
+		return;
+	}
+	if (req->keys != NULL) {
+		bytes = longrun_keys(s->lr, req->keys, req->nkeys, &len, &why);
+		if (bytes == NULL) {
+			host_reject(h, req->id, why, NULL, 0);
+			free(why);
+			return;
+		}
+	} else {
+		bytes = xmalloc(req->data_len);
+		memcpy(bytes, req->data, req->data_len);
+		len = req->data_len;
+	}
+	if (len > 0 && run_input(s->run, bytes, len, now) != 0) {
+		xasprintf(&why, "run %u is not taking input (its terminal is "
+		    "full or gone)", req->seq);
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
+		free(bytes);
+		return;
+	}
+	free(bytes);
+	o = json_object();
+	json_object_set_new(o, "id", json_string(req->id));
+	json_object_set_new(o, "seq", json_integer(req->seq));
+	json_object_set_new(o, "ok", json_true());
+	host_reply(h, req->id, o);
+}
+
+/* The run's screen as text, rendered by libtsm from its recent output. */
+static void
+host_screen(struct host *h, const struct request *req)
+{
+	struct slot	*s;
+	json_t		*o;
+	char		*why;
+
+	if ((s = host_target(h, req, 0)) == NULL)
+		return;
+	if (s->lr == NULL) {
+		xasprintf(&why, "run %u ended too long ago to keep its "
+		    "screen (rexec replay %u)", req->seq, req->seq);
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
+		return;
+	}
+	o = json_object();
+	json_object_set_new(o, "id", json_string(req->id));
+	json_object_set_new(o, "seq", json_integer(req->seq));
+	json_object_set_new(o, "running",
+	    json_boolean(run_state(s->run) != RUN_DONE));
+	longrun_screen(s->lr, o);
+	host_reply(h, req->id, o);
+}
+
+/* Yields that are up, waits whose time is up. */
+static void
+host_longrun_timers(struct host *h, double now)
+{
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_state(s->run) != RUN_RUNNING)
+			continue;
+		if (longrun_yield_due(s->lr, now))
+			host_detach(s, now);
+		host_answer(s, now, 0);
+	}
 }
 
 /*
@@ -555,8 +879,9 @@ out:
 }
 
 /*
- * A spool line: the request waits in R/spool/<id>.json.  Every way that
- * can fail is answered as "bad_request: spool: <why>" under the
+ * A spool line: the request waits in R/spool/<id>.json (any request but
+ * another spool line: an input of 4096 bytes is more than one line can
+ * carry).  Every way that can fail is answered as "bad_request: spool: <why>" under the
  * announced id, in the reply and the journal.
  */
 static void
@@ -579,13 +904,13 @@ host_spool(struct host *h, const char *id, double now)
 		host_reject(h, id, cause, buf, len > 256 ? 256 : len);
 		free(cause);
 		free(why);
-	} else if (req->action != REQUEST_RUN || req->id == NULL ||
+	} else if (req->action == REQUEST_SPOOL || req->id == NULL ||
 	    strcmp(req->id, id) != 0) {
 		request_free(req);
-		host_reject(h, id, "spool: not a run request with the same id",
+		host_reject(h, id, "spool: not a request with the same id",
 		    buf, len > 256 ? 256 : len);
 	} else
-		host_enqueue(h, req, now);
+		host_dispatch(h, req, now);
 	free(buf);
 }
 
@@ -609,6 +934,13 @@ host_line(const char *line, size_t len, int too_long, void *arg)
 		free(cause);
 		return;
 	}
+	host_dispatch(h, req, now);
+}
+
+/* A request, from a line or a spool file, to what answers it. */
+static void
+host_dispatch(struct host *h, struct request *req, double now)
+{
 	switch (req->action) {
 	case REQUEST_RUN:
 		host_enqueue(h, req, now);
@@ -620,10 +952,19 @@ host_line(const char *line, size_t len, int too_long, void *arg)
 		host_status(h, req->id, now);
 		break;
 	case REQUEST_ABORT:
-		host_abort(h, req->id, now);
+		host_abort(h, req, now);
 		break;
 	case REQUEST_SPOOL:
 		host_spool(h, req->id, now);
+		break;
+	case REQUEST_WAIT:
+		host_wait(h, req, now);
+		break;
+	case REQUEST_INPUT:
+		host_input(h, req, now);
+		break;
+	case REQUEST_SCREEN:
+		host_screen(h, req);
 		break;
 	}
 	request_free(req);
@@ -667,12 +1008,8 @@ host_abort_seq(struct host *h, unsigned int seq)
 {
 	struct slot	*s;
 
-	TAILQ_FOREACH(s, &h->slots, link) {
-		if (run_seq(s->run) == seq) {
-			run_stop(s->run, "aborted", mono_now());
-			return;
-		}
-	}
+	if ((s = host_find_seq(h, seq)) != NULL)
+		run_stop(s->run, "aborted", mono_now());
 }
 
 /* The session's name (its journal's, without .jsonl). */
@@ -813,9 +1150,11 @@ host_free(struct host *h)
 	}
 	while ((s = TAILQ_FIRST(&h->slots)) != NULL) {
 		TAILQ_REMOVE(&h->slots, s, link);
-		record_close(s->record, NULL);
-		run_free(s->run);
-		free(s);
+		host_slot_free(s);
+	}
+	while ((s = TAILQ_FIRST(&h->done)) != NULL) {
+		TAILQ_REMOVE(&h->done, s, link);
+		host_slot_free(s);
 	}
 	if (h->journal != NULL) {
 		journal_drain(h->journal);
@@ -893,6 +1232,9 @@ host_loop(struct host *h)
 			d = run_deadline(s->run);
 			if (d >= 0 && (deadline < 0 || d < deadline))
 				deadline = d;
+			d = longrun_deadline(s->lr);
+			if (d >= 0 && (deadline < 0 || d < deadline))
+				deadline = d;
 		}
 		if (h->fe->tick != NULL) {
 			d = h->fe->tick(h->fe->arg, now);
@@ -925,6 +1267,7 @@ host_loop(struct host *h)
 
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);
+		host_longrun_timers(h, now);
 		journal_tick(h->journal, now);
 		host_journal_errors(h);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
@@ -959,6 +1302,7 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	h.lock_fd = h.fifo_fd = h.sig_fd = -1;
 	h.next_seq = 1;
 	TAILQ_INIT(&h.slots);
+	TAILQ_INIT(&h.done);
 
 	if (!cfg->allow_root && geteuid() == 0) {
 		fprintf(stderr, "rexec: refusing to run as root "

@@ -16,6 +16,7 @@
  */
 #include "rexec.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -43,6 +44,9 @@ static const char *const action_names[] = {
 	[REQUEST_ABORT] = "abort",
 	[REQUEST_STATUS] = "status",
 	[REQUEST_SPOOL] = "spool",
+	[REQUEST_WAIT] = "wait",
+	[REQUEST_INPUT] = "input",
+	[REQUEST_SCREEN] = "screen",
 };
 
 static int	 fail(struct parse *, const char *, ...)
@@ -61,6 +65,11 @@ static int	 parse_stdin(struct parse *);
 static int	 parse_timeout(struct parse *);
 static int	 parse_max_output(struct parse *);
 static int	 parse_size(struct parse *, const char *, unsigned int *);
+static int	 parse_yield(struct parse *);
+static int	 parse_seq(struct parse *, int);
+static int	 parse_offset(struct parse *);
+static int	 parse_input(struct parse *);
+static int	 parse_target(struct parse *);
 
 static int
 fail(struct parse *p, const char *fmt, ...)
@@ -318,7 +327,9 @@ parse_action(struct parse *p)
 		return (-1);
 	}
 	p->req->action = (enum request_action)i;
-	if (p->req->id == NULL)
+	/* An abort may name its run by seq alone: nobody waits for a reply. */
+	if (p->req->id == NULL && (p->req->action != REQUEST_ABORT ||
+	    field(p, "seq") == NULL))
 		return (fail(p, "id: missing"));
 	return (0);
 }
@@ -519,6 +530,123 @@ parse_size(struct parse *p, const char *name, unsigned int *out)
 	return (0);
 }
 
+static int
+parse_yield(struct parse *p)
+{
+	json_t	*v;
+	double	 d;
+
+	if ((v = field(p, "yield")) == NULL)
+		return (0);
+	if (!json_is_number(v) || !isfinite(d = json_number_value(v)))
+		return (fail(p, "yield: not a number"));
+	if (d <= 0)
+		return (fail(p, "yield: not a positive number"));
+	p->req->yield = d;
+	return (0);
+}
+
+/* The run a wait, input, screen or abort names. */
+static int
+parse_seq(struct parse *p, int required)
+{
+	json_t		*v;
+	json_int_t	 n;
+
+	if ((v = field(p, "seq")) == NULL)
+		return (required ? fail(p, "seq: missing") : 0);
+	if (!json_is_integer(v))
+		return (fail(p, "seq: not an integer"));
+	if ((n = json_integer_value(v)) < 1 || n > UINT_MAX)
+		return (fail(p, "seq: no such run"));
+	p->req->seq = (unsigned int)n;
+	return (0);
+}
+
+static int
+parse_offset(struct parse *p)
+{
+	json_t		*v;
+	json_int_t	 n;
+
+	if ((v = field(p, "offset")) == NULL)
+		return (0);
+	if (!json_is_integer(v))
+		return (fail(p, "offset: not an integer"));
+	if ((n = json_integer_value(v)) < 0)
+		return (fail(p, "offset: negative"));
+	p->req->offset = n;
+	return (0);
+}
+
+/* input: data (bytes to type) or keys (names), exactly one. */
+static int
+parse_input(struct parse *p)
+{
+	json_t	*d, *k, *v;
+	size_t	 i;
+
+	d = field(p, "data");
+	k = field(p, "keys");
+	if (d == NULL && k == NULL)
+		return (fail(p, "data: missing (or keys)"));
+	if (d != NULL && k != NULL)
+		return (fail(p, "data: and keys: both given"));
+	if (d != NULL) {
+		if (!json_is_string(d))
+			return (fail(p, "data: not a string"));
+		if (json_string_length(d) == 0)
+			return (fail(p, "data: empty"));
+		if (json_string_length(d) > REQUEST_INPUT_MAX)
+			return (fail(p, "data: longer than %d bytes",
+			    REQUEST_INPUT_MAX));
+		p->req->data_len = json_string_length(d);
+		p->req->data = xmalloc(p->req->data_len + 1);
+		memcpy(p->req->data, json_string_value(d), p->req->data_len + 1);
+		return (0);
+	}
+	if (!json_is_array(k))
+		return (fail(p, "keys: not an array"));
+	if (json_array_size(k) == 0)
+		return (fail(p, "keys: empty"));
+	if (json_array_size(k) > REQUEST_KEYS_MAX)
+		return (fail(p, "keys: more than %d", REQUEST_KEYS_MAX));
+	p->req->keys = xcalloc(json_array_size(k) + 1, sizeof *p->req->keys);
+	json_array_foreach(k, i, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    has_nul(v))
+			return (fail(p, "keys[%zu]: not a key name", i));
+		p->req->keys[i] = xstrdup(json_string_value(v));
+		p->req->nkeys++;
+	}
+	return (0);
+}
+
+/* The fields of the actions that name a run. */
+static int
+parse_target(struct parse *p)
+{
+	struct request	*req = p->req;
+	int		 r;
+
+	switch (req->action) {
+	case REQUEST_ABORT:
+		return (parse_seq(p, 0));
+	case REQUEST_WAIT:
+		if ((r = parse_seq(p, 1)) == 0 && (r = parse_timeout(p)) == 0)
+			r = parse_offset(p);
+		return (r);
+	case REQUEST_INPUT:
+		if ((r = parse_seq(p, 1)) == 0)
+			r = parse_input(p);
+		return (r);
+	case REQUEST_SCREEN:
+		return (parse_seq(p, 1));
+	default:
+		return (0);
+	}
+}
+
 /*
  * Parse one line (or a spool file) of len bytes.  The whole input must be
  * one JSON object: trailing bytes other than white space are an error.
@@ -541,6 +669,8 @@ request_parse(const char *line, size_t len, char **id, char **cause)
 	req = p.req = xcalloc(1, sizeof *req);
 	req->timeout = -1;
 	req->max_output = -1;
+	req->yield = -1;
+	req->offset = -1;
 
 	p.root = json_loadb(line, len, JSON_DECODE_ANY |
 	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
@@ -560,9 +690,11 @@ request_parse(const char *line, size_t len, char **id, char **cause)
 		    (r = parse_stdin(&p)) == 0 &&
 		    (r = parse_timeout(&p)) == 0 &&
 		    (r = parse_max_output(&p)) == 0 &&
-		    (r = parse_size(&p, "cols", &req->cols)) == 0)
-			r = parse_size(&p, "rows", &req->rows);
-	}
+		    (r = parse_size(&p, "cols", &req->cols)) == 0 &&
+		    (r = parse_size(&p, "rows", &req->rows)) == 0)
+			r = parse_yield(&p);
+	} else if (r == 0)
+		r = parse_target(&p);
 	json_decref(p.root);
 
 	if (id != NULL)
@@ -601,5 +733,11 @@ request_free(struct request *req)
 	}
 	free(req->envs);
 	free(req->stdin_data);
+	free(req->data);
+	if (req->keys != NULL) {
+		for (i = 0; req->keys[i] != NULL; i++)
+			free(req->keys[i]);
+		free(req->keys);
+	}
 	free(req);
 }

@@ -5,8 +5,10 @@
  * request_parse() turns one JSON object into a struct request or into a
  * one-line reason, without the "bad_request: " prefix, that names the
  * field ("whoami: missing", "exec[1]: contains NUL").  Fields are checked
- * in a fixed order (id, action, then whoami, dir, exec, envs, stdin,
- * timeout, max_output, cols, rows) and the first problem wins.  Unknown
+ * in a fixed order (id, action, then for a run whoami, dir, exec, envs,
+ * stdin, timeout, max_output, cols, rows, yield; for wait, input, screen
+ * and abort seq, then timeout and offset, or data and keys) and the first
+ * problem wins.  Unknown
  * fields are ignored; a top-level field set to null counts as absent.
  *
  * struct request is a plain value: others read its fields, only
@@ -30,8 +32,15 @@ enum request_action {
 	REQUEST_PING,
 	REQUEST_ABORT,
 	REQUEST_STATUS,
-	REQUEST_SPOOL
+	REQUEST_SPOOL,
+	REQUEST_WAIT,
+	REQUEST_INPUT,
+	REQUEST_SCREEN
 };
+
+/* Most bytes one input line may type, and most keys it may name. */
+#define REQUEST_INPUT_MAX	4096
+#define REQUEST_KEYS_MAX	256
 
 struct request_env {
 	char	*name;
@@ -56,6 +65,15 @@ struct request {
 	double			 timeout;	/* -1 when absent */
 	long long		 max_output;	/* -1 when absent */
 	unsigned int		 cols, rows;	/* 0 when absent */
+	double			 yield;		/* -1 when absent */
+
+	/* wait, input, screen and abort by seq (DESIGN.md 4.1). */
+	unsigned int		 seq;		/* 0 when absent */
+	long long		 offset;	/* -1 when absent */
+	char			*data;		/* input: NULL when absent */
+	size_t			 data_len;
+	char			**keys;		/* input: NULL-terminated */
+	size_t			 nkeys;
 };
 
 struct request	*request_parse(const char *, size_t, char **, char **);

@@ -37,6 +37,7 @@
 #include "request.h"
 #include "run.h"
 #include "spawn.h"
+#include "textring.h"
 
 /* Most bytes read from one PTY per wakeup, so one flood cannot starve. */
 #define RUN_READ_BUDGET		(256 * 1024)
@@ -47,6 +48,13 @@
 #define RUN_INPUT_EVERY		0.5
 /* Typed bytes queued for a PTY that does not take them at most. */
 #define RUN_TYPED_MAX		(64 * 1024)
+/*
+ * The final text kept for wait: its head and its newest bytes while the
+ * run goes on, and less once it has ended (what an agent still collects).
+ */
+#define RUN_TEXT_HEAD		(16 * 1024)
+#define RUN_TEXT_RING		(1024 * 1024)
+#define RUN_TEXT_RING_DONE	(64 * 1024)
 
 struct run {
 	struct request		*req;
@@ -86,6 +94,9 @@ struct run {
 	char			*error;		/* tag, or NULL */
 
 	struct agentview	*view;
+	struct textring		*text;		/* final text by offset, for wait */
+	size_t			 max_output;	/* the agent's cap */
+	int			 detached;	/* answered early (yield) */
 	struct cap		*agent_cap;	/* the response's text */
 	struct cap		*journal_cap;	/* the journal's text */
 	const char		*agent_text;	/* both set when done */
@@ -116,6 +127,7 @@ run_text(const char *text, size_t len, void *arg)
 	struct run	*r = arg;
 
 	cap_append(r->agent_cap, text, len);
+	textring_append(r->text, text, len);
 	if (r->journal_cap != NULL)
 		cap_append(r->journal_cap, text, len);
 	if (r->hooks.text != NULL)
@@ -152,7 +164,9 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 	if (max > cfg->agent_max_output_limit)
 		max = cfg->agent_max_output_limit;
 	snprintf(ref, sizeof ref, "%u", seq);
+	r->max_output = max;
 	r->agent_cap = cap_new(max, ref);
+	r->text = textring_new(RUN_TEXT_HEAD, RUN_TEXT_RING);
 	if (cfg->journal_max_output > 0)
 		r->journal_cap = cap_new(cfg->journal_max_output, NULL);
 
@@ -173,6 +187,7 @@ run_free(struct run *r)
 	if (r->stdin_fd != -1)
 		close(r->stdin_fd);
 	agentview_free(r->view);
+	textring_free(r->text);
 	cap_free(r->agent_cap);
 	cap_free(r->journal_cap);
 	request_free(r->req);
@@ -798,7 +813,138 @@ run_journal_line(const struct run *r)
 	}
 	json_object_set_new(o, "cols", json_integer(r->cols));
 	json_object_set_new(o, "rows", json_integer(r->rows));
+	if (r->detached)
+		json_object_set_new(o, "detached", json_true());
 	return (o);
+}
+
+/* The run answered early and goes on: its journal line will say so. */
+void
+run_detach(struct run *r)
+{
+	r->detached = 1;
+}
+
+int
+run_detached(const struct run *r)
+{
+	return (r->detached);
+}
+
+/* Bytes of final text so far: where the next wait starts. */
+size_t
+run_text_total(const struct run *r)
+{
+	return (textring_total(r->text));
+}
+
+/*
+ * A wait reply (DESIGN.md 4.1), without its id: the final text from off
+ * (capped as the response is, pointing to rexec log), the lines that can
+ * still change, the next offset, and once the run has ended its final
+ * fields.
+ */
+json_t *
+run_wait_reply(const struct run *r, size_t off, double now)
+{
+	json_t	*o = json_object();
+	char	*text, *tail = NULL, ref[32];
+	size_t	 len, tlen = 0, omitted = 0;
+	int	 exit_code, sig;
+
+	/* The tail first: nothing it might emit is then left out below. */
+	if (r->state != RUN_DONE && r->view != NULL)
+		tlen = agentview_tail(r->view, &tail);
+	snprintf(ref, sizeof ref, "%u", r->seq);
+	text = textring_read(r->text, off, r->max_output, ref, &len, &omitted);
+	if (text == NULL) {
+		text = xstrdup("");
+		len = 0;
+	}
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "running", json_boolean(r->state != RUN_DONE));
+	json_object_set_new(o, "output", json_stringn(text, len));
+	json_object_set_new(o, "tail", json_stringn(tail != NULL ? tail : "",
+	    tlen));
+	json_object_set_new(o, "offset", json_integer(textring_total(r->text)));
+	json_object_set_new(o, "truncated", json_boolean(omitted > 0));
+	json_object_set_new(o, "omitted_bytes", json_integer(omitted));
+	json_object_set_new(o, "waiting_for_input", json_boolean(r->waiting));
+	if (r->state == RUN_DONE) {
+		exit_code = run_exit(r, &sig);
+		json_object_set_new(o, "exit", json_integer(exit_code));
+		if (r->error != NULL)
+			json_object_set_new(o, "error", json_string(r->error));
+		if (sig != 0)
+			json_object_set_new(o, "signal", json_integer(sig));
+		json_object_set_new(o, "duration_ms",
+		    json_integer(duration_ms(r)));
+	} else if (r->state == RUN_RUNNING)
+		json_object_set_new(o, "elapsed_ms",
+		    json_integer(llround((now - r->start) * 1000)));
+	free(text);
+	free(tail);
+	return (o);
+}
+
+/* Why the run cannot be typed into, or NULL when it can. */
+const char *
+run_input_refusal(const struct run *r)
+{
+	if (r->state == RUN_QUEUED)
+		return ("has not started yet");
+	if (r->state == RUN_DONE)
+		return ("has ended");
+	if (r->req->stdin_data != NULL)
+		return ("has no terminal for input (its stdin is a pipe)");
+	if (r->cfg->stdin_mode == CONFIG_STDIN_NULL)
+		return ("has no terminal for input (its stdin is /dev/null)");
+	if (r->master == -1 || r->pty_eof)
+		return ("has no terminal for input (it is gone)");
+	return (NULL);
+}
+
+/* "[run 7 ended: exit 0 after 5m12s]\n", for a detached run's console. */
+char *
+run_ended_line(const struct run *r)
+{
+	long long	 ms = duration_ms(r), sec = ms / 1000;
+	char		 took[32], *line;
+	int		 exit_code, sig;
+
+	if (sec >= 3600)
+		snprintf(took, sizeof took, "%lldh%02lldm%02llds", sec / 3600,
+		    sec / 60 % 60, sec % 60);
+	else if (sec >= 60)
+		snprintf(took, sizeof took, "%lldm%02llds", sec / 60, sec % 60);
+	else
+		snprintf(took, sizeof took, "%lld.%llds", sec, ms % 1000 / 100);
+	exit_code = run_exit(r, &sig);
+	if (r->error != NULL)
+		xasprintf(&line, "[run %u ended: exit %d (%s) after %s]\n",
+		    r->seq, exit_code, r->error, took);
+	else
+		xasprintf(&line, "[run %u ended: exit %d after %s]\n", r->seq,
+		    exit_code, took);
+	return (line);
+}
+
+/*
+ * The run has ended and its response and journal line are out: keep only
+ * what a later wait needs, the final fields and the newest text.
+ */
+void
+run_trim(struct run *r)
+{
+	if (r->state != RUN_DONE)
+		return;
+	agentview_free(r->view);
+	r->view = NULL;
+	cap_free(r->journal_cap);
+	r->journal_cap = NULL;
+	r->journal_text = NULL;
+	r->journal_len = 0;
+	textring_trim(r->text, RUN_TEXT_RING_DONE);
 }
 
 /* One entry of a status reply. */

@@ -57,6 +57,14 @@ double		 run_started(const struct run *);
 char		*run_banner(const struct run *);
 char		*run_command_line(const struct run *);
 
+void		 run_detach(struct run *);
+int		 run_detached(const struct run *);
+size_t		 run_text_total(const struct run *);
+json_t		*run_wait_reply(const struct run *, size_t, double);
+const char	*run_input_refusal(const struct run *);
+char		*run_ended_line(const struct run *);
+void		 run_trim(struct run *);
+
 json_t		*run_response(const struct run *);
 json_t		*run_journal_line(const struct run *);
 json_t		*run_status(const struct run *, double);

@@ -177,7 +177,7 @@ expect_bad_spool() {
 	mkfifo "$sp/s6.json"
 	expect_bad_spool s6 "not a regular file"
 	printf '{"id":"other","whoami":"t","dir":"/","exec":["true"]}' >"$sp/s7.json"
-	expect_bad_spool s7 "not a run request with the same id"
+	expect_bad_spool s7 "not a request with the same id"
 	printf '{"id":"s8","dir":"/","exec":["true"]}' >"$sp/s8.json"
 	expect_bad_spool s8 "whoami: missing"
 	# Nothing is left behind, and the host carries on.
@@ -203,6 +203,10 @@ expect_bad_spool() {
 	wait_for sh -c '"$REXEC" status | grep -q "1 running"'
 	send_line '{"id":"d1","whoami":"t","dir":"/","exec":["true"]}'
 	wait_for grep -q '"error":"bad_request: duplicate id"' "$(journal_file)"
+	# The refusal goes to d1 too: take it before the run's own answer.
+	run await_reply d1
+	[ "$(jq -r .error <<<"$output")" = "bad_request: duplicate id" ]
+	rm "$(reply_file d1)"
 	send_line '{"action":"abort","id":"d1"}'
 	run await_reply d1
 	[ "$(jq -r .error <<<"$output")" = aborted ]

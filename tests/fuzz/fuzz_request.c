@@ -7,7 +7,8 @@
  * lines.  Every line, and the whole input as a spool file, goes through
  * request_parse(), whose answer must keep its promises: a failure has a
  * one-line cause of valid UTF-8 and an id that is NULL or valid, a
- * success has what its action needs.
+ * success has what its action needs (an id, but for an abort by seq;
+ * the run a wait, input or screen names; data or keys for an input).
  */
 #include "rexec.h"
 
@@ -42,6 +43,30 @@ check_cause(const char *cause)
 	CHECK(strstr(cause, "\xe2\x80\xa9") == NULL);
 }
 
+/* wait, input and screen name a run; an input types data or keys. */
+static void
+check_target(const struct request *req)
+{
+	size_t	i;
+
+	if (req->action == REQUEST_WAIT || req->action == REQUEST_INPUT ||
+	    req->action == REQUEST_SCREEN)
+		CHECK(req->seq >= 1);
+	if (req->action != REQUEST_INPUT) {
+		CHECK(req->data == NULL && req->keys == NULL);
+		return;
+	}
+	CHECK((req->data != NULL) != (req->keys != NULL));
+	if (req->data != NULL)
+		CHECK(req->data_len >= 1 && req->data_len <= REQUEST_INPUT_MAX);
+	else {
+		CHECK(req->nkeys >= 1 && req->nkeys <= REQUEST_KEYS_MAX);
+		for (i = 0; i < req->nkeys; i++)
+			CHECK(req->keys[i] != NULL && *req->keys[i] != '\0');
+		CHECK(req->keys[req->nkeys] == NULL);
+	}
+}
+
 static void
 check_request(const struct request *req)
 {
@@ -49,8 +74,11 @@ check_request(const struct request *req)
 
 	CHECK(req->id == NULL || request_id_valid(req->id));
 	if (req->action != REQUEST_RUN) {
-		CHECK(req->id != NULL);
+		/* Only an abort that names its run by seq may lack an id. */
+		CHECK(req->id != NULL ||
+		    (req->action == REQUEST_ABORT && req->seq != 0));
 		CHECK(req->whoami == NULL && req->argv == NULL);
+		check_target(req);
 		return;
 	}
 	CHECK(req->whoami != NULL && *req->whoami != '\0');
@@ -68,6 +96,7 @@ check_request(const struct request *req)
 	CHECK(req->max_output >= -1);
 	CHECK(req->cols == 0 || (req->cols >= 2 && req->cols <= 1000));
 	CHECK(req->rows == 0 || (req->rows >= 2 && req->rows <= 1000));
+	CHECK(req->yield == -1 || req->yield > 0);
 }
 
 static void

@@ -4,7 +4,9 @@
  * Every case goes through feed(), which renders the input three ways --
  * whole, one byte at a time, and in seeded random chunks -- and fails
  * unless all three give the same text, each emit is valid UTF-8 on its
- * own, and no ESC or C1 control got through.
+ * own, and no ESC or C1 control got through.  The tail cases go through
+ * tail_check(), which checks agentview_tail() at every chunk boundary
+ * against a fresh view fed the input so far and finished.
  */
 #include "rexec.h"
 
@@ -1055,6 +1057,294 @@ START_TEST(test_null_and_defaults)
 }
 END_TEST
 
+/* --- The tail: what can still change -------------------------------- */
+
+static int
+mem_eq(const char *a, const char *b, size_t n)
+{
+	return (n == 0 || memcmp(a, b, n) == 0);
+}
+
+/* No line of the tail ends with a space; nothing unclean gets through. */
+static void
+check_tail_lines(const char *tail, size_t len)
+{
+	size_t	i;
+
+	if (!utf8_valid(tail, len) || strlen(tail) != len)
+		ck_abort_msg("tail \"%s\" is not clean", tail);
+	for (i = 0; i < len; i++) {
+		if (tail[i] == '\x1b' || ((uint8_t)tail[i] == 0xc2 &&
+		    i + 1 < len && (uint8_t)tail[i + 1] >= 0x80 &&
+		    (uint8_t)tail[i + 1] < 0xa0))
+			ck_abort_msg("ESC or C1 in tail at %zu", i);
+	}
+	for (i = 0; i < len; i++)
+		if (tail[i] == ' ' && (i + 1 == len || tail[i + 1] == '\n'))
+			ck_abort_msg("trailing space in tail \"%s\"", tail);
+}
+
+/*
+ * At a chunk boundary k: the text emitted so far followed by the tail must
+ * be the text of a fresh view fed in[0:k] and finished, and what was
+ * emitted a prefix of the final text of all of in.
+ */
+static void
+tail_at(struct agentview *av, const struct sink *s, const char *in, size_t k,
+    int cr_newline, size_t window, const char *final, size_t finallen)
+{
+	char	*tail, *want;
+	size_t	 tlen, wlen;
+
+	tlen = agentview_tail(av, &tail);
+	check_tail_lines(tail, tlen);
+	want = render_mode(in, k, cr_newline, window, 0, &wlen);
+	if (s->len + tlen != wlen || !mem_eq(s->buf, want, s->len) ||
+	    !mem_eq(tail, want + s->len, tlen))
+		ck_abort_msg("at %zu of \"%s\": emitted \"%s\" + tail \"%s\", "
+		    "want \"%s\"", k, in, s->buf != NULL ? s->buf : "", tail,
+		    want);
+	if (s->len > finallen || !mem_eq(s->buf, final, s->len))
+		ck_abort_msg("at %zu: emitted text is not final", k);
+	free(want);
+	free(tail);
+}
+
+/*
+ * Feed in chunks of 1..maxchunk bytes (seeded), checking the tail at every
+ * boundary; the tails taken must not change the final text.
+ */
+static void
+tail_chunks(const char *in, size_t len, int cr_newline, size_t window,
+    uint32_t seed, size_t maxchunk)
+{
+	struct agentview_opts	 o = { cr_newline, window };
+	struct agentview	*av;
+	struct sink		 s = { NULL, 0, 0, 0 };
+	char			*final, *tail;
+	size_t			 finallen, off = 0, k;
+
+	final = render_mode(in, len, cr_newline, window, 0, &finallen);
+	av = agentview_new(&o, sink_emit, &s);
+	tail_at(av, &s, in, 0, cr_newline, window, final, finallen);
+	while (off < len) {
+		k = maxchunk <= 1 ? 1 : 1 + rnd(&seed) % maxchunk;
+		if (k > len - off)
+			k = len - off;
+		agentview_feed(av, in + off, k);
+		off += k;
+		tail_at(av, &s, in, off, cr_newline, window, final, finallen);
+	}
+	agentview_finish(av);
+	ck_assert_uint_eq(agentview_tail(av, &tail), 0);
+	ck_assert_str_eq(tail, "");
+	free(tail);
+	ck_assert_uint_eq(s.len, finallen);
+	ck_assert(mem_eq(s.buf, final, finallen));
+	agentview_free(av);
+	free(s.buf);
+	free(final);
+}
+
+/* Every byte boundary, and two random chunkings. */
+static void
+tail_check(const char *in, size_t len, int cr_newline, size_t window)
+{
+	tail_chunks(in, len, cr_newline, window, 0, 1);
+	tail_chunks(in, len, cr_newline, window, 7, 7);
+	tail_chunks(in, len, cr_newline, window, 99991, 40);
+}
+
+#define TAIL(in)	tail_check(in, sizeof(in) - 1, 0, 0)
+#define TAIL_W(in, w)	tail_check(in, sizeof(in) - 1, 0, w)
+#define TAIL_NL(in, w)	tail_check(in, sizeof(in) - 1, 1, w)
+
+START_TEST(test_tail_basics)
+{
+	struct agentview	*av;
+	struct agentview_opts	 o = { 0, 2 };
+	struct sink		 s = { NULL, 0, 0, 0 };
+	char			*tail;
+
+	av = agentview_new(&o, sink_emit, &s);
+	ck_assert_uint_eq(agentview_tail(av, &tail), 0);
+	ck_assert_str_eq(tail, "");
+	free(tail);
+	agentview_feed(av, "one  \ntwo\nthree   ", 18);
+	/* "one" left the window of 2: final, emitted. */
+	ck_assert_str_eq(s.buf, "one\n");
+	ck_assert_uint_eq(agentview_tail(av, &tail), 9);
+	ck_assert_str_eq(tail, "two\nthree");
+	free(tail);
+	agentview_feed(av, "\n", 1);
+	ck_assert_str_eq(s.buf, "one\ntwo\n");
+	ck_assert_uint_eq(agentview_tail(av, &tail), 6);
+	ck_assert_str_eq(tail, "three\n");
+	free(tail);
+	agentview_finish(av);
+	ck_assert_str_eq(s.buf, "one\ntwo\nthree\n");
+	agentview_free(av);
+	free(s.buf);
+}
+END_TEST
+
+START_TEST(test_tail_progress_bar)
+{
+	struct agentview	*av;
+	struct sink		 s = { NULL, 0, 0, 0 };
+	struct str		 in = { NULL, 0, 0 };
+	char			*tail, frame[16];
+	int			 i, n;
+
+	/* A bar redrawn 500 times: the tail is its current frame only. */
+	av = agentview_new(NULL, sink_emit, &s);
+	agentview_feed(av, "Downloading\n", 12);
+	for (i = 1; i <= 500; i++) {
+		n = snprintf(frame, sizeof(frame), "\r%3d%%", i / 5);
+		agentview_feed(av, frame, n);
+		str_add(&in, frame, n);
+		ck_assert_uint_eq(agentview_tail(av, &tail), 12 + 4);
+		ck_assert_str_eq(tail + 12, frame + 1);
+		ck_assert(strncmp(tail, "Downloading\n", 12) == 0);
+		free(tail);
+	}
+	ck_assert_uint_eq(s.len, 0);
+	agentview_finish(av);
+	ck_assert_str_eq(s.buf, "Downloading\n100%");
+	agentview_free(av);
+	free(s.buf);
+
+	/* The same at every boundary, with windows of 1 and 2. */
+	tail_check(in.s, in.len, 0, 1);
+	tail_check(in.s, in.len, 0, 2);
+	free(in.s);
+}
+END_TEST
+
+START_TEST(test_tail_window_bounds_cost)
+{
+	struct agentview_opts	 o = { 0, 3 };
+	struct agentview	*av;
+	char			*tail, line[32];
+	int			 i, n;
+
+	/* 100000 lines later the tail is still the last 3 lines. */
+	av = agentview_new(&o, NULL, NULL);
+	for (i = 0; i < 100000; i++) {
+		n = snprintf(line, sizeof(line), "line %d\n", i);
+		agentview_feed(av, line, n);
+	}
+	agentview_feed(av, "last", 4);
+	agentview_tail(av, &tail);
+	ck_assert_str_eq(tail, "line 99998\nline 99999\nlast");
+	free(tail);
+	agentview_free(av);
+}
+END_TEST
+
+START_TEST(test_tail_cursor_moves)
+{
+	TAIL("a\nb\nc\x1b[2AX\x1b[2Bd\n");
+	TAIL("l1\nl2\nl3\n\x1b[3A\x1b[Kn1\n\x1b[Kn2\n\x1b[K\x1b[1Bend");
+	TAIL("row\x1b[5C|\x1b[1A\x1b[1A^\x1b[9Bv\x1b[E*\x1b[F+\x1b[3G#");
+	TAIL("abc\x1b[2D\x1b[K\x1b[1@x\x1b[1P\x1b[2X\x1b[1K\x1b[2Ky");
+	TAIL("a\x1b" "Db\x1bMc\x1b" "Ed\x0b" "e\x0c" "f\x08\x08g\tt ");
+	TAIL_W("top\nmid\nbot\x1b[2A\x1b[2Cx\x1b[1By", 2);
+	TAIL_W("top\nmid\nbot\x1b[2A\x1b[2Cx\x1b[1By", 1);
+}
+END_TEST
+
+START_TEST(test_tail_wide_and_marks)
+{
+	TAIL("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\rX\x1b[3CY");
+	TAIL("a\xe6\x97\xa5" "b\x1b[2D\x1b[1PZ\x1b[1@\xe6\x97\xa5");
+	TAIL("e\xcc\x81\xcc\x88 \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd\r\xcc\x81x");
+	TAIL("\xe6\x97\xa5\x1b[1D\xef\xbf\xbd\x1b[2D\xe2\x82");
+	TAIL("ab\xcc\x81" "c\x1b[2D\xe2\x82");
+	/* A cut-short character on either half of a wide character. */
+	TAIL("\xe6\x97\xa5\xe6\x97\xa5\x1b[3D\xf0\x9f");
+	TAIL("\xe6\x97\xa5\xe6\x97\xa5Z\x1b[3D\xf0\x9f");
+}
+END_TEST
+
+START_TEST(test_tail_invalid_utf8)
+{
+	TAIL("a\xff\xc3(b\xe2\x82\n\xed\xa0\x80\xf4\x90\x80\x80\xc0\xaf");
+	TAIL("ends mid-character \xf0\x9f\x98");
+	TAIL("\xe2\x82\r\xe2");
+	TAIL("padded\x1b[9C\xe2\x82");
+	TAIL("  \x1b[20C\xc3");
+}
+END_TEST
+
+START_TEST(test_tail_split_sequences)
+{
+	/* In an OSC a cut-short character is swallowed; elsewhere printed. */
+	TAIL("x\x1b]0;title\xe2\x82");
+	TAIL("x\x1b[\xe2\x82");
+	TAIL("x\x1b(\xe2");
+	TAIL("x\x1b]0;t\x1b\xe2");
+	TAIL("a\x1b[1;31mred\x1b[0m\x1b]8;;u\x07link\x1b]8;;\x1b\\\r\n\xc2\x9b" "2Kb");
+}
+END_TEST
+
+START_TEST(test_tail_string_limit)
+{
+	struct str	in = { NULL, 0, 0 };
+	size_t		n, i;
+
+	/*
+	 * A cut-short character after a string near its limit: swallowed
+	 * while the string may still grow, printed once it is too long.
+	 */
+	for (n = AGENTVIEW_MAX_STRING - 3; n <= AGENTVIEW_MAX_STRING; n++) {
+		in.len = 0;
+		STR_ADD(&in, "a\x1b]");
+		for (i = 0; i < n; i++)
+			STR_ADD(&in, "x");
+		STR_ADD(&in, "\xe2\x82");
+		tail_chunks(in.s, in.len, 0, 0, 0, 1);
+		tail_chunks(in.s, in.len, 0, 0, 5, 300);
+	}
+	free(in.s);
+}
+END_TEST
+
+START_TEST(test_tail_cr_newline)
+{
+	TAIL_NL("a\rb\r\r\nc\r\n\r\nd\r", 0);
+	TAIL_NL("a\rb\r\r\nc\r\n\r\nd\r", 1);
+	TAIL_NL("x\x1b[1Ay\r\xe2\x82", 2);
+}
+END_TEST
+
+START_TEST(test_tail_long_lines)
+{
+	struct str	 in = { NULL, 0, 0 };
+	size_t		 i;
+
+	/*
+	 * Lines past AGENTVIEW_MAX_LINE give their first half to the output
+	 * early; emitted + tail still adds up.  Boundaries are sparse here:
+	 * each check renders the whole prefix afresh.
+	 */
+	STR_ADD(&in, "before\n");
+	for (i = 0; i < AGENTVIEW_MAX_LINE + 1000; i++) {
+		if (i % 7 == 0)
+			STR_ADD(&in, "\xe6\x97\xa5");
+		else
+			STR_ADD(&in, "y");
+	}
+	STR_ADD(&in, "   \rEND\x1b[K\n");
+	for (i = 0; i < AGENTVIEW_MAX_LINE / 2 + 10; i++)
+		STR_ADD(&in, "z ");
+	STR_ADD(&in, "\x1b[1A\r^\xe2\x82");
+	tail_chunks(in.s, in.len, 0, 0, 42, 60000);
+	tail_chunks(in.s, in.len, 0, 2, 43, 90000);
+	free(in.s);
+}
+END_TEST
+
 static Suite *
 agentview_suite(void)
 {
@@ -1107,6 +1397,20 @@ agentview_suite(void)
 	tcase_add_test(tc, test_erase_delete_insert_chars);
 	tcase_add_test(tc, test_cr_newline_mode);
 	tcase_add_test(tc, test_null_and_defaults);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tail");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_tail_basics);
+	tcase_add_test(tc, test_tail_progress_bar);
+	tcase_add_test(tc, test_tail_window_bounds_cost);
+	tcase_add_test(tc, test_tail_cursor_moves);
+	tcase_add_test(tc, test_tail_wide_and_marks);
+	tcase_add_test(tc, test_tail_invalid_utf8);
+	tcase_add_test(tc, test_tail_split_sequences);
+	tcase_add_test(tc, test_tail_string_limit);
+	tcase_add_test(tc, test_tail_cr_newline);
+	tcase_add_test(tc, test_tail_long_lines);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("streams");

@@ -1,0 +1,63 @@
+/*
+ * textring.h: a run's final agent text by byte offset, in bounded memory
+ * (DESIGN.md section 4.1).
+ *
+ * The text arrives in pieces (what the agent view emits) and a wait asks
+ * for it from an offset in the run's full text: offsets count every byte
+ * ever appended, as if nothing were dropped.  A textring keeps the first
+ * head bytes and the newest ring bytes (sizes fixed when it is made), so
+ * it holds at most head + ring bytes however much a run prints; the bytes
+ * between are gone.  Its buffers grow with the text up to those sizes, so
+ * a short run costs what it printed.
+ *
+ * textring_read(tr, off, max, ref, &len, &omitted) gives the text from
+ * off to the end, NUL-terminated, in memory the caller frees; *len gets
+ * its length.  Its rules:
+ * - Bytes no longer kept are replaced by one line in cap.h's wording,
+ *	[rexec: N bytes omitted; full output: rexec log <ref>]
+ *   ("[rexec: N bytes omitted]" when ref is NULL), standing on a line of
+ *   its own: a newline goes before it when the text before does not end
+ *   with one.
+ * - When the text kept exceeds max bytes (0: no cap) it is cut by cap.h's
+ *   rule: the first quarter of max from the start, the rest from the end,
+ *   at a line end when one falls in a budget's second half.  Without a
+ *   gap the read is a struct cap's; with one, the gap is where it cuts:
+ *   the text before the gap is held to the head budget, the text after
+ *   it to the tail budget, and one line counts all that is left out.
+ * - It never splits a character: at a gap, a character cut by the end of
+ *   the head or by the ring's oldest byte is left out whole, and a read
+ *   from an offset inside a character starts at the next one.
+ * - *omitted gets the bytes of the text from off that the result leaves
+ *   out (gap, cut and partial characters), so the text bytes returned
+ *   (all but the omitted line and the newline before it) plus *omitted
+ *   are textring_total() - off.
+ * - off > textring_total() is the caller's error, to check first: the
+ *   result is then NULL.  off == textring_total() gives "" at once.
+ * Cost: O(min(total - off, max) + head) per read, never a copy of all
+ * the text; appending is O(len).
+ *
+ * textring_trim(tr, ring) is for a run that has ended: the ring keeps at
+ * most its newest ring bytes from then on (it never grows), and both
+ * buffers shrink to what they hold.  textring_memory() is the bytes
+ * allocated for text, at most head + ring.
+ *
+ * The text is expected to be valid UTF-8 (what the agent view emits).
+ */
+#ifndef TEXTRING_H
+#define TEXTRING_H
+
+#include <stddef.h>
+
+struct textring;
+
+struct textring	*textring_new(size_t head, size_t ring);
+void		 textring_append(struct textring *, const char *, size_t);
+size_t		 textring_total(const struct textring *);
+char		*textring_read(const struct textring *, size_t off,
+		    size_t max, const char *ref, size_t *len,
+		    size_t *omitted);
+void		 textring_trim(struct textring *, size_t ring);
+size_t		 textring_memory(const struct textring *);
+void		 textring_free(struct textring *);
+
+#endif
