@@ -931,7 +931,9 @@ run_ended_line(const struct run *r)
 
 /*
  * The run has ended and its response and journal line are out: keep only
- * what a later wait needs, the final fields and the newest text.
+ * what a later wait needs, the final fields and the newest text.  After
+ * this, run_response() and run_journal_line() are not to be called: the
+ * host calls them from its done hook, before it trims.
  */
 void
 run_trim(struct run *r)
@@ -944,6 +946,13 @@ run_trim(struct run *r)
 	r->journal_cap = NULL;
 	r->journal_text = NULL;
 	r->journal_len = 0;
+	cap_free(r->agent_cap);
+	r->agent_cap = NULL;
+	r->agent_text = NULL;
+	r->agent_len = 0;
+	free(r->req->stdin_data);	/* up to a spool file's 64 MiB */
+	r->req->stdin_data = NULL;
+	r->req->stdin_len = 0;
 	textring_trim(r->text, RUN_TEXT_RING_DONE);
 }
 
