@@ -92,12 +92,20 @@ read_cast(void)
 	cast_close(c);
 }
 
+/* The readers open a path: one file for the whole run, gone at exit. */
+static void
+remove_tmp(void)
+{
+	unlink(path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (fd == -1) {
 		snprintf(path, sizeof path, "/tmp/fuzz_journal.XXXXXX");
 		CHECK((fd = mkstemp(path)) != -1);
+		atexit(remove_tmp);
 	}
 	CHECK(ftruncate(fd, 0) == 0);
 	CHECK(pwrite(fd, data, size, 0) == (ssize_t)size);

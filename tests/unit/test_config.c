@@ -413,6 +413,40 @@ START_TEST(test_print_round_trip)
 }
 END_TEST
 
+/* What the fuzz target found: each prints, and reads back the same. */
+static void
+round_trip(const char *text)
+{
+	char	*text1, *text2;
+	size_t	 len1, len2;
+	FILE	*f;
+
+	ck_assert_msg(load(text) == 0, "%s: %s", text, cause);
+	f = open_memstream(&text1, &len1);
+	config_print(&cfg, f);
+	fclose(f);
+	config_free(&cfg);
+	ck_assert_msg(load(text1) == 0, "%s read back: %s", text, cause);
+	f = open_memstream(&text2, &len2);
+	config_print(&cfg, f);
+	fclose(f);
+	ck_assert_str_eq(text1, text2);
+	free(text1);
+	free(text2);
+	config_free(&cfg);
+}
+
+START_TEST(test_fuzz_findings)
+{
+	/* A control character in a message is shown, not written raw. */
+	expect_error("[r\vun]\n", "rexec.ini:1: unknown section [r\\x0bun]");
+	round_trip("[env]\nQ = \"open\n");
+	round_trip("[journal]\nredact = \"A ;B, C\"\n");
+	round_trip("[journal]\nredact = ,\"a\"\n");
+	round_trip("[journal]\nredact=,\"\"\n");
+}
+END_TEST
+
 START_TEST(test_lookup_order)
 {
 	char	*path;
@@ -515,6 +549,7 @@ config_suite(void)
 	tcase_add_test(tc, test_long_lines);
 	tcase_add_test(tc, test_nul_byte);
 	tcase_add_test(tc, test_print_round_trip);
+	tcase_add_test(tc, test_fuzz_findings);
 	tcase_add_test(tc, test_lookup_order);
 	tcase_add_test(tc, test_load_files);
 	suite_add_tcase(s, tc);
