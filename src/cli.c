@@ -39,6 +39,9 @@ static const struct cmd_entry cmd_table[] = {
 	  "as text", cmd_screen_exec },
 	{ "kill", NULL, NULL, "SEQ", "abort run SEQ and wait until it has ended",
 	  cmd_kill_exec },
+	{ "mcp", "--mcp-stdio", "-m", "[--whoami NAME]", "serve the Model "
+	  "Context Protocol on stdin/stdout (for Claude Code, Codex, Gemini "
+	  "CLI)", cmd_mcp_exec },
 	{ "check", "--check-host", "-c", "", "HOST RUNNING (exit 0) or HOST NOT "
 	  "FOUND (exit 127)", cmd_check_exec },
 	{ "status", NULL, NULL, "[--json]", "the host's running and queued runs",

@@ -34,6 +34,7 @@ int	cmd_input_exec(int, char **);
 int	cmd_kill_exec(int, char **);
 int	cmd_list_exec(int, char **);
 int	cmd_log_exec(int, char **);
+int	cmd_mcp_exec(int, char **);
 int	cmd_print_exec(int, char **);
 int	cmd_render_exec(int, char **);
 int	cmd_replay_exec(int, char **);

@@ -301,16 +301,47 @@ client_send(struct client *c, json_t *req, char **cause)
 	return (r);
 }
 
+/*
+ * Send one request with no client of one's own, for a server that waits
+ * for many replies in its own loop (mcp.c); *host is the pid it went to,
+ * for that server's liveness checks.  Returns as client_send().
+ */
+int
+client_post(const char *rundir, json_t *req, pid_t *host, char **cause)
+{
+	struct client	c;
+	int		r;
+
+	memset(&c, 0, sizeof c);
+	c.dir_fd = c.sig_fd = -1;
+	c.fifo = paths_join(rundir, "control");
+	c.lock = paths_join(rundir, "host.lock");
+	c.spool = paths_join(rundir, "spool");
+	r = client_send(&c, req, cause);
+	*host = c.host;
+	free(c.fifo);
+	free(c.lock);
+	free(c.spool);
+	return (r);
+}
+
 /* Read and delete replies/<id>.json if it is there. */
 static json_t *
 take_reply(struct client *c, const char *id)
+{
+	return (client_take_reply(c->replies, id));
+}
+
+/* Read and delete <replies>/<id>.json if it is there. */
+json_t *
+client_take_reply(const char *replies, const char *id)
 {
 	json_error_t	 err;
 	json_t		*o;
 	char		*name, *path;
 
 	xasprintf(&name, "%s.json", id);
-	path = paths_join(c->replies, name);
+	path = paths_join(replies, name);
 	free(name);
 	o = json_load_file(path, 0, &err);
 	if (o != NULL)

@@ -33,6 +33,8 @@ int		 client_send(struct client *, json_t *, char **);
 int		 client_wait(struct client *, const char *, double, json_t **,
 		    char **);
 int		 client_signal(const struct client *);
+int		 client_post(const char *, json_t *, pid_t *, char **);
+json_t		*client_take_reply(const char *, const char *);
 int		 client_call(const struct config *, json_t *, double,
 		    json_t **, int *, char **);
 int		 client_request(const struct config *, json_t *, json_t **,

@@ -1,5 +1,6 @@
 /*
- * cmd_status.c: "rexec status [--json]": the host's running and queued runs.
+ * cmd_status.c: "rexec status [--json]": the host's running, queued and
+ * detached runs.
  */
 #include "rexec.h"
 
@@ -19,8 +20,9 @@ static const struct option status_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* One line per run; state, when given, says what the host's does not. */
 static void
-print_runs(json_t *runs)
+print_runs(json_t *runs, const char *state)
 {
 	json_t		*r, *a;
 	size_t		 i, j;
@@ -28,8 +30,8 @@ print_runs(json_t *runs)
 
 	json_array_foreach(runs, i, r) {
 		printf("%5lld  %-8s", (long long)json_integer_value(
-		    json_object_get(r, "seq")), json_string_value(
-		    json_object_get(r, "state")));
+		    json_object_get(r, "seq")), state != NULL ? state :
+		    json_string_value(json_object_get(r, "state")));
 		ms = json_integer_value(json_object_get(r, "elapsed_ms"));
 		if (json_object_get(r, "elapsed_ms") != NULL)
 			printf(" %7.1fs", ms / 1000.0);
@@ -90,11 +92,17 @@ cmd_status_exec(int argc, char **argv)
 		printf("host pid %lld, journal %s\n", (long long)
 		    json_integer_value(json_object_get(reply, "pid")),
 		    json_string_value(json_object_get(reply, "journal")));
-		printf("%zu running, %zu queued\n",
+		printf("%zu running, %zu queued",
 		    json_array_size(json_object_get(reply, "running")),
 		    json_array_size(json_object_get(reply, "queued")));
-		print_runs(json_object_get(reply, "running"));
-		print_runs(json_object_get(reply, "queued"));
+		/* As the UI's status line: only while there are any. */
+		if (json_array_size(json_object_get(reply, "detached")) != 0)
+			printf(", %zu detached", json_array_size(
+			    json_object_get(reply, "detached")));
+		printf("\n");
+		print_runs(json_object_get(reply, "running"), NULL);
+		print_runs(json_object_get(reply, "detached"), "detached");
+		print_runs(json_object_get(reply, "queued"), NULL);
 	}
 	json_decref(reply);
 	return (0);

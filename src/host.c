@@ -420,10 +420,10 @@ host_detach(struct slot *s, double now)
 		host_wait_reply(s, run_id(s->run), 0, now);
 	if (!s->last_newline)
 		slot_console(s, "\n", 1);
-	xasprintf(&line, "[run %u continues in the background \xc2\xb7 "
-	    "rexec wait %u]\n\n", run_seq(s->run), run_seq(s->run));
+	line = run_detached_line(s->run);
 	slot_console(s, line, strlen(line));
 	free(line);
+	slot_console(s, "\n", 1);
 	console_end(h->console, s->entry);
 	if (h->fe->run_detached != NULL)
 		h->fe->run_detached(s->run, h->fe->arg);

@@ -904,6 +904,20 @@ run_input_refusal(const struct run *r)
 	return (NULL);
 }
 
+/*
+ * "[run 7 continues in the background \u00b7 rexec wait 7]\n", the console
+ * line of a run that detaches; the UI knows it by this text too.
+ */
+char *
+run_detached_line(const struct run *r)
+{
+	char	*line;
+
+	xasprintf(&line, "[run %u continues in the background \xc2\xb7 "
+	    "rexec wait %u]\n", r->seq, r->seq);
+	return (line);
+}
+
 /* "[run 7 ended: exit 0 after 5m12s]\n", for a detached run's console. */
 char *
 run_ended_line(const struct run *r)

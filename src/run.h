@@ -62,6 +62,7 @@ int		 run_detached(const struct run *);
 size_t		 run_text_total(const struct run *);
 json_t		*run_wait_reply(const struct run *, size_t, double);
 const char	*run_input_refusal(const struct run *);
+char		*run_detached_line(const struct run *);
 char		*run_ended_line(const struct run *);
 void		 run_trim(struct run *);
 

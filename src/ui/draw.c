@@ -6,7 +6,8 @@
  * feed in it (an argument of a multi-line script) is drawn as U+21B5, one
  * column wide; other bytes that are not text become '?'.  A vt's colours
  * are folded down to what the terminal has (COLORS): direct colours to
- * the nearest of the xterm 256, or of the 16 or 8 ANSI colours.
+ * the nearest of the xterm 256, or of the 16 or 8 ANSI colours, except
+ * DRAW_DIM's, which is drawn as dim text.
  */
 #include "rexec.h"
 
@@ -224,7 +225,11 @@ draw_cell(unsigned int cx, unsigned int cy, const struct vt_cell *cell,
 		a |= A_REVERSE;
 	if (cell->attrs & VT_BLINK)
 		a |= A_BLINK;
-	pair = draw_pair(cell->fg, cell->bg);
+	if (cell->fg == VT_RGB(DRAW_DIM_R, DRAW_DIM_G, DRAW_DIM_B)) {
+		a |= A_DIM;
+		pair = draw_pair(VT_DEFAULT, cell->bg);
+	} else
+		pair = draw_pair(cell->fg, cell->bg);
 	if (setcchar(&cc, wch, a, 0, &pair) == ERR) {
 		wch[0] = L'?';
 		setcchar(&cc, wch, a, 0, &pair);

@@ -13,6 +13,18 @@
 
 struct vt;
 
+/*
+ * libtsm has no faint attribute, so text a pane wants drawn dim goes into
+ * its vt in this foreground colour, which draw_vt() draws as the
+ * terminal's own foreground, dim.  A run could write the colour too and
+ * get dim text: it can make its text look like anything anyway; what
+ * matters is which lines the UI itself styles (see pane_console.c).
+ */
+#define DRAW_DIM_R	1
+#define DRAW_DIM_G	2
+#define DRAW_DIM_B	3
+#define DRAW_DIM_SGR	"\033[0;38;2;1;2;3m"
+
 int	 draw_agent_colour(const char *);
 int	 draw_width(const char *);
 void	 draw_put(int, int, int, const char *);

@@ -26,6 +26,7 @@
 
 #include "mono.h"
 #include "vt.h"
+#include "ui/draw.h"
 #include "ui/ui_int.h"
 
 /* One block of queued bytes. */
@@ -211,11 +212,13 @@ feed_note(struct vt *vt, size_t n)
 	int	len;
 
 	if (n >= 1000 * 1000)
-		len = snprintf(buf, sizeof buf, "\r\n\033[0;2m[rexec: %.1f MB "
-		    "not shown while output flooded]\033[0m\r\n", n / 1e6);
+		len = snprintf(buf, sizeof buf, "\r\n" DRAW_DIM_SGR
+		    "[rexec: %.1f MB not shown while output flooded]"
+		    "\033[0m\r\n", n / 1e6);
 	else
-		len = snprintf(buf, sizeof buf, "\r\n\033[0;2m[rexec: %zu bytes "
-		    "not shown while output flooded]\033[0m\r\n", n);
+		len = snprintf(buf, sizeof buf, "\r\n" DRAW_DIM_SGR
+		    "[rexec: %zu bytes not shown while output flooded]"
+		    "\033[0m\r\n", n);
 	vt_feed(vt, buf, (size_t)len);
 }
 

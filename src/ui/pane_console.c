@@ -16,6 +16,18 @@
  * fake another run's banner: only the expected one, at its turn, is
  * highlighted.  Lines the host itself adds ("[rexec: timeout]") get the
  * same CR.
+ *
+ * The host's lines about a detached run (DESIGN.md section 6), "[run N
+ * continues in the background \u00b7 rexec wait N]" and "[run N ended:
+ * exit E after 5m12s]", are drawn dim from column 0.  Only a whole line
+ * from a line start of that shape is a candidate (held while it may
+ * still become one, as a banner is), and the owner's callback decides:
+ * the history takes a line only if it is, word for word, what the host
+ * writes about a run of this session that has detached (or, for the
+ * second, detached and ended with that exit after that time), and each
+ * once.  So a dim line always tells the truth; the worst a run can do is
+ * print such a true line itself before the host's own passes, which is
+ * then drawn as plain output.
  * Everything goes through a feed (feed.c), parsed when the UI draws, so
  * a flood shows its newest part and never slows the run.
  *
@@ -39,6 +51,15 @@
 #include "ui/ui_int.h"
 
 #define HOST_LINE	"[rexec: "
+/*
+ * The shapes of the host's lines about a detached run: '#' is one or
+ * more digits, '*' any text without ']' or control characters.
+ */
+#define RUN_LINE_DETACHED \
+	"[run # continues in the background \xc2\xb7 rexec wait #]"
+#define RUN_LINE_ENDED	"[run # ended: exit *]"
+/* Longer than this, a line is not the host's. */
+#define RUN_LINE_MAX	160
 /* What an empty console says. */
 #define EMPTY_HINT	"waiting for agents: rexec run -- CMD"
 
@@ -52,6 +73,8 @@ struct pane_console {
 	int		 host_line;	/* inside a "[rexec: " line */
 	int		 seen;		/* the banner passed in this write */
 	int		 empty;		/* nothing written yet: the hint */
+	pane_console_line_cb	 line_cb;	/* is it the host's line? */
+	void		*line_arg;
 };
 
 static int	pane_console_held(struct pane_console *, const char *);
@@ -60,12 +83,19 @@ static void	pane_console_banner(struct pane_console *, const char *,
 		    const char *);
 static int	pane_console_hold(struct pane_console *, char, const char *,
 		    const char *);
+static int	pane_console_shape(const char *, const char *, size_t, int);
+static int	pane_console_run_line(const char *, size_t, int);
+static void	pane_console_keep(struct pane_console *, char);
+static void	pane_console_dim(struct pane_console *);
 
 struct pane_console *
-pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
+pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb,
+    pane_console_line_cb line_cb, void *line_arg)
 {
 	struct pane_console	*pc = xcalloc(1, sizeof *pc);
 
+	pc->line_cb = line_cb;
+	pc->line_arg = line_arg;
 	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
 	pc->feed = feed_new(UI_CONSOLE_FEED, 1);
 	pc->bol = 1;
@@ -133,9 +163,84 @@ pane_console_banner(struct pane_console *pc, const char *banner,
 }
 
 /*
- * Hold a byte that may continue a candidate line (the expected banner or
- * a host line); returns 0 when the candidate failed and the byte was not
- * taken.
+ * Does s (n bytes) match the shape pat, whole (whole != 0) or as the
+ * start of a line that may still match it?  '#' and '*' take all they
+ * can: what follows each in a shape is not theirs.
+ */
+static int
+pane_console_shape(const char *pat, const char *s, size_t n, int whole)
+{
+	size_t		 i = 0, from;
+	unsigned char	 c;
+
+	for (; *pat != '\0'; pat++) {
+		if (*pat != '#' && *pat != '*') {
+			if (i == n)
+				return (!whole);
+			if (s[i++] != *pat)
+				return (0);
+			continue;
+		}
+		from = i;
+		while (i < n) {
+			c = (unsigned char)s[i];
+			if (*pat == '#' ? (c < '0' || c > '9') :
+			    (c < ' ' || c == 0x7f || c == ']'))
+				break;
+			i++;
+		}
+		if (i == n)
+			return (!whole);
+		if (*pat == '#' && i == from)
+			return (0);
+	}
+	return (i == n);
+}
+
+/* Is s (n bytes) a host's line about a run, or the start of one? */
+static int
+pane_console_run_line(const char *s, size_t n, int whole)
+{
+	if (n > RUN_LINE_MAX)
+		return (0);
+	return (pane_console_shape(RUN_LINE_DETACHED, s, n, whole) ||
+	    pane_console_shape(RUN_LINE_ENDED, s, n, whole));
+}
+
+/* Hold one more byte of a candidate line. */
+static void
+pane_console_keep(struct pane_console *pc, char c)
+{
+	if (pc->nmatch == pc->size) {
+		pc->size = pc->size == 0 ? 128 : pc->size * 2;
+		pc->match = xrealloc(pc->match, pc->size);
+	}
+	pc->match[pc->nmatch++] = c;
+}
+
+/*
+ * The held line is the host's about a detached run: dim, from column 0,
+ * never dropped in a flood (it closes a run's turn, as a banner opens
+ * one).
+ */
+static void
+pane_console_dim(struct pane_console *pc)
+{
+	char	*line;
+	int	 len;
+
+	len = xasprintf(&line, "\r" DRAW_DIM_SGR "%.*s\033[0m\r\n",
+	    (int)pc->nmatch, pc->match);
+	feed_mark(pc->feed, line, (size_t)len);
+	free(line);
+	pc->nmatch = 0;
+	pc->bol = 1;
+}
+
+/*
+ * Hold a byte that may continue a candidate line (the expected banner, a
+ * host line or a host's line about a run); returns 0 when the candidate
+ * failed and the byte was not taken.
  */
 static int
 pane_console_hold(struct pane_console *pc, char c, const char *want,
@@ -149,15 +254,18 @@ pane_console_hold(struct pane_console *pc, char c, const char *want,
 		pane_console_banner(pc, want, whoami);
 		return (1);
 	}
-	if ((want != NULL && pc->nmatch < wlen && want[pc->nmatch] == c &&
-	    pane_console_held(pc, want)) ||
-	    (pc->nmatch < strlen(HOST_LINE) && HOST_LINE[pc->nmatch] == c &&
-	    pane_console_held(pc, HOST_LINE))) {
-		if (pc->nmatch == pc->size) {
-			pc->size = pc->size == 0 ? 128 : pc->size * 2;
-			pc->match = xrealloc(pc->match, pc->size);
-		}
-		pc->match[pc->nmatch++] = c;
+	if (c == '\n' && pc->line_cb != NULL &&
+	    pane_console_run_line(pc->match, pc->nmatch, 1) &&
+	    pc->line_cb(pc->match, pc->nmatch, pc->line_arg)) {
+		pane_console_dim(pc);
+		return (1);
+	}
+	pane_console_keep(pc, c);
+	if ((want != NULL && pc->nmatch <= wlen &&
+	    memcmp(pc->match, want, pc->nmatch) == 0) ||
+	    (pc->nmatch <= strlen(HOST_LINE) &&
+	    memcmp(pc->match, HOST_LINE, pc->nmatch) == 0) ||
+	    (c != '\n' && pane_console_run_line(pc->match, pc->nmatch, 0))) {
 		if (pc->nmatch == strlen(HOST_LINE) &&
 		    pane_console_held(pc, HOST_LINE) &&
 		    (want == NULL || strncmp(want, HOST_LINE, pc->nmatch) != 0)) {
@@ -167,6 +275,7 @@ pane_console_hold(struct pane_console *pc, char c, const char *want,
 		}
 		return (1);
 	}
+	pc->nmatch--;		/* c is not held: the caller writes it */
 	pane_console_flush(pc);
 	return (0);
 }

@@ -18,6 +18,10 @@
  * dim with a "·" right after its seq, where this session's rows have a
  * space; its state is its exit code, signal or error as for any ended run.
  *
+ * A run that answered early (yield) and goes on in the background shows
+ * as detached, "\u21e5 bg", its clock going on; until the host's console
+ * lines about it have passed (pane_history_host_line), it is kept.
+ *
  * A filter (text typed after "/") shows only the runs whose whoami, dir or
  * command line contain it, ignoring ASCII case.  The selection is always a
  * shown run, or nothing when nothing matches.  The pane never reads
@@ -94,6 +98,7 @@ static void	 ui_run_free(struct ui_run *);
 static char	*history_tilde(const char *, const char *);
 static void	 history_insert(struct pane_history *, size_t,
 		    struct ui_run **, size_t);
+static int	 history_done(const struct ui_run *);
 static void	 history_trim(struct pane_history *);
 static int	 history_match(const struct pane_history *,
 		    const struct ui_run *);
@@ -131,6 +136,8 @@ ui_run_free(struct ui_run *ur)
 	free(ur->banner);
 	free(ur->recording);
 	free(ur->session);
+	free(ur->detach_line);
+	free(ur->ended_line);
 	free(ur);
 }
 
@@ -194,6 +201,18 @@ history_insert(struct pane_history *ph, size_t at, struct ui_run **runs,
 	ph->stale = 1;
 }
 
+/*
+ * Is a run done with, on screen and on the console?  A detached run
+ * still has its console lines to come (pane_history_host_line).
+ */
+static int
+history_done(const struct ui_run *ur)
+{
+	if (!ur->ended || !ur->banner_seen || ur->held)
+		return (0);
+	return (!ur->detached || (ur->detach_seen && ur->ended_seen));
+}
+
 /* Drop the oldest finished runs beyond the limit (past runs first). */
 static void
 history_trim(struct pane_history *ph)
@@ -202,8 +221,7 @@ history_trim(struct pane_history *ph)
 
 	while (ph->n > ph->max) {
 		for (i = 0; i < ph->n; i++) {
-			if (ph->runs[i]->ended && ph->runs[i]->banner_seen &&
-			    !ph->runs[i]->held)
+			if (history_done(ph->runs[i]))
 				break;
 		}
 		if (i == ph->n)
@@ -312,11 +330,29 @@ ui_run_started(struct ui_run *ur, struct run *r, double now)
 		ur->banner = run_banner(r);
 }
 
-/* Copy what the history shows of a run that is about to be freed. */
+/* The run answered early (yield) and goes on in the background. */
+void
+ui_run_detached(struct ui_run *ur)
+{
+	ur->detached = 1;
+}
+
+/*
+ * Copy what the history shows of a run that is about to be freed, and
+ * a detached run's console lines that are still to come.
+ */
 void
 ui_run_ended(struct ui_run *ur, struct run *r)
 {
 	json_t	*o, *v;
+
+	if (run_detached(r)) {
+		ur->detached = 1;
+		if (!ur->detach_seen)
+			ur->detach_line = run_detached_line(r);
+		if (!ur->ended_seen)
+			ur->ended_line = run_ended_line(r);
+	}
 
 	o = run_response(r);
 	ur->exit_code = (int)json_integer_value(json_object_get(o, "exit"));
@@ -331,6 +367,58 @@ ui_run_ended(struct ui_run *ur, struct run *r)
 		ur->banner = run_banner(r);
 	ur->ended = 1;
 	ur->run = NULL;
+}
+
+/*
+ * Is line (len bytes, its newline left out) one the host writes on the
+ * console about a detached run of this session, "[run N continues in
+ * the background ...]" or "[run N ended: ...]", word for word, and true
+ * now: run N has detached (or detached and ended, with that exit and
+ * duration)?  Each is taken once; the pane draws it dim.
+ */
+int
+pane_history_host_line(struct pane_history *ph, const char *line,
+    size_t len)
+{
+	struct ui_run	*ur = NULL;
+	unsigned long	 seq;
+	size_t		 i;
+	char		*end, *want;
+	int		 is;
+
+	if (len < 6 || strncmp(line, "[run ", 5) != 0 || line[5] < '1' ||
+	    line[5] > '9')
+		return (0);
+	seq = strtoul(line + 5, &end, 10);
+	for (i = ph->n; i > ph->npast; i--) {
+		if (ph->runs[i - 1]->seq == seq) {
+			ur = ph->runs[i - 1];
+			break;
+		}
+	}
+	if (ur == NULL || (!ur->detached && (ur->run == NULL ||
+	    !run_detached(ur->run))))
+		return (0);
+	if (strncmp(end, " continues ", 11) == 0) {
+		if (ur->detach_seen)
+			return (0);
+		want = ur->run != NULL ? run_detached_line(ur->run) :
+		    xstrdup(ur->detach_line != NULL ? ur->detach_line : "");
+	} else {
+		if (ur->ended_seen || (ur->run != NULL &&
+		    run_state(ur->run) != RUN_DONE))
+			return (0);
+		want = ur->run != NULL ? run_ended_line(ur->run) :
+		    xstrdup(ur->ended_line != NULL ? ur->ended_line : "");
+	}
+	is = strlen(want) == len + 1 && memcmp(want, line, len) == 0 &&
+	    want[len] == '\n';
+	free(want);
+	if (is && strncmp(end, " continues ", 11) == 0)
+		ur->detach_seen = 1;
+	else if (is)
+		ur->ended_seen = 1;
+	return (is);
 }
 
 /* Past runs. */
@@ -694,17 +782,22 @@ pane_history_click(struct pane_history *ph, int row)
 	history_select(ph, ph->top + (size_t)row);
 }
 
-/* This session's runs by state; past runs are not counted. */
+/*
+ * This session's runs by state (running ones not counting the detached);
+ * past runs are not counted.
+ */
 void
 pane_history_counts(struct pane_history *ph, unsigned int *running,
-    unsigned int *queued, unsigned int *done)
+    unsigned int *detached, unsigned int *queued, unsigned int *done)
 {
 	size_t	i;
 
-	*running = *queued = *done = 0;
+	*running = *detached = *queued = *done = 0;
 	for (i = ph->npast; i < ph->n; i++) {
 		if (ph->runs[i]->ended)
 			(*done)++;
+		else if (ph->runs[i]->detached)
+			(*detached)++;
 		else if (ph->runs[i]->started)
 			(*running)++;
 		else
@@ -737,14 +830,21 @@ pane_history_poll(struct pane_history *ph, double now)
 	return (changed);
 }
 
-/* The state column: queued, running, waiting, exit code, signal, timeout. */
+/*
+ * The state column: queued, running, detached (in the background),
+ * waiting, exit code, signal, timeout.
+ */
 static void
 history_state(const struct ui_run *ur, char *buf, size_t len)
 {
 	if (!ur->started && !ur->ended)
 		snprintf(buf, len, "\u2026 queued");
+	else if (!ur->ended && ur->waiting && ur->detached)
+		snprintf(buf, len, "\u231b bg input");
 	else if (!ur->ended && ur->waiting)
 		snprintf(buf, len, "\u231b input");
+	else if (!ur->ended && ur->detached)
+		snprintf(buf, len, "\u21e5 bg");
 	else if (!ur->ended)
 		snprintf(buf, len, "\u27f3 running");
 	else if (ur->error != NULL && strcmp(ur->error, "timeout") == 0)

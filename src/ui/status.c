@@ -36,16 +36,22 @@ static const char *status_help[] = {
 	NULL
 };
 
-/* Row y: "rexec  N running · N queued · N done · journal NAME   ?:help". */
+/*
+ * Row y: "rexec  N running · N queued · N done · journal NAME   ?:help",
+ * with "N detached" after the running ones while there are any.
+ */
 void
-status_draw_top(int y, unsigned int running, unsigned int queued,
-    unsigned int done, const char *journal, const char *note)
+status_draw_top(int y, unsigned int running, unsigned int detached,
+    unsigned int queued, unsigned int done, const char *journal,
+    const char *note)
 {
-	char	*line;
+	char	*line, bg[32] = "";
 	int	 w = COLS;
 
-	xasprintf(&line, " rexec  %u running \u00b7 %u queued \u00b7 %u done"
-	    " \u00b7 journal %s", running, queued, done,
+	if (detached != 0)
+		snprintf(bg, sizeof bg, "%u detached \u00b7 ", detached);
+	xasprintf(&line, " rexec  %u running \u00b7 %s%u queued \u00b7 %u done"
+	    " \u00b7 journal %s", running, bg, queued, done,
 	    journal != NULL ? journal : "-");
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', w);

@@ -100,12 +100,14 @@ static void	 ui_fe_console(const char *, size_t, void *);
 static void	 ui_fe_queued(struct run *, void *);
 static void	 ui_fe_started(struct run *, void *);
 static void	 ui_fe_output(struct run *, const char *, size_t, void *);
+static void	 ui_fe_detached(struct run *, void *);
 static void	 ui_fe_ended(struct run *, void *);
 static void	 ui_fe_message(const char *, void *);
 static int	 ui_fe_fd(void *);
 static void	 ui_fe_ready(void *, double);
 static void	 ui_fe_attach(struct host *, void *);
 static double	 ui_fe_tick(void *, double);
+static int	 ui_console_line(const char *, size_t, void *);
 static struct ui_view *ui_view_find(struct ui *, struct ui_run *);
 static void	 ui_view_add(struct ui *, struct ui_view *);
 static void	 ui_view_drop(struct ui *, struct ui_run *);
@@ -188,6 +190,19 @@ ui_fe_output(struct run *r, const char *buf, size_t len, void *arg)
 		view_output(v, buf, len);
 	if (ui->open == ur)
 		ui->dirty = 1;
+}
+
+/* The run answered early and goes on; its view stays live. */
+static void
+ui_fe_detached(struct run *r, void *arg)
+{
+	struct ui	*ui = arg;
+	struct ui_run	*ur;
+
+	if ((ur = pane_history_find(ui->history, r)) == NULL)
+		return;
+	ui_run_detached(ur);
+	ui->dirty = 1;
 }
 
 static void
@@ -300,7 +315,7 @@ static double
 ui_fe_tick(void *arg, double now)
 {
 	struct ui	*ui = arg;
-	unsigned int	 running, queued, done;
+	unsigned int	 running, detached, queued, done;
 	struct winsize	 ws;
 	double		 next = -1, due, budget;
 	char		*cause;
@@ -328,7 +343,8 @@ ui_fe_tick(void *arg, double now)
 		}
 	} else if (pane_history_loading(ui->history))
 		next = now + UI_LOAD_POLL;
-	pane_history_counts(ui->history, &running, &queued, &done);
+	pane_history_counts(ui->history, &running, &detached, &queued, &done);
+	running += detached;
 	due = ui->view != NULL ? view_due(ui->view, now) : -1;
 	/* Running runs' clocks, and a replay's, tick on screen. */
 	if (running != 0 || due >= 0) {
@@ -369,6 +385,18 @@ ui_fe_tick(void *arg, double now)
 	    (next < 0 || due < next))
 		next = due;
 	return (next);
+}
+
+/*
+ * The console pane asks whether a line is the host's about a detached
+ * run; the history knows the runs.
+ */
+static int
+ui_console_line(const char *line, size_t len, void *arg)
+{
+	struct ui	*ui = arg;
+
+	return (pane_history_host_line(ui->history, line, len));
 }
 
 /*
@@ -499,7 +527,7 @@ ui_layout(struct ui *ui)
 	}
 	if (ui->console == NULL)
 		ui->console = pane_console_new(ui->con_w, ui->con_h,
-		    ui->cfg->scrollback);
+		    ui->cfg->scrollback, ui_console_line, ui);
 	else
 		pane_console_resize(ui->console, ui->con_w, ui->con_h);
 }
@@ -550,14 +578,15 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 static void
 ui_draw(struct ui *ui, double now)
 {
-	unsigned int	 running, queued, done;
+	unsigned int	 running, detached, queued, done;
 	char		 title[128], hints[512], label[128], htitle[256];
 	int		 cursor = 0, cy = 0, cx = 0;
 
 	curs_set(0);
 	erase();
-	pane_history_counts(ui->history, &running, &queued, &done);
-	status_draw_top(0, running, queued, done, ui->journal, NULL);
+	pane_history_counts(ui->history, &running, &detached, &queued, &done);
+	status_draw_top(0, running, detached, queued, done, ui->journal,
+	    NULL);
 	if (ui->open != NULL) {
 		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
 		    ui->open->cmd);
@@ -885,6 +914,7 @@ ui_init(struct frontend *fe, const struct config *cfg)
 	fe->run_queued = ui_fe_queued;
 	fe->run_started = ui_fe_started;
 	fe->run_output = ui_fe_output;
+	fe->run_detached = ui_fe_detached;
 	fe->run_ended = ui_fe_ended;
 	fe->message = ui_fe_message;
 	fe->fd = ui_fe_fd;

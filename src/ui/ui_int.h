@@ -16,8 +16,9 @@ struct vt;
 /*
  * One run as the UI remembers it, after the run is gone: a run of this
  * session, or a past one read from an earlier session's journal.  The
- * history pane makes, fills and frees it (ui_run_started, ui_run_ended);
- * ui.c marks it held and its banner seen; the run view reads it.
+ * history pane makes, fills and frees it (ui_run_started, ui_run_detached,
+ * ui_run_ended); ui.c marks it held and its banner seen; the run view
+ * reads it.
  */
 struct ui_run {
 	unsigned int	 seq;
@@ -25,6 +26,7 @@ struct ui_run {
 	int		 started;
 	int		 ended;
 	int		 waiting;
+	int		 detached;	/* answered early, goes on (yield) */
 	int		 exit_code;
 	int		 signal;
 	char		*error;		/* "timeout", "aborted" ... or NULL */
@@ -39,6 +41,11 @@ struct ui_run {
 	int		 past;		/* from an earlier session's journal */
 	char		*session;	/* its session's name, or NULL */
 	char		*recording;	/* J/<session>/<seq>.cast, or NULL */
+	/* The console lines of a detached run (pane_history_host_line). */
+	char		*detach_line;	/* kept once the run is gone */
+	char		*ended_line;
+	int		 detach_seen;	/* its detach line passed */
+	int		 ended_seen;	/* its ended line passed */
 };
 
 /* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
@@ -55,10 +62,14 @@ int	 feed_drain(struct feed *, struct vt *, double);
 #define UI_CONSOLE_FEED	(256 * 1024)
 #define UI_RUN_FEED	(512 * 1024)
 
-/* pane_console.c: the serialised console in one vt. */
+/*
+ * pane_console.c: the serialised console in one vt.  The callback says
+ * whether a whole line that looks like a host's line about a run is one.
+ */
 struct pane_console;
+typedef int	(*pane_console_line_cb)(const char *, size_t, void *);
 struct pane_console *pane_console_new(unsigned int, unsigned int,
-	    unsigned int);
+	    unsigned int, pane_console_line_cb, void *);
 void	 pane_console_free(struct pane_console *);
 int	 pane_console_write(struct pane_console *, const char *, size_t,
 	    const char *, const char *);
@@ -106,16 +117,18 @@ void	 pane_history_set_filter(struct pane_history *, const char *);
 const char *pane_history_filter(struct pane_history *);
 void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
-	    unsigned int *, unsigned int *);
+	    unsigned int *, unsigned int *, unsigned int *);
+int	 pane_history_host_line(struct pane_history *, const char *, size_t);
 int	 pane_history_poll(struct pane_history *, double);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
 void	 ui_run_started(struct ui_run *, struct run *, double);
+void	 ui_run_detached(struct ui_run *);
 void	 ui_run_ended(struct ui_run *, struct run *);
 
 /* status.c: the top line and the key hints. */
 void	 status_draw_top(int, unsigned int, unsigned int, unsigned int,
-	    const char *, const char *);
+	    unsigned int, const char *, const char *);
 void	 status_draw_frame(int, int, int, int, const char *, const char *,
 	    int);
 void	 status_draw_hints(int, int, const char *);

@@ -1,0 +1,443 @@
+#!/usr/bin/env bats
+# mcp.bats: "rexec mcp" (DESIGN.md section 10) through a scripted JSON-RPC
+# conversation on a FIFO pair: every method, every tool, every bad input,
+# calls that overlap, progress, cancellation, and a host that comes and goes.
+
+load helpers
+
+setup() {
+	setup_dirs
+	MCP_PID=
+	: >"$BATS_TEST_TMPDIR/mcp.other"
+}
+
+teardown() {
+	mcp_stop
+	stop_host
+}
+
+# Start "rexec mcp ARGS" in this directory; fd 7 writes its stdin, fd 8
+# reads its stdout.
+mcp_start() {
+	local d=$BATS_TEST_TMPDIR
+	rm -f "$d/mcp.in" "$d/mcp.out"
+	mkfifo "$d/mcp.in" "$d/mcp.out"
+	"$REXEC" mcp "$@" <"$d/mcp.in" >"$d/mcp.out" 2>"$d/mcp.err" 3>&- &
+	MCP_PID=$!
+	exec 7>"$d/mcp.in" 8<"$d/mcp.out"
+}
+
+mcp_gone() {
+	! kill -0 "$MCP_PID" 2>/dev/null
+}
+
+mcp_stop() {
+	if [ -n "${MCP_PID:-}" ]; then
+		exec 7>&- 8<&-
+		wait_for mcp_gone
+		MCP_PID=
+	fi
+}
+
+mcp_send() {
+	printf '%s\n' "$1" >&7
+}
+
+# The next message with id $1 (a JSON value: 3, "a"), within a deadline;
+# messages without that id go to mcp.other.
+mcp_reply() {
+	local line part= deadline=$((SECONDS + ${WAIT_SECONDS:-15}))
+	while ((SECONDS < deadline)); do
+		# A read that times out mid-line keeps what it got: the rest of
+		# the line comes with the next read.
+		if IFS= read -r -t 1 line <&8; then
+			line=$part$line
+			part=
+			if [ "$(jq -c .id <<<"$line")" = "$1" ]; then
+				printf '%s\n' "$line"
+				return 0
+			fi
+			printf '%s\n' "$line" >>"$BATS_TEST_TMPDIR/mcp.other"
+		else
+			part=$part$line
+		fi
+	done
+	echo "no message with id $1" >&2
+	return 1
+}
+
+# rpc ID METHOD [PARAMS]: send a request, print its answer.
+rpc() {
+	mcp_send "{\"jsonrpc\":\"2.0\",\"id\":$1,\"method\":\"$2\",\"params\":${3:-{\}}}"
+	mcp_reply "$1"
+}
+
+mcp_init() {
+	local v=${1:-2025-06-18}
+	rpc 0 initialize "{\"protocolVersion\":\"$v\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bats-agent\",\"version\":\"1\"}}" >/dev/null
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+}
+
+# call ID TOOL ARGS: a tools/call; prints its answer.
+call() {
+	rpc "$1" tools/call "{\"name\":\"$2\",\"arguments\":${3:-{\}}}"
+}
+
+# The structured result of an answer.
+sc() {
+	jq -c .result.structuredContent <<<"$1"
+}
+
+is_error() {
+	jq -r .result.isError <<<"$1"
+}
+
+err_code() {
+	jq -r .error.code <<<"$1"
+}
+
+@test "mcp: initialize negotiates the version, names the server, instructs" {
+	mcp_start
+	for v in 2024-11-05 2025-03-26 2025-06-18 2025-11-25; do
+		out=$(rpc 1 initialize "{\"protocolVersion\":\"$v\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}")
+		[ "$(jq -r .result.protocolVersion <<<"$out")" = "$v" ]
+	done
+	out=$(rpc 2 initialize '{"protocolVersion":"1999-01-01","capabilities":{}}')
+	[ "$(jq -r .result.protocolVersion <<<"$out")" = 2025-11-25 ]
+	[ "$(jq -r .result.serverInfo.name <<<"$out")" = rexec ]
+	[ -n "$(jq -r .result.serverInfo.version <<<"$out")" ]
+	[ -n "$(jq -r .result.serverInfo.title <<<"$out")" ]
+	[ "$(jq -c .result.capabilities.tools <<<"$out")" != null ]
+	jq -r .result.instructions <<<"$out" | grep -q 'yield'
+	jq -r .result.instructions <<<"$out" | grep -q '128+N'
+	jq -r .result.instructions <<<"$out" | grep -q '124'
+	jq -r .result.instructions <<<"$out" | grep -q 'read_output'
+	out=$(rpc 3 initialize '{"capabilities":{}}')
+	[ "$(err_code "$out")" = -32602 ]
+	jq -r .error.message <<<"$out" | grep -q protocolVersion
+}
+
+@test "mcp: ping at any time, requests before initialize refused, notifications unanswered" {
+	mcp_start
+	out=$(rpc '"p"' ping)
+	[ "$(jq -c .result <<<"$out")" = '{}' ]
+	out=$(rpc 1 tools/list)
+	[ "$(err_code "$out")" = -32002 ]
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/whatever"}'
+	mcp_init
+	out=$(rpc 2 ping)
+	[ "$(jq -c .result <<<"$out")" = '{}' ]
+	# Nothing answered the notifications.
+	[ ! -s "$BATS_TEST_TMPDIR/mcp.other" ]
+}
+
+@test "mcp: tools/list gives every tool with schemas and annotations" {
+	mcp_start
+	mcp_init
+	out=$(rpc 1 tools/list)
+	[ "$(jq -r '[.result.tools[].name] | sort | join(" ")' <<<"$out")" = \
+		"cancel check_host exec input read_output screen shell status wait" ]
+	[ "$(jq -r '[.result.tools[] | select(.inputSchema.type == "object")] | length' <<<"$out")" = 9 ]
+	[ "$(jq -c '.result.tools[] | select(.name == "exec") | .inputSchema.required' <<<"$out")" = '["argv"]' ]
+	[ "$(jq -c '.result.tools[] | select(.name == "shell") | .inputSchema.required' <<<"$out")" = '["command"]' ]
+	[ "$(jq -c '.result.tools[] | select(.name == "wait") | .inputSchema.required' <<<"$out")" = '["seq"]' ]
+	[ "$(jq -r '[.result.tools[] | select(.outputSchema) | .name] | sort | join(" ")' <<<"$out")" = "cancel exec shell wait" ]
+	[ "$(jq -r '[.result.tools[] | select(.annotations.destructiveHint) | .name] | sort | join(" ")' <<<"$out")" = "cancel exec input shell" ]
+	[ "$(jq -r '[.result.tools[] | select(.annotations.openWorldHint) | .name] | sort | join(" ")' <<<"$out")" = "cancel exec input shell" ]
+	[ "$(jq -r '[.result.tools[] | select(.annotations.readOnlyHint and .annotations.idempotentHint) | .name] | sort | join(" ")' <<<"$out")" = "check_host read_output screen status wait" ]
+	jq -e '.result.tools[] | select(.name == "exec") | .outputSchema.properties.exit.type == "integer"' <<<"$out"
+}
+
+@test "mcp: an old protocol version gets no annotations, titles or output schemas" {
+	mcp_start
+	mcp_init 2024-11-05
+	out=$(rpc 1 tools/list)
+	[ "$(jq '[.result.tools[] | select(.annotations or .outputSchema or .title)] | length' <<<"$out")" = 0 ]
+	out=$(call 2 check_host)
+	[ "$(jq -r .result.content[0].text <<<"$out")" = "HOST NOT FOUND" ]
+	[ "$(jq -c .result.structuredContent <<<"$out")" = null ]
+}
+
+@test "mcp: bad messages each get their JSON-RPC error, and the server goes on" {
+	mcp_start
+	mcp_send 'not json'
+	[ "$(err_code "$(mcp_reply null)")" = -32700 ]
+	printf '{"jsonrpc":"2.0","id":1,"method":"ping","x":"\xff"}\n' >&7
+	out=$(mcp_reply null)
+	[ "$(err_code "$out")" = -32700 ]
+	jq -r .error.message <<<"$out" | grep -q UTF-8
+	mcp_send '[{"jsonrpc":"2.0","id":1,"method":"ping"}]'
+	out=$(mcp_reply null)
+	[ "$(err_code "$out")" = -32600 ]
+	jq -r .error.message <<<"$out" | grep -q batch
+	mcp_send '42'
+	[ "$(err_code "$(mcp_reply null)")" = -32600 ]
+	mcp_send '{"jsonrpc":"2.0","id":2}'
+	[ "$(err_code "$(mcp_reply 2)")" = -32600 ]
+	mcp_send '{"id":3,"method":"ping"}'
+	[ "$(err_code "$(mcp_reply 3)")" = -32600 ]
+	mcp_send '{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}'
+	[ "$(err_code "$(mcp_reply null)")" = -32600 ]
+	# A message over 16 MiB is refused and skipped to its end.
+	head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >&7
+	printf '\n' >&7
+	out=$(mcp_reply null)
+	[ "$(err_code "$out")" = -32600 ]
+	jq -r .error.message <<<"$out" | grep -q 'over'
+	mcp_init
+	out=$(rpc 4 no/such/method)
+	[ "$(err_code "$out")" = -32601 ]
+	out=$(rpc 5 tools/call '"params"')
+	[ "$(err_code "$out")" = -32602 ]
+	out=$(rpc 6 ping)
+	[ "$(jq -c .result <<<"$out")" = '{}' ]
+	mcp_gone && false
+	true
+}
+
+@test "mcp: unknown tools and arguments that break the schema are -32602 with the field named" {
+	mcp_start
+	mcp_init
+	check() {
+		local out
+		out=$(call 9 "$1" "$2")
+		[ "$(err_code "$out")" = -32602 ] || { echo "$out"; return 1; }
+		jq -r .error.message <<<"$out" | grep -qF -- "$3" ||
+			{ echo "$out"; return 1; }
+	}
+	check nosuch '{}' 'unknown tool "nosuch"'
+	check exec '{}' 'argv: missing'
+	check exec '{"argv":[]}' 'argv: empty'
+	check exec '{"argv":["a",1]}' 'argv[1]: not a string'
+	check exec '{"argv":"ls"}' 'argv: expected an array'
+	check exec '{"argv":["ls"],"dir":"tmp"}' 'dir: not an absolute path'
+	check exec '{"argv":["ls"],"envs":["NOEQ"]}' 'envs[0]'
+	check exec '{"argv":["ls"],"envs":{"A":1}}' 'envs.A'
+	check exec '{"argv":["ls"],"timeout":-1}' 'timeout'
+	check exec '{"argv":["ls"],"yield":0}' 'yield'
+	check exec '{"argv":["ls"],"bogus":1}' 'bogus: unknown argument'
+	check shell '{"command":["ls"]}' 'command: expected a string'
+	check wait '{"seq":0}' 'seq: not an integer >= 1'
+	check wait '{"seq":1,"offset":-3}' 'offset'
+	check input '{"seq":1}' 'text, keys'
+	check input '{"seq":1,"text":"a","keys":["Enter"]}' 'text, keys'
+	check screen '{}' 'seq: missing'
+	check cancel '{"seq":"x"}' 'seq'
+	check read_output '{"seq":1,"limit":1.5}' 'limit'
+	out=$(rpc 10 tools/call '{"arguments":{}}')
+	[ "$(err_code "$out")" = -32602 ]
+	out=$(rpc 11 tools/call '{"name":"exec","arguments":[1]}')
+	[ "$(err_code "$out")" = -32602 ]
+}
+
+@test "mcp: without a host every tool says HOST NOT FOUND; a host started later is used" {
+	mcp_start
+	mcp_init
+	n=1
+	for t in 'exec {"argv":["true"]}' 'shell {"command":"true"}' \
+	    'wait {"seq":1}' 'input {"seq":1,"text":"x"}' 'screen {"seq":1}' \
+	    'cancel {"seq":1}' 'read_output {"seq":1}' 'status {}' \
+	    'check_host {}'; do
+		out=$(call $n ${t%% *} "${t#* }")
+		[ "$(is_error "$out")" = true ]
+		[ "$(jq -r .result.content[0].text <<<"$out")" = "HOST NOT FOUND" ]
+		n=$((n + 1))
+	done
+	start_host
+	out=$(call 20 check_host)
+	[ "$(is_error "$out")" = false ]
+	[ "$(jq -r .result.content[0].text <<<"$out")" = "HOST RUNNING" ]
+	out=$(call 21 exec '{"argv":["echo","now"]}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = now ]
+}
+
+@test "mcp: exec returns the response: output, exit, errors, stdin, envs, dir, whoami" {
+	start_host
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	mcp_start
+	mcp_init
+	out=$(call 1 exec '{"argv":["echo","hello"]}')
+	[ "$(is_error "$out")" = false ]
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 0 ]
+	[ "$(jq -r .output <<<"$(sc "$out")")" = hello ]
+	[ "$(jq -r .result.content[0].text <<<"$out" | jq -r .output)" = hello ]
+	[ "$(jq -r 'has("id")' <<<"$(sc "$out")")" = false ]
+	out=$(call 2 exec '{"argv":["sh","-c","echo bad; exit 3"]}')
+	[ "$(is_error "$out")" = true ]
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 3 ]
+	out=$(call 3 exec '{"argv":["no-such-program-here"]}')
+	[ "$(is_error "$out")" = true ]
+	[ "$(jq -r .error <<<"$(sc "$out")")" = not_found ]
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 127 ]
+	out=$(call 4 exec '{"argv":["cat"],"stdin":"from stdin\n"}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = "from stdin" ]
+	out=$(call 5 exec '{"argv":["sh","-c","echo $A-$B"],"envs":{"A":"1","B":"2"}}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = 1-2 ]
+	out=$(call 6 exec '{"argv":["sh","-c","echo $A-$B"],"envs":["A=x","B=y=z"]}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = x-y=z ]
+	out=$(call 7 exec '{"argv":["pwd"]}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = "$BATS_TEST_TMPDIR/work" ]
+	out=$(call 8 exec '{"argv":["pwd"],"dir":"/"}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = / ]
+	out=$(call 9 exec '{"argv":["pwd"],"dir":"/no/such/dir"}')
+	[ "$(is_error "$out")" = true ]
+	jq -r .error <<<"$(sc "$out")" | grep -q '^bad_dir'
+	out=$(call 10 exec '{"argv":["sleep","5"],"timeout":0.3}')
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 124 ]
+	[ "$(jq -r .error <<<"$(sc "$out")")" = timeout ]
+	out=$(call 11 shell '{"command":"echo a b | wc -w && echo ok"}')
+	[ "$(jq -j .output <<<"$(sc "$out")")" = $'2\nok' ]
+	# The client's name is the runs' whoami.
+	wait_for grep -q '"whoami":"bats-agent"' "$(journal_file)"
+}
+
+@test "mcp: --whoami names the runs; --mcp-stdio and -m are the same server" {
+	start_host
+	mcp_start --whoami me-myself
+	mcp_init
+	call 1 exec '{"argv":["true"]}' >/dev/null
+	wait_for grep -q '"whoami":"me-myself"' "$(journal_file)"
+	! grep -q '"whoami":"bats-agent"' "$(journal_file)"
+	mcp_stop
+	for alias in --mcp-stdio -m; do
+		out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
+			timeout 10 "$REXEC" $alias)
+		[ "$(jq -c .result <<<"$out")" = '{}' ]
+	done
+	rx mcp --bogus
+	[ "$status" -eq 2 ]
+}
+
+@test "mcp: calls overlap: a quick call is answered while a slow run goes on" {
+	start_host
+	mcp_start
+	mcp_init
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["sleep","2"]}}}'
+	# A duplicate id of a call in flight is refused; the call goes on.
+	out=$(call 1 exec '{"argv":["true"]}')
+	[ "$(err_code "$out")" = -32600 ]
+	for i in 2 3 4 5 6; do
+		mcp_send "{\"jsonrpc\":\"2.0\",\"id\":$i,\"method\":\"tools/call\",\"params\":{\"name\":\"shell\",\"arguments\":{\"command\":\"echo $i\"}}}"
+	done
+	start=$SECONDS
+	for i in 2 3 4 5 6; do
+		out=$(mcp_reply $i)
+		[ "$(jq -r .output <<<"$(sc "$out")")" = $i ]
+	done
+	out=$(mcp_reply 1)
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 0 ]
+	# The quick ones came before the slow one.
+	! grep -q '"id":1,' "$BATS_TEST_TMPDIR/mcp.other"
+}
+
+@test "mcp: a progressToken gets progress with the run's last line" {
+	start_host
+	mcp_start
+	mcp_init
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"shell","arguments":{"command":"for i in 1 2 3; do echo step $i; sleep 1; done"},"_meta":{"progressToken":"tok"}}}'
+	out=$(mcp_reply 1)
+	[ "$(jq -r .exit <<<"$(sc "$out")")" = 0 ]
+	p=$BATS_TEST_TMPDIR/mcp.other
+	[ "$(jq -r 'select(.method == "notifications/progress") | .params.progressToken' "$p" | sort -u)" = tok ]
+	[ "$(jq -s '[.[] | select(.method == "notifications/progress")] | length' "$p")" -ge 2 ]
+	jq -r 'select(.method == "notifications/progress") | .params.message // empty' "$p" | grep -q '^step [12]$'
+	# Strictly increasing.
+	[ "$(jq -s '[.[] | .params.progress] | . == (sort | unique)' "$p")" = true ]
+}
+
+@test "mcp: notifications/cancelled aborts the run and the call is not answered" {
+	start_host
+	mcp_start
+	mcp_init
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["sleep","30"]}}}'
+	wait_for running_one
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"reason":"test"}}'
+	wait_for grep -q '"error":"aborted"' "$(journal_file)"
+	out=$(rpc 2 ping)
+	[ "$(jq -c .result <<<"$out")" = '{}' ]
+	! grep -q '"id":1' "$BATS_TEST_TMPDIR/mcp.other"
+}
+
+running_one() {
+	[ "$("$REXEC" status --json | jq '.running | length')" -ge 1 ]
+}
+
+@test "mcp: a long run: yield, wait, input, screen, status, cancel, read_output" {
+	start_host
+	mcp_start
+	mcp_init
+	out=$(call 1 shell '{"command":"echo ready; read x; echo got $x; sleep 30","yield":0.5}')
+	s=$(sc "$out")
+	[ "$(jq -r .running <<<"$s")" = true ]
+	[ "$(is_error "$out")" = false ]
+	seq=$(jq -r .seq <<<"$s")
+	out=$(call 2 status)
+	[ "$(jq -r ".detached[0].seq" <<<"$(sc "$out")")" = "$seq" ]
+	out=$(call 3 input "{\"seq\":$seq,\"text\":\"hello\\n\"}")
+	[ "$(jq -r .ok <<<"$(sc "$out")")" = true ]
+	out=$(call 4 wait "{\"seq\":$seq,\"timeout\":0}")
+	waited() {
+		local o
+		o=$(call 5 wait "{\"seq\":$seq,\"timeout\":0.5}")
+		jq -r '.output + .tail' <<<"$(sc "$o")" | grep -q 'got hello'
+	}
+	wait_for waited
+	out=$(call 6 screen "{\"seq\":$seq}")
+	jq -r .screen <<<"$(sc "$out")" | grep -q 'got hello'
+	out=$(call 7 input "{\"seq\":$seq,\"keys\":[\"NoSuchKey\"]}")
+	[ "$(is_error "$out")" = true ]
+	out=$(call 8 cancel "{\"seq\":$seq}")
+	[ "$(is_error "$out")" = true ]
+	[ "$(jq -r .error <<<"$(sc "$out")")" = aborted ]
+	[ "$(jq -r .running <<<"$(sc "$out")")" = false ]
+	out=$(call 9 wait "{\"seq\":$seq}")
+	[ "$(jq -r .running <<<"$(sc "$out")")" = false ]
+	out=$(call 10 read_output "{\"seq\":$seq}")
+	[ "$(jq -j .output <<<"$(sc "$out")")" = "$("$REXEC" log "$seq")" ] ||
+		[ "$(jq -j .output <<<"$(sc "$out")")" = "$("$REXEC" log "$seq")"$'\n' ]
+	out=$(call 11 read_output "{\"seq\":$seq,\"offset\":2,\"limit\":3}")
+	[ "$(jq -r .output <<<"$(sc "$out")")" = ady ]
+	[ "$(jq -r .next_offset <<<"$(sc "$out")")" = 5 ]
+	[ "$(jq -r .more <<<"$(sc "$out")")" = true ]
+	out=$(call 12 read_output '{"seq":999}')
+	[ "$(is_error "$out")" = true ]
+	out=$(call 13 wait '{"seq":999}')
+	[ "$(is_error "$out")" = true ]
+	jq -r .error <<<"$(sc "$out")" | grep -q '^bad_request'
+}
+
+@test "mcp: a host that dies during a call gives that call an error, and the server goes on" {
+	start_host
+	mcp_start
+	mcp_init
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["sleep","30"]}}}'
+	wait_for running_one
+	kill -KILL "$HOST_PID"
+	wait_for host_gone
+	start=$SECONDS
+	out=$(mcp_reply 1)
+	((SECONDS - start <= 5))
+	[ "$(is_error "$out")" = true ]
+	jq -r .result.content[0].text <<<"$out" | grep -q 'stopped before it answered'
+	out=$(call 2 exec '{"argv":["true"]}')
+	[ "$(jq -r .result.content[0].text <<<"$out")" = "HOST NOT FOUND" ]
+	start_host
+	out=$(call 3 exec '{"argv":["echo","back"]}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = back ]
+}
+
+@test "mcp: the end of stdin aborts the runs still in flight and ends the server" {
+	start_host
+	mcp_start
+	mcp_init
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["sleep","30"]}}}'
+	wait_for running_one
+	exec 7>&-
+	wait_for mcp_gone
+	wait "$MCP_PID"
+	MCP_PID=
+	exec 8<&-
+	wait_for grep -q '"error":"aborted"' "$(journal_file)"
+}
