@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench/mcp.sh: rexec as an MCP tool, measured side by side with the same
+# commands through the FIFO in one run.  Not a test: it prints figures and
+# whether the targets hold (issue 12):
+# - exec of /bin/true through one long-lived MCP session (bench/mcpclient.c),
+#   per call, against a request through the host from a long-lived client
+#   (bench/rtclient.c): within 1 ms of it;
+# - 16 calls of `sleep 0.1` sent at once through one session finish in
+#   about the time of one (the server serves them from one loop).
+#
+# Environment: REXEC, N (calls, default 300), ROUNDS (default 5).
+set -eu
+. "$(dirname "$0")/common.sh"
+N=${N:-300}
+ROUNDS=${ROUNDS:-5}
+batch=$((N / ROUNDS))
+[ "$batch" -ge 1 ] || batch=1
+
+${CC:-cc} -O2 -o "$tmp/rtclient" "$here/rtclient.c"
+${CC:-cc} -O2 -o "$tmp/mcpclient" "$here/mcpclient.c"
+printf '[host]\nmax_parallel = 32\n' >"$REXEC_CONFIG"
+start_host
+
+r=0
+while [ "$r" -lt "$ROUNDS" ]; do
+	printf 'fifo %s\n' "$("$tmp/rtclient" host "$batch" "$REXEC_RUNTIME_DIR" /bin/true)" >>"$tmp/samples"
+	printf 'mcp %s\n' "$("$tmp/mcpclient" "$REXEC" serial "$batch")" >>"$tmp/samples"
+	printf 'one %s\n' "$("$tmp/mcpclient" "$REXEC" parallel 1 0.1)" >>"$tmp/samples"
+	printf 'sixteen %s\n' "$("$tmp/mcpclient" "$REXEC" parallel 16 0.1)" >>"$tmp/samples"
+	r=$((r + 1))
+done
+
+median() {
+	awk -v c="$1" '$1 == c { print $2 }' "$tmp/samples" | sort -n |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+fifo=$(median fifo)
+mcp=$(median mcp)
+one=$(median one)
+sixteen=$(median sixteen)
+
+printf '%d rounds, medians\n' "$ROUNDS"
+printf '%-52s %10s\n' "exec /bin/true, per call" "ms"
+printf '%-52s %10s\n' "long-lived client through the FIFO" "$fifo"
+printf '%-52s %10s\n' "one MCP session (tools/call exec)" "$mcp"
+printf '%-52s %10s\n' "sleep 0.1 through one session" "ms"
+printf '%-52s %10s\n' "1 call" "$one"
+printf '%-52s %10s\n' "16 calls sent at once, until the last answer" "$sixteen"
+awk -v f="$fifo" -v m="$mcp" -v o="$one" -v s="$sixteen" 'BEGIN {
+	printf "MCP - FIFO per call: %+.3f ms (target <= +1 ms): %s\n", m - f, (m - f <= 1) ? "met" : "NOT met"
+	printf "16 at once / 1: %.2fx (target: about 1): %s\n", s / o, (s / o <= 1.5) ? "met" : "NOT met"
+}'
