@@ -77,6 +77,13 @@ start_host() {
 	done
 }
 
+# median NAME: the median of the samples named NAME in $tmp/samples (lines
+# "NAME VALUE"), for benchmarks that run their contenders in rounds.
+median() {
+	awk -v c="$1" '$1 == c { print $2 }' "$tmp/samples" | sort -n |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 rss_kib() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }

@@ -30,10 +30,6 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-median() {
-	awk -v c="$1" '$1 == c { print $2 }' "$tmp/samples" | sort -n |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 fifo=$(median fifo)
 mcp=$(median mcp)
 one=$(median one)

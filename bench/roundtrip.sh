@@ -77,11 +77,6 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-# median NAME: the median of NAME's batch means.
-median() {
-	awk -v c="$1" '$1 == c { print $2 }' "$tmp/samples" | sort -n |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 true_ms=$(median true)
 floor=$(median floor)
 rexec=$(median rexec)

@@ -644,21 +644,33 @@ mcp_peeked(struct call *c, json_t *reply)
 	}
 }
 
+/*
+ * A progress request of a call's own (status, then peeks): one at a time,
+ * and a host that is gone only means no progress this second.
+ */
+static void
+mcp_ask(struct mcp *m, struct call *c, enum hreq_kind kind, json_t *req)
+{
+	char	*why;
+
+	if (mcp_post(m, c, kind, req, CLIENT_ANSWER_WAIT, &why) != NULL)
+		c->asking = 1;
+	else
+		free(why);
+	json_decref(req);
+}
+
 /* Progress, step 2: a wait peek at the run, from the last offset. */
 static void
 mcp_peek(struct mcp *m, struct call *c)
 {
 	json_t	*req;
-	char	*id, *why;
+	char	*id;
 
 	id = client_make_id();
 	req = json_pack("{s:s, s:s, s:I, s:i, s:I}", "action", "wait", "id",
 	    id, "seq", c->seq, "timeout", 0, "offset", c->offset);
-	if (mcp_post(m, c, HREQ_PEEK, req, CLIENT_ANSWER_WAIT, &why) != NULL)
-		c->asking = 1;
-	else
-		free(why);
-	json_decref(req);
+	mcp_ask(m, c, HREQ_PEEK, req);
 	free(id);
 }
 
@@ -762,7 +774,7 @@ mcp_progress(struct mcp *m, struct call *c, double now)
 {
 	json_t		*params;
 	json_int_t	 elapsed = (json_int_t)(now - c->start);
-	char		*id, *why;
+	char		*id;
 	json_t		*req;
 
 	c->next_progress = now + 1;
@@ -783,11 +795,7 @@ mcp_progress(struct mcp *m, struct call *c, double now)
 	}
 	id = client_make_id();
 	req = json_pack("{s:s, s:s}", "action", "status", "id", id);
-	if (mcp_post(m, c, HREQ_STATUS, req, CLIENT_ANSWER_WAIT, &why) != NULL)
-		c->asking = 1;
-	else
-		free(why);
-	json_decref(req);
+	mcp_ask(m, c, HREQ_STATUS, req);
 	free(id);
 }
 
