@@ -8,18 +8,34 @@ if [ ! -x "$REXEC" ]; then
 	exit 1
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rexec-bench.XXXXXX")
-export REXEC_RUNTIME_DIR="$tmp/run" REXEC_JOURNAL_DIR="$tmp/journal"
+# The runtime directory lives where a login session's does: under
+# $XDG_RUNTIME_DIR (/run/user/UID, a tmpfs), else on /dev/shm (tmpfs too)
+# when neither is there, as on a CI machine's root shell; the journal stays
+# under TMPDIR, on disk like ~/.local/state.  Each reply is a new file, and
+# creating one costs far more on some disk filesystems than on tmpfs.
+rundir_base=$tmp
+for d in "${XDG_RUNTIME_DIR:-}" /dev/shm; do
+	if [ -n "$d" ] && [ -d "$d" ] && [ -w "$d" ]; then
+		rundir_base=$(mktemp -d "$d/rexec-bench.XXXXXX") && break
+		rundir_base=$tmp
+	fi
+done
+export REXEC_RUNTIME_DIR="$rundir_base/run" REXEC_JOURNAL_DIR="$tmp/journal"
 export REXEC_CONFIG="$tmp/rexec.ini" REXEC_WHOAMI=bench
 : >"$REXEC_CONFIG"
 host_pid=
+other_pids=	# more hosts a benchmark started itself
 
 # Under set -e a failing kill, wait or kill-server must not stop the
 # cleanup before the temporary directory goes.
 cleanup() {
 	set +e
-	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+	for p in $host_pid $other_pids; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	tmux -L rexec-bench kill-server 2>/dev/null
 	rm -rf "$tmp"
+	[ "$rundir_base" = "$tmp" ] || rm -rf "$rundir_base"
 }
 trap cleanup EXIT INT TERM
 
@@ -82,6 +98,11 @@ start_host() {
 median() {
 	awk -v c="$1" '$1 == c { print $2 }' "$tmp/samples" | sort -n |
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# fs_type DIR: the filesystem DIR is on (tmpfs, ext4, ...).
+fs_type() {
+	stat -f -c %T "$1" 2>/dev/null || echo unknown
 }
 
 rss_kib() {

@@ -36,6 +36,17 @@ command -v script >/dev/null || { echo "roundtrip.sh: needs script(1) (bsdutils)
 ${CC:-cc} -O2 -o "$tmp/rtclient" "$here/rtclient.c"
 ${CC:-cc} -O2 -o "$tmp/ptydrain" "$here/ptydrain.c" -lutil
 start_host
+# The same client against a second host whose runtime directory is on the
+# journal's filesystem (as with no $XDG_RUNTIME_DIR): shown, not a target.
+disk_run="$tmp/run-disk"
+REXEC_RUNTIME_DIR=$disk_run "$REXEC" host --headless >/dev/null 2>"$tmp/host-disk.err" &
+other_pids=$!
+i=0
+until REXEC_RUNTIME_DIR=$disk_run "$REXEC" check >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ "$i" -lt 500 ] || { echo "the second host did not start" >&2; cat "$tmp/host-disk.err" >&2; exit 1; }
+	sleep 0.01
+done
 tmux -L rexec-bench -f /dev/null new-session -d -s rt -x 80 -y 24
 
 # loop_ms CMD...: mean milliseconds per run of CMD over one batch.
@@ -61,6 +72,7 @@ run_one() {
 	true) loop_ms /bin/true ;;
 	floor) loop_ms "$tmp/ptydrain" /bin/true ;;
 	rexec) loop_ms "$REXEC" run -- /bin/true ;;
+	rexec_disk) REXEC_RUNTIME_DIR=$disk_run loop_ms "$REXEC" run -- /bin/true ;;
 	script) loop_ms script -qec /bin/true /dev/null ;;
 	tmux) loop_ms tmux_once ;;
 	lived_direct) "$tmp/rtclient" direct "$batch" /bin/true ;;
@@ -68,7 +80,7 @@ run_one() {
 	esac
 }
 
-names="true floor rexec script tmux lived_direct lived_host"
+names="true floor rexec rexec_disk script tmux lived_direct lived_host"
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
 	for c in $names; do
@@ -80,15 +92,19 @@ done
 true_ms=$(median true)
 floor=$(median floor)
 rexec=$(median rexec)
+rexec_disk=$(median rexec_disk)
 script=$(median script)
 tmuxr=$(median tmux)
 ldirect=$(median lived_direct)
 lhost=$(median lived_host)
 
 printf 'round trip of /bin/true: %d rounds of %d commands each, median ms per command\n' "$ROUNDS" "$batch"
+printf 'runtime directory on %s, journal on %s; the second rexec row: runtime directory on %s\n' \
+    "$(fs_type "$REXEC_RUNTIME_DIR")" "$(fs_type "$REXEC_JOURNAL_DIR")" "$(fs_type "$disk_run")"
 printf '%-46s %10s %10s\n' "from a shell, a new process per command" "ms" "x floor"
 for row in "/bin/true:$true_ms" "forkpty + exec + drain (the floor):$floor" \
-    "rexec run -- /bin/true:$rexec" "script -qec /bin/true /dev/null:$script" \
+    "rexec run -- /bin/true:$rexec" \
+    "rexec run, runtime directory on disk:$rexec_disk" "script -qec /bin/true /dev/null:$script" \
     "tmux new-window + wait-for:$tmuxr"; do
 	printf '%-46s %10s %10.2f\n' "${row%:*}" "${row##*:}" \
 	    "$(awk -v a="${row##*:}" -v f="$floor" 'BEGIN { print a / f }')"

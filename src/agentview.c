@@ -752,7 +752,7 @@ av_cell_encode(const struct agentview *av, uint32_t c, char *out)
 		memcpy(out, cl->s, cl->len);
 		return (cl->len);
 	}
-	return (utf8_encode(c, out));
+	return (utf8_encode_cp(c, out));
 }
 
 /* The bytes av_cell_encode() writes for a cell. */
@@ -982,14 +982,14 @@ av_combine(struct agentview *av, uint32_t cp)
 	if (IS_CLUSTER(c)) {
 		cl = &av->clusters[c & ~CELL_CLUSTER];
 		if (cl->len + k <= AGENTVIEW_CLUSTER_BYTES)
-			cl->len += utf8_encode(cp, cl->s + cl->len);
+			cl->len += utf8_encode_cp(cp, cl->s + cl->len);
 		return;
 	}
 	if (c == CELL_CONT || (idx = av_cluster_new(av)) == AV_NOCLUSTER)
 		return;
 	cl = &av->clusters[idx];
-	cl->len = utf8_encode(c, cl->s);
-	cl->len += utf8_encode(cp, cl->s + cl->len);
+	cl->len = utf8_encode_cp(c, cl->s);
+	cl->len += utf8_encode_cp(cp, cl->s + cl->len);
 	l->cells[t] = CELL_CLUSTER | idx;
 	l->nclust++;
 }

@@ -4,7 +4,6 @@
  */
 #include "rexec.h"
 
-#include <locale.h>
 #include <signal.h>
 
 #include "cli.h"
@@ -12,7 +11,11 @@
 int
 main(int argc, char **argv)
 {
-	setlocale(LC_CTYPE, "");
+	/*
+	 * No setlocale here: agents start a process per command, and loading
+	 * the locale is a tenth of a client's start.  What needs the
+	 * character type (the TUI's curses) sets it itself.
+	 */
 	signal(SIGPIPE, SIG_IGN);
 	return (cli_main(argc, argv));
 }

@@ -450,7 +450,7 @@ record_decode(struct record *rec, const uint8_t *p, size_t len)
 	}
 	k = utf8_decode_byte(&rec->dec, p[0], cp);
 	for (i = 0; i < k; i++)
-		rec->evlen += utf8_encode(cp[i], rec->ev + rec->evlen);
+		rec->evlen += utf8_encode_cp(cp[i], rec->ev + rec->evlen);
 	return (1);
 }
 
@@ -470,7 +470,7 @@ record_finish(struct record *rec)
 			record_event(rec, 0);
 		if (rec->evlen == 0)
 			rec->ev_t = rec->last_t;
-		rec->evlen += utf8_encode(cp[0], rec->ev + rec->evlen);
+		rec->evlen += utf8_encode_cp(cp[0], rec->ev + rec->evlen);
 	}
 	record_event(rec, 0);
 }

@@ -127,7 +127,7 @@ escape(const char *s, size_t len, size_t max, int quoted, int *cut)
 				o += (size_t)snprintf(out + o, 7, "\\u%04x",
 				    (unsigned int)cp[j]);
 			else
-				o += utf8_encode(cp[j], out + o);
+				o += utf8_encode_cp(cp[j], out + o);
 		}
 	}
 	out[o] = '\0';

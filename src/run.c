@@ -242,10 +242,15 @@ run_start(struct run *r, char *const *base, double now)
 	r->state = RUN_RUNNING;
 	r->start = r->last_output = now;
 	clock_gettime(CLOCK_REALTIME, &r->start_wall);
-	if (r->hooks.started != NULL)
-		r->hooks.started(r, r->hooks.arg);
 	e = spawn_start(&sp, &r->child, &cause);
 	spawn_env_free(env);
+	/*
+	 * The started hook (the banner, a new recording file) comes after the
+	 * spawn, so that creating the file overlaps the child's exec; nothing
+	 * is lost, as its output waits in the PTY until the next poll.
+	 */
+	if (r->hooks.started != NULL)
+		r->hooks.started(r, r->hooks.arg);
 	switch (e) {
 	case SPAWN_OK:
 		r->master = r->child.master;

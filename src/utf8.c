@@ -107,7 +107,7 @@ utf8_decode_finish(struct utf8_decoder *d, uint32_t out[1])
 
 /* Encode a code point (surrogates and values past U+10FFFF as U+FFFD). */
 size_t
-utf8_encode(uint32_t cp, char out[4])
+utf8_encode_cp(uint32_t cp, char out[4])
 {
 	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		cp = UTF8_REPLACEMENT;
@@ -193,10 +193,10 @@ utf8_sanitize(const void *buf, size_t len, size_t *outlen)
 	for (i = 0; i < len; i++) {
 		n = utf8_decode_byte(&d, p[i], cp);
 		for (j = 0; j < n; j++)
-			o += utf8_encode(cp[j], s + o);
+			o += utf8_encode_cp(cp[j], s + o);
 	}
 	if (utf8_decode_finish(&d, cp))
-		o += utf8_encode(cp[0], s + o);
+		o += utf8_encode_cp(cp[0], s + o);
 	s[o] = '\0';
 	if (outlen != NULL)
 		*outlen = o;

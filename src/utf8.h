@@ -39,7 +39,7 @@ int	utf8_decoder_pending(const struct utf8_decoder *);
 int	utf8_decode_byte(struct utf8_decoder *, uint8_t, uint32_t out[2]);
 int	utf8_decode_finish(struct utf8_decoder *, uint32_t out[1]);
 
-size_t	utf8_encode(uint32_t, char out[4]);
+size_t	utf8_encode_cp(uint32_t, char out[4]);
 size_t	utf8_encoded_len(uint32_t);
 int	utf8_valid(const void *, size_t);
 char	*utf8_sanitize(const void *, size_t, size_t *);

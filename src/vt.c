@@ -241,7 +241,7 @@ vt_feed(struct vt *vt, const char *buf, size_t len)
 		}
 		k = utf8_decode_byte(&vt->dec, (uint8_t)buf[i++], cp);
 		for (j = 0; j < k; j++)
-			n += utf8_encode(cp[j], out + n);
+			n += utf8_encode_cp(cp[j], out + n);
 		if (n > sizeof(out) - 8) {
 			tsm_vte_input(vt->vte, out, n);
 			n = 0;
@@ -736,7 +736,7 @@ vt_text_cell(unsigned int x, unsigned int y, const struct vt_cell *cell,
 		return;
 	}
 	for (i = 0; i < cell->nchars; i++)
-		vt_text_put(ctx, u8, utf8_encode(cell->chars[i], u8));
+		vt_text_put(ctx, u8, utf8_encode_cp(cell->chars[i], u8));
 	ctx->line_end = ctx->len;
 }
 

@@ -863,7 +863,7 @@ ui_key_filter(struct ui *ui, wint_t wc, int fkey)
 	} else if (!fkey && wc >= ' ' && wc != 127 &&
 	    (wc < 0x80 || wc >= 0xa0) && wc <= 0x10ffff &&
 	    len + utf8_encoded_len(wc) < sizeof ui->filter) {
-		n = utf8_encode(wc, buf);
+		n = utf8_encode_cp(wc, buf);
 		memcpy(ui->filter + len, buf, n);
 		ui->filter[len + n] = '\0';
 	}

@@ -104,7 +104,7 @@ START_TEST(test_encode)
 	size_t		i, n;
 
 	for (i = 0; i < nitems(t); i++) {
-		n = utf8_encode(t[i].cp, buf);
+		n = utf8_encode_cp(t[i].cp, buf);
 		ck_assert_uint_eq(n, strlen(t[i].s));
 		ck_assert(memcmp(buf, t[i].s, n) == 0);
 		if (t[i].cp <= 0x10ffff && (t[i].cp < 0xd800 ||
