@@ -28,6 +28,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
@@ -905,23 +906,46 @@ journal_resolve(const char *dir, const char *name, char **cause)
 }
 
 /*
- * Find run seq in the journal at path; returns its line (a reference the
- * caller drops) or NULL.
+ * Is a journal line a run (not a rejected request)?  Returns 0 with *seq
+ * its number: its "seq", else ordinal, its place from 1 among the
+ * journal's runs (the original crate's journals have no seq); -1 if not.
+ */
+int
+journal_run_seq(json_t *line, unsigned int ordinal, unsigned int *seq)
+{
+	json_t	*v;
+
+	if (!json_is_array(json_object_get(line, "exec")))
+		return (-1);
+	v = json_object_get(line, "seq");
+	*seq = json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) <= UINT_MAX ?
+	    (unsigned int)json_integer_value(v) : ordinal;
+	return (0);
+}
+
+/*
+ * Find run seq in the journal at path, numbered as journal_run_seq does;
+ * returns its line (a reference the caller drops) or NULL.
  */
 json_t *
 journal_find_run(const char *path, long long seq, char **cause)
 {
 	struct journal_reader	*r;
 	json_t			*line, *found = NULL;
+	unsigned int		 ordinal = 0, n;
 
 	if ((r = journal_reader_open(path, cause)) == NULL)
 		return (NULL);
 	while (found == NULL && journal_reader_next(r, &line) == 1) {
-		if (json_integer_value(json_object_get(line, "seq")) == seq &&
-		    json_is_array(json_object_get(line, "exec")))
-			found = line;
-		else
-			json_decref(line);
+		if (journal_run_seq(line, ordinal + 1, &n) == 0) {
+			ordinal++;
+			if (n == seq) {
+				found = line;
+				continue;
+			}
+		}
+		json_decref(line);
 	}
 	journal_reader_close(r);
 	if (found == NULL)

@@ -42,6 +42,7 @@ void		 journal_reader_close(struct journal_reader *);
 char		**journal_sessions(const char *, size_t *, char **);
 void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
+int		 journal_run_seq(json_t *, unsigned int, unsigned int *);
 json_t		*journal_find_run(const char *, long long, char **);
 int		 journal_lookup(const char *, const char *, json_t **, char **);
 

@@ -23,7 +23,11 @@
  * lines about it have passed (pane_history_host_line), it is kept.
  *
  * A filter (text typed after "/") shows only the runs whose whoami, dir or
- * command line contain it, ignoring ASCII case.  The selection is always a
+ * command line contain it, ignoring ASCII case; with "output too" on, also
+ * those whose text (as journaled) has it, found by a search thread
+ * (search.c) in the journals of the sessions shown, this one followed as
+ * it grows.  A run shown only for its text keeps its first matching line
+ * for the bottom line.  The selection is always a
  * shown run, or nothing when nothing matches.  The pane never reads
  * recordings; it only names them (ur->recording) for the run view.
  */
@@ -46,6 +50,10 @@
 /* Narrower than this, a row leaves out the duration and the dir. */
 #define HISTORY_WIDE	72
 
+/* How often the UI looks for the text search's hits, in seconds. */
+#define HISTORY_SEARCH_POLL	0.05	/* reading the earlier sessions */
+#define HISTORY_FOLLOW_POLL	0.25	/* following this session */
+
 /* Journal strings longer than this (a run's text) are not even parsed. */
 #define HISTORY_BRIEF	(64 * 1024)
 
@@ -60,6 +68,10 @@ struct pane_history {
 	size_t		  npast;	/* past runs: the first npast */
 
 	char		 *filter;	/* NULL: every run is shown */
+	int		  filter_output; /* the filter looks at text too */
+	struct history_search *search;	/* the text search of this filter */
+	struct history_search **old;	/* searches told to stop */
+	size_t		  nold;
 	size_t		 *shown;	/* indexes in runs of the rows shown */
 	size_t		  nshown;
 	int		  stale;	/* shown needs making again */
@@ -102,6 +114,7 @@ static int	 history_done(const struct ui_run *);
 static void	 history_trim(struct pane_history *);
 static int	 history_match(const struct pane_history *,
 		    const struct ui_run *);
+static void	 history_search(struct pane_history *);
 static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
 static void	 history_select(struct pane_history *, size_t);
@@ -138,6 +151,7 @@ ui_run_free(struct ui_run *ur)
 	free(ur->session);
 	free(ur->detach_line);
 	free(ur->ended_line);
+	free(ur->out_line);
 	free(ur);
 }
 
@@ -153,6 +167,10 @@ pane_history_free(struct pane_history *ph)
 	free(ph->runs);
 	free(ph->filter);
 	free(ph->shown);
+	search_free(ph->search);
+	for (i = 0; i < ph->nold; i++)
+		search_free(ph->old[i]);
+	free(ph->old);
 	if (ph->loader != NULL)
 		history_loader_free(ph->loader, 0);
 	free(ph->journal_dir);
@@ -433,15 +451,14 @@ history_past(const char *journal_dir, const char *home, const char *session,
 {
 	struct ui_run	*ur;
 	json_t		*exec, *v;
+	unsigned int	 seq;
 
-	exec = json_object_get(line, "exec");
-	if (!json_is_array(exec))
+	if (journal_run_seq(line, ordinal, &seq) != 0)
 		return (NULL);		/* a rejected request, not a run */
+	exec = json_object_get(line, "exec");
 	ur = xcalloc(1, sizeof *ur);
 	ur->past = ur->started = ur->ended = ur->banner_seen = 1;
-	v = json_object_get(line, "seq");
-	ur->seq = json_is_integer(v) && json_integer_value(v) > 0 ?
-	    (unsigned int)json_integer_value(v) : ordinal;
+	ur->seq = seq;
 	ur->exit_code = (int)json_integer_value(json_object_get(line,
 	    "exit"));
 	ur->signal = (int)json_integer_value(json_object_get(line, "signal"));
@@ -631,6 +648,7 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 	history_loader_free(ld, 1);
 	ph->loader = NULL;
 	history_trim(ph);
+	history_search(ph);	/* the text of the past runs too */
 	return (1);
 }
 
@@ -643,7 +661,144 @@ history_match(const struct pane_history *ph, const struct ui_run *ur)
 		return (1);
 	return (strcasestr(ur->whoami, ph->filter) != NULL ||
 	    strcasestr(ur->dir, ph->filter) != NULL ||
-	    strcasestr(ur->cmd, ph->filter) != NULL);
+	    strcasestr(ur->cmd, ph->filter) != NULL ||
+	    (ph->filter_output && ur->out_line != NULL));
+}
+
+/*
+ * Start the text search of the filter, after stopping the last one (it
+ * is freed once its thread has seen the stop): the earlier sessions the
+ * history shows, newest first, then this one.
+ */
+static void
+history_search(struct pane_history *ph)
+{
+	char		**past = NULL;
+	size_t		  npast = 0, i, j;
+	const char	 *name;
+
+	for (i = 0; i < ph->n; i++) {
+		free(ph->runs[i]->out_line);
+		ph->runs[i]->out_line = NULL;
+	}
+	ph->stale = 1;
+	if (ph->search != NULL) {
+		search_stop(ph->search);
+		ph->old = xreallocarray(ph->old, ph->nold + 1,
+		    sizeof *ph->old);
+		ph->old[ph->nold++] = ph->search;
+		ph->search = NULL;
+	}
+	if (ph->filter == NULL || !ph->filter_output ||
+	    ph->journal_dir == NULL)
+		return;
+	for (i = ph->npast; i > 0; i--) {
+		if ((name = ph->runs[i - 1]->session) == NULL)
+			continue;
+		for (j = 0; j < npast && strcmp(past[j], name) != 0; j++)
+			;
+		if (j < npast)
+			continue;
+		past = xreallocarray(past, npast + 1, sizeof *past);
+		past[npast++] = (char *)name;
+	}
+	ph->search = search_start(ph->filter, ph->journal_dir, past, npast,
+	    ph->session);
+	free(past);
+}
+
+/*
+ * Take what the text search found (and free the searches that stopped).
+ * Returns 1 if rows may have changed.
+ */
+int
+pane_history_found(struct pane_history *ph)
+{
+	struct search_hit	*hits;
+	struct ui_run		*ur;
+	size_t			 n, i, j;
+	int			 changed = 0;
+
+	for (i = 0; i < ph->nold; i++) {
+		if (!search_finished(ph->old[i]))
+			continue;
+		search_free(ph->old[i]);
+		ph->old[i--] = ph->old[--ph->nold];
+	}
+	if (ph->search == NULL)
+		return (0);
+	n = search_take(ph->search, &hits);
+	for (i = 0; i < n; i++) {
+		for (j = ph->n; j > 0; j--) {
+			ur = ph->runs[j - 1];
+			if (ur->seq != hits[i].seq || ur->session == NULL ||
+			    strcmp(ur->session, hits[i].session) != 0)
+				continue;
+			if (ur->out_line == NULL) {
+				ur->out_line = hits[i].line;
+				hits[i].line = NULL;
+				ph->stale = changed = 1;
+			}
+			break;
+		}
+	}
+	search_hits_free(hits, n);
+	return (changed);
+}
+
+/*
+ * How soon to look for what the text search found, in seconds: often while
+ * it reads the earlier sessions, now and then while it follows this one
+ * (a run that ended pokes it); -1 without a search.
+ */
+double
+pane_history_searching(struct pane_history *ph)
+{
+	if (ph->search == NULL)
+		return (ph->nold != 0 ? HISTORY_SEARCH_POLL : -1);
+	return (search_scanning(ph->search) ? HISTORY_SEARCH_POLL :
+	    HISTORY_FOLLOW_POLL);
+}
+
+/* A run of this session ended: the search reads its journal line. */
+void
+pane_history_poke(struct pane_history *ph)
+{
+	if (ph->search != NULL)
+		search_poke(ph->search);
+}
+
+/* Does the filter look at what runs printed too? */
+void
+pane_history_set_output(struct pane_history *ph, int on)
+{
+	ph->filter_output = on;
+	history_search(ph);
+}
+
+int
+pane_history_output(const struct pane_history *ph)
+{
+	return (ph->filter_output);
+}
+
+/*
+ * The selected run's first line with the filter in it, when it is shown
+ * only for what it printed; else NULL.
+ */
+const char *
+pane_history_output_hit(struct pane_history *ph)
+{
+	struct ui_run	*ur = pane_history_selected(ph);
+
+	if (ur == NULL || ph->filter == NULL || !ph->filter_output ||
+	    ur->out_line == NULL)
+		return (NULL);
+	if (strcasestr(ur->whoami, ph->filter) != NULL ||
+	    strcasestr(ur->dir, ph->filter) != NULL ||
+	    strcasestr(ur->cmd, ph->filter) != NULL)
+		return (NULL);
+	return (ur->out_line);
 }
 
 /*
@@ -705,6 +860,7 @@ pane_history_set_filter(struct pane_history *ph, const char *text)
 	ph->filter = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
 	ph->stale = 1;
 	ph->top = 0;
+	history_search(ph);
 }
 
 const char *
@@ -713,18 +869,27 @@ pane_history_filter(struct pane_history *ph)
 	return (ph->filter);
 }
 
-/* "history", or "history /text (3 of 41)" while filtered. */
+/*
+ * "history", or "history /text (3 of 41)" while filtered, "history /text
+ * +output (3 of 41)" when the filter looks at text too, with ", searching"
+ * until the earlier sessions' journals are read.
+ */
 void
 pane_history_title(struct pane_history *ph, int focus, char *buf,
     size_t len)
 {
+	const char	*output = "";
+
 	history_show(ph);
+	if (ph->filter != NULL && ph->filter_output)
+		output = ph->search != NULL && search_scanning(ph->search) ?
+		    " +output, searching" : " +output";
 	if (ph->filter == NULL)
-		snprintf(buf, len, "%shistory%s", focus ? "[" : "",
-		    focus ? "]" : "");
+		snprintf(buf, len, "%shistory%s%s", focus ? "[" : "",
+		    ph->filter_output ? " +output" : "", focus ? "]" : "");
 	else
-		snprintf(buf, len, "%shistory /%s (%zu of %zu)%s",
-		    focus ? "[" : "", ph->filter, ph->nshown, ph->n,
+		snprintf(buf, len, "%shistory /%s%s (%zu of %zu)%s",
+		    focus ? "[" : "", ph->filter, output, ph->nshown, ph->n,
 		    focus ? "]" : "");
 }
 

@@ -28,6 +28,7 @@ static const char *status_help[] = {
 	"  i          type into the selected running run",
 	"             (^C too) until ^] gives the keys back",
 	"  /          filter the history; n, N next, previous",
+	"  o          the filter looks at output too (or not)",
 	"  k          abort the selected run (asks y/n)",
 	"  q, ^C      quit (asks y/n while runs are active)",
 	"  ?          this help",

@@ -214,6 +214,7 @@ ui_fe_ended(struct run *r, void *arg)
 	if ((ur = pane_history_find(ui->history, r)) == NULL)
 		return;
 	ui_run_ended(ur, r);
+	pane_history_poke(ui->history);
 	if (ui->open != ur)
 		ui_view_drop(ui, ur);
 	else if (ui->mode == UI_INPUT) {
@@ -334,6 +335,12 @@ ui_fe_tick(void *arg, double now)
 	}
 	if (pane_history_poll(ui->history, now))
 		ui->dirty = 1;
+	/* The filter's text search runs on a thread; take what it found. */
+	if (pane_history_found(ui->history))
+		ui->dirty = 1;
+	if ((due = pane_history_searching(ui->history)) > 0 &&
+	    (next < 0 || now + due < next))
+		next = now + due;
 	/* Past runs are read on a thread; look for them now and then. */
 	if (pane_history_loaded(ui->history, &cause)) {
 		ui->dirty = 1;
@@ -542,6 +549,8 @@ ui_side_by_side(struct ui *ui)
 static const char *
 ui_hints(struct ui *ui, char *buf, size_t len)
 {
+	const char	*hit;
+
 	switch (ui->mode) {
 	case UI_ASK_QUIT:
 		snprintf(buf, len, "quit with runs active? y/n");
@@ -559,6 +568,9 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 	default:
 		if (ui->note != NULL)
 			snprintf(buf, len, "%s", ui->note);
+		else if (ui->open == NULL &&
+		    (hit = pane_history_output_hit(ui->history)) != NULL)
+			snprintf(buf, len, "printed: %s", hit);
 		else if (ui->view != NULL && view_is_replay(ui->view))
 			snprintf(buf, len, "run %u  space pause  +/- speed  "
 			    ". end  r again  Esc back", ui->open->seq);
@@ -753,6 +765,13 @@ ui_key_char(struct ui *ui, wint_t wc)
 	case 'n':
 	case 'N':
 		pane_history_step(ui->history, wc == 'n' ? 1 : -1);
+		break;
+	case 'o':	/* the filter: command, whoami, dir; or output too */
+		pane_history_set_output(ui->history,
+		    !pane_history_output(ui->history));
+		ui->note = xstrdup(pane_history_output(ui->history) ?
+		    "filter: command, whoami, dir and output" :
+		    "filter: command, whoami and dir");
 		break;
 	case 27:	/* Esc: the run view first, then the filter */
 		if (ui->open != NULL)

@@ -46,6 +46,7 @@ struct ui_run {
 	char		*ended_line;
 	int		 detach_seen;	/* its detach line passed */
 	int		 ended_seen;	/* its ended line passed */
+	char		*out_line;	/* its first line with the filter */
 };
 
 /* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
@@ -115,6 +116,29 @@ void	 pane_history_step(struct pane_history *, int);
 void	 pane_history_click(struct pane_history *, int);
 void	 pane_history_set_filter(struct pane_history *, const char *);
 const char *pane_history_filter(struct pane_history *);
+void	 pane_history_set_output(struct pane_history *, int);
+int	 pane_history_output(const struct pane_history *);
+const char *pane_history_output_hit(struct pane_history *);
+int	 pane_history_found(struct pane_history *);
+void	 pane_history_poke(struct pane_history *);
+double	 pane_history_searching(struct pane_history *);
+
+/* search.c: the filter's search of the runs' text, on a thread. */
+struct history_search;
+struct search_hit {
+	char		*session;
+	unsigned int	 seq;
+	char		*line;		/* its first line with the needle */
+};
+struct history_search *search_start(const char *, const char *,
+	    char *const *, size_t, const char *);
+size_t	 search_take(struct history_search *, struct search_hit **);
+int	 search_scanning(struct history_search *);
+void	 search_poke(struct history_search *);
+void	 search_stop(struct history_search *);
+int	 search_finished(struct history_search *);
+void	 search_hits_free(struct search_hit *, size_t);
+void	 search_free(struct history_search *);
 void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
 	    unsigned int *, unsigned int *, unsigned int *);

@@ -73,6 +73,17 @@ session_name() {
 	[ "${lines[2]}" = "[2025-05-01T10:00:02Z] Codex:/home/u/p $ grep 'a b' x" ]
 	rx list
 	[ "$output" = "2025-05-01-10:00:00 commands=2" ]
+	# Without "seq", a run's number is its place among the journal's runs,
+	# as the history numbers it.
+	rx log 2025-05-01-10:00:00:1
+	[ "$status" -eq 0 ]
+	[ "$output" = "total 0" ]
+	rx log 2025-05-01-10:00:00:2
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	rx log 2025-05-01-10:00:00:3
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"no run 3"* ]]
 }
 
 @test "print: a torn last line is held back until it is complete" {

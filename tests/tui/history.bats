@@ -164,6 +164,69 @@ history_title() {
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 }
 
+# A program whose command line does not say what it prints.
+emitter() {
+	printf '#!/bin/sh\nprintf "alpha\\nfound the NEE""DLE-42 line\\nomega\\n"\n' \
+		>"$HOME/emit"
+	chmod +x "$HOME/emit"
+}
+
+@test "history: o makes the filter look at what runs printed, past and present" {
+	mkdir -p "$HOME"
+	emitter
+	past_session "$HOME/emit" 'echo plain'
+	start_ui
+	wait_for screen_has_re '^│▶ +2· ✓ 0 .* echo plain'
+	keys / n e e d l e Enter
+	wait_for screen_has 'no run matches /needle'
+	history_title | grep -qF 'history /needle (0 of 2)'
+	# o: output too; the earlier session's journal is searched.
+	keys o
+	wait_for eval 'history_title | grep -qF "history /needle +output (1 of 2)"'
+	screen_has 'filter: command, whoami, dir and output'
+	screen_has_re '^│▶ +1· ✓ 0 .*/emit'
+	history_lacks 'echo plain'
+	# Matched only by its text: its first matching line, in the bottom line.
+	keys Down
+	wait_for screen_has_re '^└ printed: found the NEEDLE-42 line '
+	# A run of this session is found once it has ended.
+	rx run --dir "$HOME" -- "$HOME/emit"
+	rx run --dir "$HOME" -- echo other
+	wait_for eval 'history_title | grep -qF "history /needle +output (2 of 4)"'
+	screen_has_re '^│▶ +1  ✓ 0 .*/emit'
+	history_lacks 'echo other'
+	# A run whose command line matches shows no printed line.
+	rx run --dir "$HOME" -- echo needle
+	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo needle'
+	screen_lacks 'printed:'
+	history_title | grep -qF 'history /needle +output (3 of 5)'
+	# o again: command, whoami and dir only.
+	keys o
+	wait_for eval 'history_title | grep -qF "history /needle (1 of 5)"'
+	screen_has 'filter: command, whoami and dir'
+	history_lacks 'emit'
+}
+
+@test "history: the output filter ignores case, finds a torn line once whole, and keeps o across filters" {
+	mkdir -p "$HOME"
+	# An earlier journal by hand: a run that printed the needle, and a
+	# last line still being written.
+	past_journal 2026-01-01-00:00:00 <<-'EOF'
+	{"seq":1,"whoami":"w","dir":"/","exec":["true"],"exit":0,"output":"x\nSome Mixed CASE text\n","start":"2026-01-01T00:00:00Z"}
+	{"seq":2,"whoami":"w","dir":"/","exec":["true"],"exit":0,"output":"mixed case
+	EOF
+	start_ui
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* true'
+	keys o
+	wait_for eval 'history_title | grep -qF "history +output"'
+	keys / m i x e d Space c a s e Enter
+	wait_for eval 'history_title | grep -qF "history /mixed case +output (1 of 1)"'
+	wait_for screen_has_re '^└ printed: Some Mixed CASE text '
+	# The torn line is not a run; a new filter keeps "output too".
+	keys / BSpace BSpace BSpace BSpace BSpace Enter
+	wait_for eval 'history_title | grep -qF "history /mixed +output (1 of 1)"'
+}
+
 @test "history: a filter that matches nothing shows nothing and says so" {
 	start_ui
 	rx run --dir "$HOME" -- echo hello
