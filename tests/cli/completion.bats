@@ -253,6 +253,20 @@ zsh_rc() {
 	[ "$output" = "_rexec" ]
 }
 
+@test "zsh: every command and option of rexec --help has a spec in _rexec" {
+	local c o n=0 f="$COMPLETIONS/_rexec"
+	for c in $(help_commands) grep; do
+		grep -Eq "^		['\"]$c:" "$f" || { echo "no command $c"; false; }
+		for o in $(help_options "$c"); do
+			# In an _arguments spec: '--opt[', '--opt=[', {--opt,-o}.
+			grep -Eq -- "['{,*]$o(=-?)?[[,}']" "$f" ||
+				{ echo "rexec $c: no spec for $o"; false; }
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 25 ]
+}
+
 # A zsh of its own in a tmux pane; z_type sends a fresh line and Tab.
 start_zsh() {
 	need_zsh
