@@ -106,7 +106,8 @@ help_options() {
 		run bash_complete "rexec $c -"
 		[ "$status" -eq 0 ]
 		for o in $(help_options "$c"); do
-			printf '%s\n' "${lines[@]}" | grep -qx -- "$o" ||
+			# An option with a value may complete as "--opt=".
+			printf '%s\n' "${lines[@]}" | grep -Eqx -- "$o=?" ||
 				{ echo "rexec $c: $o does not complete"; false; }
 			n=$((n + 1))
 		done
