@@ -22,7 +22,7 @@
 
 static const struct cmd_entry cmd_table[] = {
 	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
-	  "[--print-config]", "start the host (the TUI on a terminal)",
+	  "[--print-config] [--text]", "start the host (the TUI on a terminal)",
 	  cmd_host_exec },
 	{ "run", NULL, NULL, "[--whoami NAME] [--dir DIR] [--env NAME=VALUE]... "
 	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] "
@@ -70,7 +70,7 @@ static const char *const run_flags[] = {
 
 /* Options that mean "start the host" when they come first. */
 static const char *const host_flags[] = {
-	"--headless", "--config", "--print-config", NULL
+	"--headless", "--config", "--print-config", "--text", NULL
 };
 
 const struct cmd_entry *

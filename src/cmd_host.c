@@ -1,5 +1,9 @@
 /*
  * cmd_host.c: "rexec host" (also --start-host, -s).
+ *
+ * --text sets [headless] raw = false for this host, so a service manager
+ * that cannot be handed a configuration file (the systemd user unit) still
+ * gets the console as agent text rather than raw escapes.
  */
 #include "rexec.h"
 
@@ -21,6 +25,7 @@ static const struct option host_options[] = {
 	{ "headless", no_argument, NULL, 'H' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "print-config", no_argument, NULL, 'P' },
+	{ "text", no_argument, NULL, 'T' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -54,7 +59,7 @@ cmd_host_exec(int argc, char **argv)
 	struct config	 cfg;
 	struct frontend	 fe;
 	const char	*config_path = NULL;
-	int		 c, print_config = 0, headless = 0, r;
+	int		 c, print_config = 0, headless = 0, text = 0, r;
 
 	optind = 1;
 	opterr = 0;
@@ -69,6 +74,9 @@ cmd_host_exec(int argc, char **argv)
 		case 'P':
 			print_config = 1;
 			break;
+		case 'T':
+			text = 1;
+			break;
 		case ':':
 			return (cli_usage("host", "%s: needs a value",
 			    argv[optind - 1]));
@@ -82,6 +90,8 @@ cmd_host_exec(int argc, char **argv)
 		    argv[optind]));
 	if (cli_config(&cfg, config_path) != 0)
 		return (1);
+	if (text)
+		cfg.headless_raw = 0;
 	if (print_config)
 		r = host_print_config(&cfg);
 	else {
