@@ -23,11 +23,16 @@ PYTHON=${PYTHON:-python3}
 COLS=100
 ROWS=30
 
+# die MESSAGE: say why and stop; what the host said, if anything, too.
 die() {
 	echo "capture.sh: $*" >&2
+	if [ -s "${tmp:-/nonexistent}/host.err" ]; then
+		sed 's/^/capture.sh: host: /' "$tmp/host.err" >&2
+	fi
 	exit 1
 }
 
+tmp=
 [ -x "$REXEC" ] || die "$REXEC: not an executable (build first or set REXEC)"
 command -v tmux >/dev/null 2>&1 || die "tmux: not installed"
 command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON: not installed"
@@ -78,6 +83,8 @@ wait_until() {
 	shift
 	end=$(($(date +%s) + DEADLINE))
 	until "$@"; do
+		[ "$(t display-message -p -t shot '#{pane_dead}')" != 1 ] ||
+		    die "the host ended while waiting for $what"
 		[ "$(date +%s)" -lt "$end" ] ||
 		    die "timed out after ${DEADLINE}s waiting for $what"
 		sleep 0.05
@@ -150,7 +157,10 @@ cmd=$(printf "exec env HOME='%s' REXEC_RUNTIME_DIR='%s' REXEC_JOURNAL_DIR='%s'"\
 " TERM=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' host 2>'%s'" \
     "$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" "$REXEC_CONFIG" \
     "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$term" "$REXEC" "$tmp/host.err")
-t new-session -d -s shot -x "$COLS" -y "$ROWS" "$cmd"
+# The pane stays when the host ends, so the server does too and the
+# waits below can tell a host that ended from one that is slow.
+t set-option -g remain-on-exit on \; \
+    new-session -d -s shot -x "$COLS" -y "$ROWS" "$cmd"
 host_pid=$(t display-message -p -t shot '#{pane_pid}')
 wait_until "the UI" screen_has '?:help'
 wait_until "the host" host_up
@@ -175,7 +185,7 @@ agent_bg() {
 if command -v git >/dev/null 2>&1; then
 	agent Codex proj git --version
 else
-	agent Codex proj cc --version
+	agent Codex proj uname -sr
 fi
 agent "Claude Code" proj make test
 agent Codex proj grep -rn --color=always TODO src
@@ -188,9 +198,9 @@ wait_until "the status line" screen_has '2 running'
 # A clock that has started to tick: the picture of a run that goes on.
 wait_until "run 5's clock" screen_has_re "$(printf '\342\237\263') running +[1-9]"
 
+t capture-pane -p -e -t shot >"$tmp/capture"
 if [ -n "${CAPTURE_RAW:-}" ]; then
-	t capture-pane -p -e -t shot >"$CAPTURE_RAW"
+	cp "$tmp/capture" "$CAPTURE_RAW"
 fi
-t capture-pane -p -e -t shot | "$PYTHON" "$here/ansi2svg.py" \
-    --cols "$COLS" --rows "$ROWS" \
-    --title "rexec host with three agents"
+"$PYTHON" "$here/ansi2svg.py" --cols "$COLS" --rows "$ROWS" \
+    --title "rexec host with three agents" "$tmp/capture"

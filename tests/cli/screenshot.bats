@@ -265,3 +265,15 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"capture.sh: $BATS_TEST_TMPDIR/none: not an executable"* ]]
 }
+
+@test "capture.sh says what a host that ended at once said" {
+	printf '#!/bin/sh\necho "rexec: host: no terminal for you" >&2\nexit 1\n' \
+	    >"$BATS_TEST_TMPDIR/fakehost"
+	chmod +x "$BATS_TEST_TMPDIR/fakehost"
+	export TMPDIR="$BATS_TEST_TMPDIR"
+	REXEC="$BATS_TEST_TMPDIR/fakehost" run "$SHOT/capture.sh"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"capture.sh: the host ended while waiting for the UI"* ]]
+	[[ "$output" == *"capture.sh: host: rexec: host: no terminal for you"* ]]
+	! ls -d "$BATS_TEST_TMPDIR"/rexec-shot.* 2>/dev/null
+}
