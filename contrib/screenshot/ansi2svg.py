@@ -84,6 +84,7 @@ ESCAPE = re.compile(
     '|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?'
     '|\x1b[PX^_][^\x1b]*(?:\x1b\\\\)?'
     '|\x1b[ -/]*[0-~]?')
+SGR_PARAMS = re.compile('[0-9;:]*')
 
 
 class Style:
@@ -286,7 +287,9 @@ def parse_lines(data):
         if ch == '\x1b':
             m = ESCAPE.match(data, pos)
             end = m.end() if m and m.end() > pos + 1 else pos + 1
-            if m and m.group(3) == 'm' and not m.group(2):
+            # SGR: CSI digits m; CSI > 4 ; 1 m and the like are not.
+            if (m and m.group(3) == 'm' and not m.group(2) and
+                    SGR_PARAMS.fullmatch(m.group(1))):
                 sgr(style, m.group(1))
             pos = end
             continue

@@ -186,7 +186,8 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 @test "ansi2svg: XML special characters are escaped, other escapes skipped" {
 	svg_of '%b\n' '0123456789' \
 	    '<a href="x">&amp; '"'"'q'"'"'</a>' \
-	    '\033]0;title<&>\007\033[2;5H\033(Bkept\033[?25l\001'
+	    '\033]0;title<&>\007\033[2;5H\033(Bkept\033[?25l\001' \
+	    '\033[1m\033[>4mB'
 	python3 -c 'import xml.etree.ElementTree as E; E.parse("'"$SVG"'")'
 	grep -qF '&lt;a href=&quot;x&quot;&gt;&amp;amp;' "$SVG"
 	! grep -q 'title' "$SVG"
@@ -194,7 +195,8 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = "1 0 <a href=\"x\">&amp; 'q'</a>||" ]
 	[ "${lines[2]}" = '2 0 kept||' ]
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[3]}" = '3 0 B||font-weight=bold' ]
+	[ "${#lines[@]}" -eq 4 ]
 }
 
 @test "ansi2svg: a wide character takes two cells, a combining mark none" {
