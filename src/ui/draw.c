@@ -178,6 +178,36 @@ draw_width(const char *s)
 	return (col);
 }
 
+/*
+ * A copy of s that takes exactly w columns: cut before the first
+ * character that would not fit, then padded with spaces (printf's "%-*.*s"
+ * counts bytes, which puts a row with a wide or multibyte character out of
+ * line with the others).
+ */
+char *
+draw_fit(const char *s, int w)
+{
+	mbstate_t	 ps;
+	wchar_t		 wc;
+	size_t		 n, len = strlen(s), used = 0;
+	int		 cw, col = 0;
+	char		*out;
+
+	memset(&ps, 0, sizeof ps);
+	while (used < len) {
+		n = draw_next(s + used, len - used, &ps, &wc, &cw);
+		if (col + cw > w)
+			break;
+		col += cw;
+		used += n;
+	}
+	out = xmalloc(used + (w - col) + 1);
+	memcpy(out, s, used);
+	memset(out + used, ' ', w - col);
+	out[used + (w - col)] = '\0';
+	return (out);
+}
+
 /* Put UTF-8 text at y, x, no wider than w columns. */
 void
 draw_put(int y, int x, int w, const char *s)

@@ -27,6 +27,7 @@ struct vt;
 
 int	 draw_agent_colour(const char *);
 int	 draw_width(const char *);
+char	*draw_fit(const char *, int);
 void	 draw_put(int, int, int, const char *);
 void	 draw_vt(struct vt *, int, int, int, int, int);
 

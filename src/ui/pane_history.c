@@ -1056,7 +1056,7 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
     int focus, double now)
 {
 	struct ui_run	*ur;
-	char		 state[32], dur[32], *line;
+	char		 state[32], dur[32], *line, *fstate, *fwho, *fdir;
 	size_t		 i, pos;
 	int		 row;
 
@@ -1083,16 +1083,24 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 		ur = ph->runs[i];
 		history_state(ur, state, sizeof state);
 		history_duration(ur, now, dur, sizeof dur);
-		if (w >= HISTORY_WIDE)
-			xasprintf(&line, "%s%4u%s %-12s %7s  %-12.12s %-14.14s "
-			    "%s", i == ph->sel ? "\u25b6" : " ", ur->seq,
-			    ur->past ? "\u00b7" : " ", state, dur, ur->whoami,
-			    ur->dir, ur->cmd);
-		else	/* beside the console: no duration, no dir */
-			xasprintf(&line, "%s%4u%s %-12s %-8.8s %s",
+		/* Columns count cells: a state or a name may be wide. */
+		fstate = draw_fit(state, 11);
+		if (w >= HISTORY_WIDE) {
+			fwho = draw_fit(ur->whoami, 12);
+			fdir = draw_fit(ur->dir, 14);
+			xasprintf(&line, "%s%4u%s %s %7s  %s %s %s",
 			    i == ph->sel ? "\u25b6" : " ", ur->seq,
-			    ur->past ? "\u00b7" : " ", state, ur->whoami,
+			    ur->past ? "\u00b7" : " ", fstate, dur, fwho, fdir,
 			    ur->cmd);
+			free(fdir);
+		} else {	/* beside the console: no duration, no dir */
+			fwho = draw_fit(ur->whoami, 8);
+			xasprintf(&line, "%s%4u%s %s %s %s",
+			    i == ph->sel ? "\u25b6" : " ", ur->seq,
+			    ur->past ? "\u00b7" : " ", fstate, fwho, ur->cmd);
+		}
+		free(fwho);
+		free(fstate);
 		if (ur->past)
 			attron(A_DIM);
 		if (i == ph->sel)
