@@ -451,7 +451,6 @@ def _usage(message):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        self.print_usage(sys.stderr)
         sys.exit(_usage(message))
 
 
