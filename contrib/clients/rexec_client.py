@@ -113,7 +113,7 @@ def lock_holder(path):
 class RexecClient:
     """Requests to one host's control FIFO, and their replies."""
 
-    def __init__(self, runtime_dir=None, poll=0.01):
+    def __init__(self, runtime_dir=None, poll=0.001):
         self.runtime_dir = runtime_dir or globals()["runtime_dir"]()
         self.fifo = os.path.join(self.runtime_dir, "control")
         self.lock = os.path.join(self.runtime_dir, "host.lock")

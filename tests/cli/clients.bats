@@ -17,6 +17,12 @@ setup() {
 }
 
 teardown() {
+	# A zombie host goes with the parent that kept it, and then the
+	# clients still waiting on it see that it is gone.
+	if [ -n "${PARENT_PID:-}" ]; then
+		kill "$PARENT_PID" 2>/dev/null || true
+		wait "$PARENT_PID" 2>/dev/null || true
+	fi
 	stop_host
 }
 
@@ -179,26 +185,46 @@ rc_written() {
 	test -s "$BATS_TEST_TMPDIR/rc.$1"
 }
 
-@test "clients: a host killed while they wait gives exit 127 and a message within a few seconds" {
-	start_host
-	local c
+# A host whose parent does not reap it: killed, it stays a zombie, which
+# kill -0 still finds, as a host started by a busy supervisor would.
+start_host_unreaped() {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	export REXEC_CONFIG="$BATS_TEST_TMPDIR/rexec.ini"
+	python3 -c 'import subprocess, sys, time
+subprocess.Popen(sys.argv[1:])
+time.sleep(600)' "$REXEC" host --headless >"$BATS_TEST_TMPDIR/console" \
+	    2>"$BATS_TEST_TMPDIR/host.err" 3>&- &
+	PARENT_PID=$!
+	wait_for host_up
+	HOST_PID=$("$REXEC" status --json | jq -r .pid)
+}
+
+is_zombie() {
+	[ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat")" = Z ]
+}
+
+@test "clients: a host killed while they wait (a zombie, unreaped) gives exit 127 and a message within a few seconds" {
+	start_host_unreaped
+	local c dead=$HOST_PID
 	for c in sh py; do
 		(CL_TAG=$c; cl_run "$c" -- sleep 60
 		    echo "$status" >"$BATS_TEST_TMPDIR/rc.$c"
-		    printf '%s' "$stderr_out" >"$BATS_TEST_TMPDIR/err.$c") 3>&- &
+		    printf '%s' "$stderr_out" >"$BATS_TEST_TMPDIR/err.$c") \
+		    >/dev/null 2>&1 3>&- &
 	done
 	wait_for running_count_is 2
 	kill -KILL "$HOST_PID"
-	wait "$HOST_PID" || true
 	HOST_PID=
+	wait_for is_zombie "$dead"
 	SECONDS=0
 	for c in sh py; do
 		WAIT_SECONDS=5 wait_for rc_written "$c"
 		[ "$(cat "$BATS_TEST_TMPDIR/rc.$c")" -eq 127 ]
-		grep -q '^rexec: the host (pid [0-9]*) stopped before it answered$' \
+		grep -q "^rexec: the host (pid $dead) stopped before it answered\$" \
 		    "$BATS_TEST_TMPDIR/err.$c"
 	done
 	[ "$SECONDS" -le 5 ]
+	is_zombie "$dead"
 }
 
 @test "clients: a host killed and replaced is still a host that died" {
@@ -207,7 +233,8 @@ rc_written() {
 	for c in sh py; do
 		(CL_TAG=$c; cl_run "$c" -- sleep 60
 		    echo "$status" >"$BATS_TEST_TMPDIR/rc.$c"
-		    printf '%s' "$stderr_out" >"$BATS_TEST_TMPDIR/err.$c") 3>&- &
+		    printf '%s' "$stderr_out" >"$BATS_TEST_TMPDIR/err.$c") \
+		    >/dev/null 2>&1 3>&- &
 	done
 	wait_for running_count_is 2
 	kill -KILL "$HOST_PID"
@@ -220,6 +247,41 @@ rc_written() {
 		grep -q "^rexec: the host (pid $old) stopped before it answered\$" \
 		    "$BATS_TEST_TMPDIR/err.$c"
 	done
+}
+
+journal_has_aborted() {
+	[ "$(jq -s '[.[] | select(.error == "aborted")] | length' "$(journal_file)")" -eq "$1" ]
+}
+
+runs_say_started() {
+	local seq
+	for seq in $("$REXEC" status --json | jq '.running[].seq'); do
+		"$REXEC" screen "$seq" | grep -qx started || return 1
+	done
+}
+
+@test "clients: SIGTERM while a run goes on aborts it on the host; the client prints its text and exits 143" {
+	start_host
+	local st
+	dash "$SH_CLIENT" -- sh -c 'echo started; exec sleep 60' \
+	    >out.sh 2>err.sh 3>&- &
+	local sh_pid=$!
+	python3 "$PY_CLIENT" run -- sh -c 'echo started; exec sleep 60' \
+	    >out.py 2>err.py 3>&- &
+	local py_pid=$!
+	wait_for running_count_is 2
+	wait_for runs_say_started
+	kill -TERM "$sh_pid" "$py_pid"
+	for c in sh py; do
+		st=0
+		if [ "$c" = sh ]; then wait "$sh_pid" || st=$?; else wait "$py_pid" || st=$?; fi
+		[ "$st" -eq 143 ]
+		[ "$(cat "out.$c")" = started ]
+		[ "$(cat "err.$c")" = "rexec: aborted" ]
+	done
+	wait_for journal_has_aborted 2
+	running_count_is 0
+	replies_empty
 }
 
 check_bad_request() {
