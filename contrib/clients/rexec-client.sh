@@ -12,7 +12,8 @@
 # date, mv, rm, wc, stat).
 #
 #   rexec-client.sh [-w WHOAMI] [-d DIR] [-e NAME=VALUE]... [-i]
-#                   [-t TIMEOUT] [-y YIELD] [-m MAX_OUTPUT] -- CMD [ARG...]
+#                   [-t TIMEOUT] [-y YIELD] [-m MAX_OUTPUT] [-W MAX_WAIT]
+#                   -- CMD [ARG...]
 #   rexec-client.sh wait SEQ [-t TIMEOUT] [-o OFFSET]
 #   rexec-client.sh ping
 #
@@ -30,7 +31,8 @@ usage() {
 	printf '%s: %s\n' "$prog" "$1" >&2
 	cat >&2 <<-'EOF'
 	usage: rexec-client.sh [-w WHOAMI] [-d DIR] [-e NAME=VALUE]... [-i]
-	                       [-t TIMEOUT] [-y YIELD] [-m MAX_OUTPUT] -- CMD [ARG...]
+	                       [-t TIMEOUT] [-y YIELD] [-m MAX_OUTPUT] [-W MAX_WAIT]
+	                       -- CMD [ARG...]
 	       rexec-client.sh wait SEQ [-t TIMEOUT] [-o OFFSET]
 	       rexec-client.sh ping
 	EOF
@@ -173,7 +175,8 @@ send() {
 
 # Poll for the reply to $id, at most $1 seconds (empty: no bound), and
 # check once a second (every 10 polls of up to 0.1 s) that the host is
-# alive.  A stop signal sends abort and waits five seconds more.
+# alive.  A stop signal sends abort and waits five seconds more; a run
+# that is given up on (-W) is aborted too, so nothing is left behind.
 await() {
 	reply="$R/replies/$id.json"
 	limit=${1:-}
@@ -197,6 +200,7 @@ await() {
 			if [ -n "$limit" ] &&
 			    [ $(($(date +%s) - start)) -ge "$limit" ]; then
 				[ -n "$aborted" ] && exit $((128 + caught))
+				[ "$mode" = run ] && abort_sent
 				die "the host did not answer within $limit seconds"
 			fi
 		fi
@@ -310,8 +314,8 @@ esac
 whoami=${REXEC_WHOAMI:-}
 dir=$(pwd)
 envs='{}'
-read_stdin= timeout= yield= max_output=
-while getopts w:d:e:it:y:m: opt; do
+read_stdin= timeout= yield= max_output= max_wait=
+while getopts w:d:e:it:y:m:W: opt; do
 	case $opt in
 	w) whoami=$OPTARG ;;
 	d) dir=$OPTARG ;;
@@ -329,6 +333,9 @@ while getopts w:d:e:it:y:m: opt; do
 	   yield=$OPTARG ;;
 	m) is_integer "$OPTARG" || usage "-m: not a byte count: $OPTARG"
 	   max_output=$OPTARG ;;
+	W) is_integer "$OPTARG" && [ "$OPTARG" -ge 1 ] ||
+	       usage "-W: not a whole number of seconds: $OPTARG"
+	   max_wait=$OPTARG ;;
 	*) usage "unknown option" ;;
 	esac
 done
@@ -355,5 +362,5 @@ jq -nc --arg id "$id" --arg whoami "$whoami" --arg dir "$dir" \
 	    {max_output: ($max_output | tonumber)} end)
     ' --args -- "$@" >"$tmp" || die "cannot build the request (jq failed)"
 send
-await
+await "$max_wait"
 finish

@@ -389,7 +389,12 @@ def _cmd_run(client, args):
         reply = client.run(args.command, whoami=whoami, dir=args.dir,
                            env=env, stdin=stdin, timeout=args.timeout,
                            yield_=args.yield_, max_output=args.max_output,
-                           id=rid)
+                           id=rid, wait=args.max_wait)
+    except NoAnswer:
+        # Given up on: the run must not go on with nobody waiting.
+        client._write_line(json.dumps({"action": "abort",
+                                       "id": rid}).encode() + b"\n")
+        raise
     except _Stop as stop:
         # Abort the run and print what it had said before going.
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -494,6 +499,8 @@ def _parser():
     r.add_argument("-t", "--timeout", type=_seconds)
     r.add_argument("-y", "--yield", dest="yield_", type=_seconds)
     r.add_argument("-m", "--max-output", type=_count)
+    r.add_argument("-W", "--max-wait", type=_seconds,
+                   help="give up (and abort the run) after this long")
     r.add_argument("--json", action="store_true")
     r.add_argument("command", nargs=argparse.REMAINDER)
     r.set_defaults(func=_cmd_run)

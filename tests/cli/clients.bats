@@ -284,6 +284,22 @@ runs_say_started() {
 	replies_empty
 }
 
+check_max_wait() {
+	SECONDS=0
+	cl_run "$1" -W 1 -- sleep 30
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "rexec: the host did not answer within 1 seconds" ]
+	[ "$SECONDS" -le 4 ]
+	# Nobody waits for it any more: it was aborted, not left running.
+	wait_for running_count_is 0
+}
+
+@test "clients: -W bounds the wait for a run, which is then aborted" {
+	start_host
+	for_both check_max_wait
+	wait_for journal_has_aborted 2
+}
+
 check_bad_request() {
 	cl_run "$1" -d relative/dir -- true
 	[ "$status" -eq 127 ]
