@@ -54,7 +54,7 @@ no_host() {
 cleanup() {
 	[ -n "${tmp:-}" ] && rm -f "$tmp"
 	[ -n "${linetmp:-}" ] && rm -f "$linetmp"
-	tmp= linetmp=
+	tmp='' linetmp=''
 }
 
 # A number of seconds: digits with at most one dot.
@@ -155,7 +155,9 @@ fifo_write() {
 # announces it.
 send() {
 	host=$(lock_pid)
-	[ -n "$host" ] && host_alive "$host" || no_host
+	if [ -z "$host" ] || ! host_alive "$host"; then
+		no_host
+	fi
 	size=$(wc -c <"$tmp")
 	if [ "$size" -le "$line_max" ]; then
 		fifo_write "$tmp"
@@ -223,6 +225,7 @@ abort_sent() {
 finish() {
 	jq -j '(.output // ""), (if .running == true then .tail // "" else empty end)' \
 	    "$reply"
+	running='' error='' seq='' offset='' waiting='' code=''
 	eval "$(jq -r '@sh "running=\(.running == true) error=\(.error // "")
 	    seq=\(.seq // "") offset=\(.offset // "")
 	    waiting=\(.waiting_for_input == true)
@@ -254,7 +257,7 @@ finish() {
 	exit "$code"
 }
 
-caught= aborted= tmp= linetmp=
+caught='' aborted='' tmp='' linetmp=''
 trap 'caught=2' INT
 trap 'caught=15' TERM
 trap 'caught=1' HUP
@@ -268,7 +271,9 @@ case ${1:-} in
 ping | wait) mode=$1; shift ;;
 esac
 
-[ -d "$R/replies" ] && [ -d "$R/spool" ] || no_host
+if [ ! -d "$R/replies" ] || [ ! -d "$R/spool" ]; then
+	no_host
+fi
 umask 077
 tmp="$R/spool/.$id.tmp"
 
@@ -285,7 +290,9 @@ ping)
 	;;
 wait)
 	[ $# -ge 1 ] || usage "wait: SEQ missing"
-	is_integer "$1" && [ "$1" -ge 1 ] || usage "wait: not a run number: $1"
+	if ! is_integer "$1" || [ "$1" -lt 1 ]; then
+		usage "wait: not a run number: $1"
+	fi
 	seq=$1
 	shift
 	timeout=0 offset=
@@ -314,7 +321,7 @@ esac
 whoami=${REXEC_WHOAMI:-}
 dir=$(pwd)
 envs='{}'
-read_stdin= timeout= yield= max_output= max_wait=
+read_stdin='' timeout='' yield='' max_output='' max_wait=''
 while getopts w:d:e:it:y:m:W: opt; do
 	case $opt in
 	w) whoami=$OPTARG ;;
@@ -333,8 +340,9 @@ while getopts w:d:e:it:y:m:W: opt; do
 	   yield=$OPTARG ;;
 	m) is_integer "$OPTARG" || usage "-m: not a byte count: $OPTARG"
 	   max_output=$OPTARG ;;
-	W) is_integer "$OPTARG" && [ "$OPTARG" -ge 1 ] ||
-	       usage "-W: not a whole number of seconds: $OPTARG"
+	W) if ! is_integer "$OPTARG" || [ "$OPTARG" -lt 1 ]; then
+		usage "-W: not a whole number of seconds: $OPTARG"
+	   fi
 	   max_wait=$OPTARG ;;
 	*) usage "unknown option" ;;
 	esac
