@@ -34,7 +34,8 @@ import sys
 import time
 
 __all__ = ["RexecClient", "RexecError", "HostNotFound", "HostDied",
-           "NoAnswer", "exit_status", "main"]
+           "NoAnswer", "default_runtime_dir", "lock_holder", "exit_status",
+           "print_reply", "main"]
 
 # The kernel keeps a write of at most PIPE_BUF bytes to a pipe whole, so
 # lines of concurrent clients never interleave: the host's line limit.
@@ -71,7 +72,7 @@ class NoAnswer(RexecError):
     """The host did not answer in time."""
 
 
-def runtime_dir():
+def default_runtime_dir():
     """R, found as the rexec client finds it (the INI is not read)."""
     if os.environ.get("REXEC_RUNTIME_DIR"):
         return os.environ["REXEC_RUNTIME_DIR"]
@@ -114,7 +115,7 @@ class RexecClient:
     """Requests to one host's control FIFO, and their replies."""
 
     def __init__(self, runtime_dir=None, poll=0.001):
-        self.runtime_dir = runtime_dir or globals()["runtime_dir"]()
+        self.runtime_dir = runtime_dir or default_runtime_dir()
         self.fifo = os.path.join(self.runtime_dir, "control")
         self.lock = os.path.join(self.runtime_dir, "host.lock")
         self.replies = os.path.join(self.runtime_dir, "replies")
