@@ -186,6 +186,8 @@ await() {
 	polls=0
 	naps=0.01
 	while [ ! -e "$reply" ]; do
+		# Only a run is aborted; a control request is just left.
+		[ -n "$caught" ] && [ "$mode" != run ] && exit $((128 + caught))
 		if [ -n "$caught" ] && [ -z "$aborted" ]; then
 			aborted=1
 			abort_sent
