@@ -13,6 +13,9 @@ PY_CLIENT="$TESTS_SRCDIR/../contrib/clients/rexec_client.py"
 setup() {
 	setup_dirs
 	export REXEC_WHOAMI=tester
+	# Importing the module must not leave __pycache__ in the source tree
+	# (contrib/ is distributed whole).
+	export PYTHONDONTWRITEBYTECODE=1
 	cd "$BATS_TEST_TMPDIR"
 }
 
