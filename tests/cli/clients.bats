@@ -22,10 +22,11 @@ setup() {
 teardown() {
 	# A zombie host goes with the parent that kept it, and then the
 	# clients still waiting on it see that it is gone.
-	if [ -n "${PARENT_PID:-}" ]; then
-		kill "$PARENT_PID" 2>/dev/null || true
-		wait "$PARENT_PID" 2>/dev/null || true
-	fi
+	local p
+	for p in ${PARENT_PID:-} ${LOCKER_PID:-}; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	stop_host
 }
 
@@ -159,12 +160,21 @@ check_no_host() {
 	for_both check_no_host
 }
 
-@test "clients: HOST NOT FOUND, never a hang, on a FIFO nobody reads and a lock file naming a live process" {
+@test "clients: HOST NOT FOUND, never a hang, on a FIFO nobody reads (a live process holds the lock, as a host would)" {
 	mkdir -p -m 0700 "$REXEC_RUNTIME_DIR/replies" "$REXEC_RUNTIME_DIR/spool"
 	mkfifo -m 0600 "$REXEC_RUNTIME_DIR/control"
-	sleep 60 3>&- &
-	local alive=$!
-	echo "$alive" >"$REXEC_RUNTIME_DIR/host.lock"
+	# A process of ours that looks like a ready host to both liveness
+	# checks (its pid in host.lock, a POSIX record lock on it) but never
+	# reads the FIFO: the clients get as far as opening it, and that
+	# open must fail at once (ENXIO), not block.
+	python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+os.write(fd, b"%d\n" % os.getpid())
+fcntl.lockf(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)' "$REXEC_RUNTIME_DIR/host.lock" >locked 3>&- &
+	LOCKER_PID=$!
+	wait_for grep -qx locked locked
 	# Bounded: a client that blocked opening the FIFO would be killed
 	# by timeout (exit 124), and fail the test.
 	st=0
@@ -175,7 +185,6 @@ check_no_host() {
 	timeout 10 python3 "$PY_CLIENT" run -- true 2>err.py || st=$?
 	[ "$st" -eq 127 ]
 	[ "$(cat err.py)" = "HOST NOT FOUND" ]
-	kill "$alive"
 	# Nothing was created in place of the FIFO.
 	[ -p "$REXEC_RUNTIME_DIR/control" ]
 }
