@@ -215,8 +215,8 @@ host_reject(struct host *h, const char *id, const char *why, const char *line,
 		free(text);
 	}
 	host_journal(h, o);
-	host_message(h, "%s%s%s", error, id != NULL ? " (id " : "",
-	    id != NULL ? id : "");
+	host_message(h, "%s%s%s%s", error, id != NULL ? " (id " : "",
+	    id != NULL ? id : "", id != NULL ? ")" : "");
 	free(error);
 }
 

@@ -216,6 +216,9 @@ expect_bad_spool() {
 @test "bad input: unknown action, control line without its id" {
 	start_host
 	expect_bad u1 '{"action":"explode","id":"u1"}' 'unknown action "explode"'
+	# The host says it on stderr too, naming the id in whole parentheses.
+	wait_for grep -qF 'bad_request: unknown action "explode" (id u1)' \
+		"$BATS_TEST_TMPDIR/host.err"
 	send_line '{"action":"ping"}'
 	wait_for grep -q '"error":"bad_request: id: missing"' "$(journal_file)"
 }
