@@ -93,6 +93,7 @@ struct journal_reader {
 	int			 discard;	/* inside an over-long line */
 	size_t			 skipped;
 	size_t			 brief;		/* longer strings left out; 0 */
+	long long		 lineno;	/* lines consumed, of any kind */
 };
 
 /* A line being serialised; json_dump_callback appends to it. */
@@ -715,6 +716,7 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		n = nl - start;
 		r->off += n + 1;
 		r->scanned = 0;
+		r->lineno++;
 		if (r->discard || n + 1 > JOURNAL_LINE_MAX) {
 			r->discard = 0;
 			r->skipped++;
@@ -791,6 +793,29 @@ reader_elide(char *s, size_t n, size_t max)
 		rd = end + 1;
 	}
 	return (wr);
+}
+
+/*
+ * The line number (from 1) in the file of the line journal_reader_next
+ * returned last.
+ */
+long long
+journal_reader_line(const struct journal_reader *r)
+{
+	return (r->lineno);
+}
+
+/*
+ * The number that names a run of a journal line: its "seq", or for a line
+ * without one (the original crate wrote none) its line number in the
+ * file, so that every reader numbers such journals alike.
+ */
+long long
+journal_line_seq(json_t *line, long long lineno)
+{
+	json_t	*seq = json_object_get(line, "seq");
+
+	return (json_is_integer(seq) ? json_integer_value(seq) : lineno);
 }
 
 /* How many lines were skipped as not a JSON object or too long. */
@@ -917,7 +942,7 @@ journal_find_run(const char *path, long long seq, char **cause)
 	if ((r = journal_reader_open(path, cause)) == NULL)
 		return (NULL);
 	while (found == NULL && journal_reader_next(r, &line) == 1) {
-		if (json_integer_value(json_object_get(line, "seq")) == seq &&
+		if (journal_line_seq(line, journal_reader_line(r)) == seq &&
 		    json_is_array(json_object_get(line, "exec")))
 			found = line;
 		else

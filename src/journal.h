@@ -37,6 +37,8 @@ struct journal_reader *journal_reader_open(const char *, char **);
 int		 journal_reader_next(struct journal_reader *, json_t **);
 void		 journal_reader_brief(struct journal_reader *, size_t);
 size_t		 journal_reader_skipped(const struct journal_reader *);
+long long	 journal_reader_line(const struct journal_reader *);
+long long	 journal_line_seq(json_t *, long long);
 void		 journal_reader_close(struct journal_reader *);
 
 char		**journal_sessions(const char *, size_t *, char **);
