@@ -33,6 +33,7 @@
 #include "banner.h"
 #include "cli.h"
 #include "journal.h"
+#include "jsonfield.h"
 #include "paths.h"
 #include "textmatch.h"
 
@@ -78,6 +79,8 @@ struct grep {
 	int			 json;
 	int			 color;
 	int			 matched;	/* a line matched somewhere */
+	char			*text;		/* a run's text, decoded */
+	size_t			 textsize;	/* allocated */
 };
 
 static int	 grep_since(const char *, time_t, time_t *);
@@ -90,7 +93,10 @@ static void	 grep_print_json(const char *, long long, json_t *,
 		    long long, const char *, const struct textmatch_hit *);
 static void	 grep_print_run(const struct grep *, const char *, long long,
 		    json_t *);
-static int	 grep_run(struct grep *, const char *, long long, json_t *);
+static int	 grep_run(struct grep *, const char *, long long, json_t *,
+		    const char *, size_t);
+static json_t	*grep_line(struct grep *, char *, size_t, const char **,
+		    size_t *);
 static int	 grep_journal(struct grep *, const char *, const char *);
 
 /*
@@ -297,12 +303,10 @@ grep_print_run(const struct grep *g, const char *session, long long seq,
 
 /* Search one run's text; returns whether a line matched. */
 static int
-grep_run(struct grep *g, const char *session, long long seq, json_t *run)
+grep_run(struct grep *g, const char *session, long long seq, json_t *run,
+    const char *text, size_t len)
 {
-	json_t			*output = json_object_get(run, "output");
-	const char		*text = json_string_value(output);
-	size_t			 len = json_string_length(output), from = 0;
-	size_t			 counted = 0;
+	size_t			 from = 0, counted = 0;
 	long long		 lineno = 1;
 	struct textmatch_hit	 hit;
 	const char		*p;
@@ -329,13 +333,49 @@ grep_run(struct grep *g, const char *session, long long seq, json_t *run)
 	return (found);
 }
 
+/*
+ * A journal line whose run's text may match, as an object, with the text
+ * in *text and *len; NULL for a line that cannot match or is not a JSON
+ * object.  The text is decoded by jsonfield.c and only a line with a match
+ * goes to jansson, without its text (jansson, a byte at a time, would cost
+ * most of the time); a line jsonfield cannot read goes to jansson whole.
+ */
+static json_t *
+grep_line(struct grep *g, char *s, size_t n, const char **text, size_t *len)
+{
+	struct textmatch_hit	 hit;
+	json_t			*line, *output;
+	size_t			 a, b;
+
+	switch (jsonfield_find(s, n, "output", &a, &b)) {
+	case 0:			/* no text: a rejected request */
+		return (NULL);
+	case 1:
+		if (jsonfield_decode(s + a, b - a, &g->text, &g->textsize,
+		    len) != 0 || !textmatch_next(g->tm, g->text, *len, 0, &hit) ||
+		    !jsonfield_valid(s + a, b - a, g->text, *len))
+			return (NULL);
+		memmove(s + a, s + b, n - b);
+		*text = g->text;
+		return (journal_parse_line(s, n - (b - a)));
+	}
+	if ((line = journal_parse_line(s, n)) == NULL)
+		return (NULL);
+	output = json_object_get(line, "output");
+	*text = json_string_value(output);
+	*len = json_string_length(output);
+	return (line);
+}
+
 /* Search one journal file; returns 0, or -1 after printing an error. */
 static int
 grep_journal(struct grep *g, const char *path, const char *session)
 {
 	struct journal_reader	*r;
 	json_t			*line;
-	char			*cause;
+	const char		*text;
+	char			*cause, *s;
+	size_t			 n, len;
 	int			 rv;
 
 	if ((r = journal_reader_open(path, &cause)) == NULL) {
@@ -343,9 +383,12 @@ grep_journal(struct grep *g, const char *path, const char *session)
 		free(cause);
 		return (-1);
 	}
-	while ((rv = journal_reader_next(r, &line)) == 1) {
+	while ((rv = journal_reader_next_text(r, &s, &n)) == 1) {
+		if ((line = grep_line(g, s, n, &text, &len)) == NULL)
+			continue;
 		if (grep_keep(g, line) && grep_run(g, session,
-		    journal_line_seq(line, journal_reader_line(r)), line))
+		    journal_line_seq(line, journal_reader_line(r)), line, text,
+		    len))
 			g->matched = 1;
 		json_decref(line);
 	}
@@ -498,6 +541,7 @@ cmd_grep_exec(int argc, char **argv)
 	free(names);
 	free(dir);
 	textmatch_free(g.tm);
+	free(g.text);
 	if (failed)
 		return (2);
 	return (g.matched ? 0 : 1);

@@ -681,23 +681,19 @@ reader_blank(const char *s, size_t n)
 }
 
 /*
- * The next complete line as a JSON object (the caller owns it).  Returns 1
- * with a line, 0 when there is no complete line yet (the end of the file, or
- * a last line still without its newline; call again after the file grows),
- * -1 with errno set when read(2) fails.  Lines that are not a JSON object,
- * or longer than JOURNAL_LINE_MAX, are skipped and counted; blank lines are
- * skipped without being counted.
+ * The next complete line's text, in the reader's buffer: *s stays valid
+ * (and may be changed in place) until the next call.  Returns 1, 0 when
+ * there is no complete line yet, -1 with errno set when read(2) fails.
+ * Lines longer than JOURNAL_LINE_MAX are skipped and counted; blank lines
+ * are skipped without being counted.
  */
 int
-journal_reader_next(struct journal_reader *r, json_t **line)
+journal_reader_next_text(struct journal_reader *r, char **s, size_t *len)
 {
 	char		*start, *nl;
 	size_t		 n;
-	json_t		*v;
-	json_error_t	 err;
 	int		 got;
 
-	*line = NULL;
 	for (;;) {
 		start = r->buf + r->off;
 		nl = memchr(start + r->scanned, '\n',
@@ -724,17 +720,55 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		}
 		if (reader_blank(start, n))
 			continue;
+		*s = start;
+		*len = n;
+		return (1);
+	}
+}
+
+/*
+ * The next complete line as a JSON object (the caller owns it).  Returns 1
+ * with a line, 0 when there is no complete line yet (the end of the file, or
+ * a last line still without its newline; call again after the file grows),
+ * -1 with errno set when read(2) fails.  Lines that are not a JSON object,
+ * or longer than JOURNAL_LINE_MAX, are skipped and counted; blank lines are
+ * skipped without being counted.
+ */
+int
+journal_reader_next(struct journal_reader *r, json_t **line)
+{
+	char		*start;
+	size_t		 n;
+	json_t		*v;
+	int		 got;
+
+	*line = NULL;
+	while ((got = journal_reader_next_text(r, &start, &n)) == 1) {
 		if (r->brief != 0 && n > r->brief)
 			n = reader_elide(start, n, r->brief);
-		v = json_loadb(start, n, JSON_ALLOW_NUL, &err);
-		if (!json_is_object(v)) {
-			json_decref(v);
+		if ((v = journal_parse_line(start, n)) == NULL) {
 			r->skipped++;
 			continue;
 		}
 		*line = v;
 		return (1);
 	}
+	return (got);
+}
+
+/* A journal line's text as a JSON object, or NULL when it is not one. */
+json_t *
+journal_parse_line(const char *s, size_t n)
+{
+	json_t		*v;
+	json_error_t	 err;
+
+	v = json_loadb(s, n, JSON_ALLOW_NUL, &err);
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return (NULL);
+	}
+	return (v);
 }
 
 /*

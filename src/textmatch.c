@@ -6,9 +6,19 @@
  * one regexec over the rest of the text finds the next match, and
  * memrchr/memchr find the line around it, so a rare pattern costs one
  * pass over the text.
+ *
+ * In a multibyte locale glibc's regexec turns the text into wide
+ * characters as it goes (mbrtowc per character, most of its time), even
+ * for "error".  A pattern whose meaning cannot depend on characters wider
+ * than a byte (only ASCII, no ".", no "\\", no negated bracket, no
+ * character class) is compiled in the C locale instead, where regexec
+ * walks bytes: in valid UTF-8 an ASCII byte is always a whole character,
+ * so the lines it matches are the same.  (With -i such a pattern folds
+ * ASCII letters only.)
  */
 #include "rexec.h"
 
+#include <locale.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +30,27 @@ struct textmatch {
 	regex_t	re;
 };
 
+static int	textmatch_bytewise(const char *);
+
+/* Whether pattern means the same in the C locale (see above). */
+static int
+textmatch_bytewise(const char *pattern)
+{
+	static const char *const wide[] = { "[^", "[:", "[=", "[." };
+	const unsigned char	*p;
+	size_t			 i;
+
+	for (p = (const unsigned char *)pattern; *p != '\0'; p++) {
+		if (*p >= 0x80 || *p == '.' || *p == '\\')
+			return (0);
+	}
+	for (i = 0; i < nitems(wide); i++) {
+		if (strstr(pattern, wide[i]) != NULL)
+			return (0);
+	}
+	return (1);
+}
+
 /*
  * Compile pattern (case-insensitive when icase).  On error returns NULL
  * and *cause gets regerror's text.
@@ -28,13 +59,23 @@ struct textmatch *
 textmatch_new(const char *pattern, int icase, char **cause)
 {
 	struct textmatch	*tm;
+	locale_t		 c = (locale_t)0, old = (locale_t)0;
 	size_t			 size;
 	int			 flags = REG_EXTENDED|REG_NEWLINE, error;
 
 	if (icase)
 		flags |= REG_ICASE;
 	tm = xcalloc(1, sizeof *tm);
-	if ((error = regcomp(&tm->re, pattern, flags)) != 0) {
+	/* regcomp fixes the locale's rules into the pattern; regexec keeps them. */
+	if (MB_CUR_MAX > 1 && textmatch_bytewise(pattern) &&
+	    (c = newlocale(LC_ALL_MASK, "C", (locale_t)0)) != (locale_t)0)
+		old = uselocale(c);
+	error = regcomp(&tm->re, pattern, flags);
+	if (c != (locale_t)0) {
+		uselocale(old);
+		freelocale(c);
+	}
+	if (error != 0) {
 		size = regerror(error, &tm->re, NULL, 0);
 		*cause = xmalloc(size);
 		regerror(error, &tm->re, *cause, size);

@@ -210,18 +210,21 @@ two_sessions() {
 	printf '%s\n' \
 		'{"whoami":"Claude Code","dir":"/home/u/p","envs":{},"exec":["ls","-la"],"exit":0,"output":"total 0\nREADME\n","error":null,"time":"2025-05-01T10:00:01Z"}' \
 		'{"whoami":"Codex","dir":"/home/u/p","envs":{},"exec":["grep","a b","x"],"exit":1,"output":"","error":null,"time":"2025-05-01T10:00:02Z"}' \
-		'{"whoami":"Codex","dir":"/home/u/p","envs":{},"exec":["cat","README"],"exit":0,"output":"see README\n","error":null,"time":"2025-05-01T10:00:03Z"}' >"$f"
+		'{"whoami":"Codex","dir":"/home/u/p","envs":{},"exec":["cat","README"],"exit":0,"output":"see README\n","error":null,"time":"2025-05-01T10:00:03Z"}' \
+		'{"whoami":"Codex","dir":"/","exec":["x"],"\u006futput":"an escaped key: README\n","time":"2025-05-01T10:00:04Z"}' >"$f"
 	rx grep README
 	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
 	[ "${lines[0]}" = "2025-05-01-10:00:00:1: README" ]
 	[ "${lines[1]}" = "2025-05-01-10:00:00:3: see README" ]
+	[ "${lines[2]}" = "2025-05-01-10:00:00:4: an escaped key: README" ]
 	rx log 2025-05-01-10:00:00:3
 	[ "$status" -eq 0 ]
 	[ "$output" = "see README" ]
 	rx grep -l README --whoami Codex
-	[ "$output" = "2025-05-01-10:00:00:3 Codex cat README" ]
+	[ "${lines[*]}" = "2025-05-01-10:00:00:3 Codex cat README 2025-05-01-10:00:00:4 Codex x" ]
 	rx grep README --since 2025-05-01T10:00:02
-	[ "$output" = "2025-05-01-10:00:00:3: see README" ]
+	[ "${lines[0]}" = "2025-05-01-10:00:00:3: see README" ]
 }
 
 @test "grep: a torn last line is skipped, rejected requests have no text" {

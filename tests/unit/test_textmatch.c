@@ -7,6 +7,7 @@
  */
 #include "rexec.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,28 @@ START_TEST(test_from_offsets)
 }
 END_TEST
 
+/*
+ * In a UTF-8 locale a character is a character, whichever way the pattern
+ * was compiled (textmatch.c compiles plain ASCII patterns in the C
+ * locale, which must not change what they match).
+ */
+START_TEST(test_utf8_locale)
+{
+	const char	*t = "caf\xc3\xa9\nx\xc3\xa9y\nCAFE 12 passed\n";
+
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		ck_abort_msg("no C.UTF-8 locale");
+	check("^caf.$", 0, t, 0, "caf\xc3\xa9|caf\xc3\xa9;");
+	check("x[^a]y", 0, t, 0, "x\xc3\xa9y|x\xc3\xa9y;");
+	check("^x.{1}y$", 0, t, 0, "x\xc3\xa9y|x\xc3\xa9y;");
+	check("\xc3\xa9", 0, t, 0, "caf\xc3\xa9|\xc3\xa9;x\xc3\xa9y|\xc3\xa9;");
+	check("caf", 1, t, 0, "caf\xc3\xa9|caf;CAFE 12 passed|CAF;");
+	check("[0-9]+ passed", 0, t, 0, "CAFE 12 passed|12 passed;");
+	check("^(x|CAFE)", 0, t, 0, "x\xc3\xa9y|x;CAFE 12 passed|CAFE;");
+	setlocale(LC_CTYPE, "C");
+}
+END_TEST
+
 static Suite *
 textmatch_suite(void)
 {
@@ -207,6 +230,7 @@ textmatch_suite(void)
 	tcase_add_test(tc, test_last_line_without_newline);
 	tcase_add_test(tc, test_bad_pattern);
 	tcase_add_test(tc, test_from_offsets);
+	tcase_add_test(tc, test_utf8_locale);
 	suite_add_tcase(s, tc);
 	return (s);
 }
