@@ -6,8 +6,9 @@
 # The journals come from real runs (bench/mkjournals.sh: a build, test
 # suites, progress bars, listings) replicated to GREP_BENCH_MB megabytes
 # (1024), and a SMALL_MB (64) subset of the same sessions.  For each pattern
-#   Segmentation fault          a rare literal
+#   Segmentation fault          a rare literal (what sh says of a SIGSEGV)
 #   error                       a common word
+#   [0-9]+ passed               a regular expression (no line has it here)
 #   ^ok [0-9]+ |Checks: [0-9]+  a regular expression (TAP and Check lines)
 # the contenders run in alternating rounds (ROUNDS, 3), median seconds:
 #   rexec grep PATTERN | wc -l
@@ -81,7 +82,7 @@ peak() {
 	tail -n 1 "$tmp/rss"
 }
 
-set -- "Segmentation fault" "error" "^ok [0-9]+ |Checks: [0-9]+"
+set -- "Segmentation fault" "error" "[0-9]+ passed" "^ok [0-9]+ |Checks: [0-9]+"
 : >"$tmp/samples"
 : >"$tmp/counts"
 r=0

@@ -442,7 +442,7 @@ cmd_grep_exec(int argc, char **argv)
 			break;
 		case ':':
 			free(names);
-			return (cli_usage("grep", "%s needs a value",
+			return (cli_usage("grep", "%s: needs a value",
 			    argv[optind - 1]));
 		default:
 			free(names);

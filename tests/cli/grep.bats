@@ -104,7 +104,7 @@ two_sessions() {
 	[[ "$stderr_out" == 'rexec: grep: no session "no-such-session" ('*'no-such-session.jsonl: No such file or directory)' ]]
 	rx grep --session
 	[ "$status" -eq 2 ]
-	[[ "$stderr_out" == "rexec: --session needs a value"* ]]
+	[[ "$stderr_out" == "rexec: --session: needs a value"* ]]
 }
 
 @test "grep: --since absolute and relative; a session older than DATE can hold newer runs" {
@@ -164,6 +164,8 @@ two_sessions() {
 	rx grep --color=sometimes x
 	[ "$status" -eq 2 ]
 	[[ "$stderr_out" == 'rexec: --color: not auto, always or never: "sometimes"'* ]]
+	rx --help
+	[[ "$output" == *"rexec grep PATTERN [--session NAME]... [--whoami NAME] [--since DATE] [-i] [-l] [--json]"* ]]
 	rx grep nothing-like-this
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
