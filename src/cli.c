@@ -52,6 +52,10 @@ static const struct cmd_entry cmd_table[] = {
 	  "console form (also -f for --follow)", cmd_print_exec },
 	{ "log", NULL, NULL, "[SESSION:]SEQ", "the full agent text of one run",
 	  cmd_log_exec },
+	{ "grep", NULL, NULL, "PATTERN [--session NAME]... [--whoami NAME] "
+	  "[--since DATE] [-i] [-l] [--json] [--color=auto|always|never]",
+	  "the lines of journaled run text that match PATTERN (a POSIX "
+	  "extended regular expression), as SESSION:SEQ: LINE", cmd_grep_exec },
 	{ "replay", NULL, NULL, "[SESSION:]SEQ|FILE [--speed X] "
 	  "[--idle-limit SECONDS]", "play a run's recording with its timing",
 	  cmd_replay_exec },

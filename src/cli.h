@@ -29,6 +29,7 @@ const struct cmd_entry *cli_find(const char *);
 
 int	cmd_agentview_exec(int, char **);
 int	cmd_check_exec(int, char **);
+int	cmd_grep_exec(int, char **);
 int	cmd_host_exec(int, char **);
 int	cmd_input_exec(int, char **);
 int	cmd_kill_exec(int, char **);

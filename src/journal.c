@@ -94,6 +94,7 @@ struct journal_reader {
 	int			 discard;	/* inside an over-long line */
 	size_t			 skipped;
 	size_t			 brief;		/* longer strings left out; 0 */
+	long long		 lineno;	/* lines consumed, of any kind */
 };
 
 /* A line being serialised; json_dump_callback appends to it. */
@@ -681,23 +682,19 @@ reader_blank(const char *s, size_t n)
 }
 
 /*
- * The next complete line as a JSON object (the caller owns it).  Returns 1
- * with a line, 0 when there is no complete line yet (the end of the file, or
- * a last line still without its newline; call again after the file grows),
- * -1 with errno set when read(2) fails.  Lines that are not a JSON object,
- * or longer than JOURNAL_LINE_MAX, are skipped and counted; blank lines are
- * skipped without being counted.
+ * The next complete line's text, in the reader's buffer: *s stays valid
+ * (and may be changed in place) until the next call.  Returns 1, 0 when
+ * there is no complete line yet, -1 with errno set when read(2) fails.
+ * Lines longer than JOURNAL_LINE_MAX are skipped and counted; blank lines
+ * are skipped without being counted.
  */
 int
-journal_reader_next(struct journal_reader *r, json_t **line)
+journal_reader_next_text(struct journal_reader *r, char **s, size_t *len)
 {
 	char		*start, *nl;
 	size_t		 n;
-	json_t		*v;
-	json_error_t	 err;
 	int		 got;
 
-	*line = NULL;
 	for (;;) {
 		start = r->buf + r->off;
 		nl = memchr(start + r->scanned, '\n',
@@ -716,6 +713,7 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		n = nl - start;
 		r->off += n + 1;
 		r->scanned = 0;
+		r->lineno++;
 		if (r->discard || n + 1 > JOURNAL_LINE_MAX) {
 			r->discard = 0;
 			r->skipped++;
@@ -723,17 +721,55 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 		}
 		if (reader_blank(start, n))
 			continue;
+		*s = start;
+		*len = n;
+		return (1);
+	}
+}
+
+/*
+ * The next complete line as a JSON object (the caller owns it).  Returns 1
+ * with a line, 0 when there is no complete line yet (the end of the file, or
+ * a last line still without its newline; call again after the file grows),
+ * -1 with errno set when read(2) fails.  Lines that are not a JSON object,
+ * or longer than JOURNAL_LINE_MAX, are skipped and counted; blank lines are
+ * skipped without being counted.
+ */
+int
+journal_reader_next(struct journal_reader *r, json_t **line)
+{
+	char		*start;
+	size_t		 n;
+	json_t		*v;
+	int		 got;
+
+	*line = NULL;
+	while ((got = journal_reader_next_text(r, &start, &n)) == 1) {
 		if (r->brief != 0 && n > r->brief)
 			n = reader_elide(start, n, r->brief);
-		v = json_loadb(start, n, JSON_ALLOW_NUL, &err);
-		if (!json_is_object(v)) {
-			json_decref(v);
+		if ((v = journal_parse_line(start, n)) == NULL) {
 			r->skipped++;
 			continue;
 		}
 		*line = v;
 		return (1);
 	}
+	return (got);
+}
+
+/* A journal line's text as a JSON object, or NULL when it is not one. */
+json_t *
+journal_parse_line(const char *s, size_t n)
+{
+	json_t		*v;
+	json_error_t	 err;
+
+	v = json_loadb(s, n, JSON_ALLOW_NUL, &err);
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return (NULL);
+	}
+	return (v);
 }
 
 /*
@@ -792,6 +828,29 @@ reader_elide(char *s, size_t n, size_t max)
 		rd = end + 1;
 	}
 	return (wr);
+}
+
+/*
+ * The line number (from 1) in the file of the line journal_reader_next
+ * returned last.
+ */
+long long
+journal_reader_line(const struct journal_reader *r)
+{
+	return (r->lineno);
+}
+
+/*
+ * The number that names a run of a journal line: its "seq", or for a line
+ * without one (the original crate wrote none) its line number in the
+ * file, so that every reader numbers such journals alike.
+ */
+long long
+journal_line_seq(json_t *line, long long lineno)
+{
+	json_t	*seq = json_object_get(line, "seq");
+
+	return (json_is_integer(seq) ? json_integer_value(seq) : lineno);
 }
 
 /* How many lines were skipped as not a JSON object or too long. */
@@ -906,26 +965,7 @@ journal_resolve(const char *dir, const char *name, char **cause)
 }
 
 /*
- * Is a journal line a run (not a rejected request)?  Returns 0 with *seq
- * its number: its "seq", else ordinal, its place from 1 among the
- * journal's runs (the original crate's journals have no seq); -1 if not.
- */
-int
-journal_run_seq(json_t *line, unsigned int ordinal, unsigned int *seq)
-{
-	json_t	*v;
-
-	if (!json_is_array(json_object_get(line, "exec")))
-		return (-1);
-	v = json_object_get(line, "seq");
-	*seq = json_is_integer(v) && json_integer_value(v) > 0 &&
-	    json_integer_value(v) <= UINT_MAX ?
-	    (unsigned int)json_integer_value(v) : ordinal;
-	return (0);
-}
-
-/*
- * Find run seq in the journal at path, numbered as journal_run_seq does;
+ * Find run seq in the journal at path, numbered as journal_line_seq does;
  * returns its line (a reference the caller drops) or NULL.
  */
 json_t *
@@ -933,19 +973,15 @@ journal_find_run(const char *path, long long seq, char **cause)
 {
 	struct journal_reader	*r;
 	json_t			*line, *found = NULL;
-	unsigned int		 ordinal = 0, n;
 
 	if ((r = journal_reader_open(path, cause)) == NULL)
 		return (NULL);
 	while (found == NULL && journal_reader_next(r, &line) == 1) {
-		if (journal_run_seq(line, ordinal + 1, &n) == 0) {
-			ordinal++;
-			if (n == seq) {
-				found = line;
-				continue;
-			}
-		}
-		json_decref(line);
+		if (journal_line_seq(line, journal_reader_line(r)) == seq &&
+		    json_is_array(json_object_get(line, "exec")))
+			found = line;
+		else
+			json_decref(line);
 	}
 	journal_reader_close(r);
 	if (found == NULL)

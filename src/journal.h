@@ -35,14 +35,18 @@ void		 journal_close(struct journal *);
 
 struct journal_reader *journal_reader_open(const char *, char **);
 int		 journal_reader_next(struct journal_reader *, json_t **);
+int		 journal_reader_next_text(struct journal_reader *, char **,
+		    size_t *);
+json_t		*journal_parse_line(const char *, size_t);
 void		 journal_reader_brief(struct journal_reader *, size_t);
 size_t		 journal_reader_skipped(const struct journal_reader *);
+long long	 journal_reader_line(const struct journal_reader *);
+long long	 journal_line_seq(json_t *, long long);
 void		 journal_reader_close(struct journal_reader *);
 
 char		**journal_sessions(const char *, size_t *, char **);
 void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
-int		 journal_run_seq(json_t *, unsigned int, unsigned int *);
 json_t		*journal_find_run(const char *, long long, char **);
 int		 journal_lookup(const char *, const char *, json_t **, char **);
 

@@ -119,7 +119,7 @@ static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
 static void	 history_select(struct pane_history *, size_t);
 static struct ui_run *history_past(const char *, const char *, const char *,
-		    json_t *, unsigned int);
+		    json_t *, long long);
 static void	 history_ring_push(struct history_ring *, struct ui_run *);
 static size_t	 history_load_session(struct history_loader *, const char *,
 		    size_t);
@@ -447,18 +447,17 @@ pane_history_host_line(struct pane_history *ph, const char *line,
  */
 static struct ui_run *
 history_past(const char *journal_dir, const char *home, const char *session,
-    json_t *line, unsigned int ordinal)
+    json_t *line, long long lineno)
 {
 	struct ui_run	*ur;
 	json_t		*exec, *v;
-	unsigned int	 seq;
 
-	if (journal_run_seq(line, ordinal, &seq) != 0)
-		return (NULL);		/* a rejected request, not a run */
 	exec = json_object_get(line, "exec");
+	if (!json_is_array(exec))
+		return (NULL);		/* a rejected request, not a run */
 	ur = xcalloc(1, sizeof *ur);
 	ur->past = ur->started = ur->ended = ur->banner_seen = 1;
-	ur->seq = seq;
+	ur->seq = (unsigned int)journal_line_seq(line, lineno);
 	ur->exit_code = (int)json_integer_value(json_object_get(line,
 	    "exit"));
 	ur->signal = (int)json_integer_value(json_object_get(line, "signal"));
@@ -516,7 +515,6 @@ history_load_session(struct history_loader *ld, const char *session,
 	struct ui_run		*ur;
 	json_t			*line;
 	char			*path, *why = NULL;
-	unsigned int		 ordinal = 0;
 	size_t			 i;
 
 	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, session);
@@ -535,11 +533,10 @@ history_load_session(struct history_loader *ld, const char *session,
 	ring.want = want;
 	while (journal_reader_next(jr, &line) == 1) {
 		ur = history_past(ld->journal_dir, ld->home, session, line,
-		    ordinal + 1);
+		    journal_reader_line(jr));
 		json_decref(line);
 		if (ur == NULL)
 			continue;
-		ordinal++;
 		history_ring_push(&ring, ur);
 	}
 	journal_reader_close(jr);

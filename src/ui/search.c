@@ -139,27 +139,23 @@ search_stopping(struct history_search *hs)
 
 /*
  * Read on in one session's journal until its end (or a stop), pushing a
- * hit for each run whose text has the needle.  *ordinal counts its runs.
+ * hit for each run whose text has the needle.
  */
 static void
 search_read(struct history_search *hs, struct journal_reader *jr,
-    const char *session, unsigned int *ordinal)
+    const char *session)
 {
 	json_t		*line, *output;
-	unsigned int	 seq;
 	size_t		 start, n;
 
 	while (!search_stopping(hs) && journal_reader_next(jr, &line) == 1) {
-		if (journal_run_seq(line, ++*ordinal, &seq) != 0) {
-			(*ordinal)--;
-			json_decref(line);
-			continue;
-		}
 		output = json_object_get(line, "output");
-		if (json_is_string(output) && search_text(hs,
+		if (json_is_array(json_object_get(line, "exec")) &&
+		    json_is_string(output) && search_text(hs,
 		    json_string_value(output), json_string_length(output),
 		    &start, &n))
-			search_push(hs, session, seq,
+			search_push(hs, session, (unsigned int)journal_line_seq(
+			    line, journal_reader_line(jr)),
 			    json_string_value(output) + start, n);
 		json_decref(line);
 	}
@@ -184,14 +180,12 @@ search_main(void *arg)
 	struct history_search	*hs = arg;
 	struct journal_reader	*jr;
 	struct timespec		 ts;
-	unsigned int		 ordinal;
 	size_t			 i;
 
 	for (i = 0; i < hs->npast && !search_stopping(hs); i++) {
 		if ((jr = search_open(hs, hs->past[i])) == NULL)
 			continue;
-		ordinal = 0;
-		search_read(hs, jr, hs->past[i], &ordinal);
+		search_read(hs, jr, hs->past[i]);
 		journal_reader_close(jr);
 	}
 	pthread_mutex_lock(&hs->lock);
@@ -199,9 +193,8 @@ search_main(void *arg)
 	pthread_mutex_unlock(&hs->lock);
 
 	jr = hs->current != NULL ? search_open(hs, hs->current) : NULL;
-	ordinal = 0;
 	while (jr != NULL) {
-		search_read(hs, jr, hs->current, &ordinal);
+		search_read(hs, jr, hs->current);
 		pthread_mutex_lock(&hs->lock);
 		if (!hs->stop && !hs->poked) {
 			clock_gettime(CLOCK_REALTIME, &ts);

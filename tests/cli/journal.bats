@@ -73,8 +73,8 @@ session_name() {
 	[ "${lines[2]}" = "[2025-05-01T10:00:02Z] Codex:/home/u/p $ grep 'a b' x" ]
 	rx list
 	[ "$output" = "2025-05-01-10:00:00 commands=2" ]
-	# Without "seq", a run's number is its place among the journal's runs,
-	# as the history numbers it.
+	# Without "seq", a run's number is its line in the file, as the history
+	# and rexec grep number it.
 	rx log 2025-05-01-10:00:00:1
 	[ "$status" -eq 0 ]
 	[ "$output" = "total 0" ]

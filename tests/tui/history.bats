@@ -297,8 +297,8 @@ EOF2
 	start_ui
 	wait_for screen_has_re '^│ +1· ✓ 0 +1\.5s +Alice +/srv/a +echo good-one'
 	screen_has_re '^│ +3· ✗ timeout +1m01s +Bob +/srv/b +false'
-	# No seq, no dir, no duration: the line's place, blank, "-".
-	screen_has_re "^│ +3· ✓ 0 +- +Old +echo 'from the crate'"
+	# No seq, no dir, no duration: its line in the file, blank, "-".
+	screen_has_re "^│ +7· ✓ 0 +- +Old +echo 'from the crate'"
 	screen_has_re '^│▶ +5· ✗ sig 9 +0\.0s +Carol +/srv/c +sleep 9'
 	[ "$(screen | grep -cE '^│[▶ ] +[0-9]+· ')" -eq 4 ]
 	screen_lacks 'not json'
