@@ -18,6 +18,13 @@
 #include "utf8.h"
 
 static size_t	jsonfield_string_end(const char *, size_t, size_t);
+
+/* JSON's white space (a journal line holds no newline, other text may). */
+static int
+jsonfield_space(char c)
+{
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
 static int	jsonfield_hex(const char *, uint32_t *);
 
 /*
@@ -55,7 +62,7 @@ jsonfield_find(const char *s, size_t n, const char *key, size_t *start,
 	size_t	i = 0, e, klen = strlen(key);
 	int	depth = 0, want_key = 0, found = 0, string = 0;
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+	while (i < n && jsonfield_space(s[i]))
 		i++;
 	if (i == n || s[i] != '{')
 		return (-1);
@@ -92,8 +99,7 @@ jsonfield_find(const char *s, size_t n, const char *key, size_t *start,
 				return (-1);
 			for (i = e + 1; i < n && s[i] != ':'; i++)
 				;
-			for (i++; i < n && (s[i] == ' ' || s[i] == '\t' ||
-			    s[i] == '\r'); i++)
+			for (i++; i < n && jsonfield_space(s[i]); i++)
 				;
 			if (i >= n || s[i] != '"') {
 				/* Not a string: step back so the scan sees it. */
