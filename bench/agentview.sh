@@ -17,22 +17,12 @@
 # shellcheck disable=SC2317
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-REXEC=${REXEC:-$here/../src/rexec}
+. "$(dirname "$0")/common.sh"
 RUNS=${RUNS:-3}
 SCALE=${SCALE:-1}
-
-if [ ! -x "$REXEC" ]; then
-	echo "agentview.sh: $REXEC: not executable (build first, or set REXEC)" >&2
-	exit 1
-fi
-for tool in ansi2txt ansifilter; do
-	command -v "$tool" >/dev/null 2>&1 ||
-	    echo "agentview.sh: $tool: not installed, skipped" >&2
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rexec-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+need ansi2txt colorized-logs
+need ansifilter ansifilter
+need /usr/bin/time time
 
 # gen KIND MB: write MB megabytes (10^6 bytes) of one kind of output.
 gen() {

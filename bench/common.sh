@@ -2,6 +2,26 @@
 # temporary runtime directory, and a clock in milliseconds.
 
 here=$(cd "$(dirname "$0")" && pwd)
+
+# need COMMAND PACKAGE: a peer the benchmark measures against (or runs
+# with), installed from Debian when it is missing (as root, or with sudo).
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	sudo=
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || {
+			echo "$(basename "$0"): needs $1: install the Debian package $2" >&2
+			exit 1
+		}
+		sudo=sudo
+	fi
+	echo "$(basename "$0"): installing $2 (for $1)" >&2
+	{ $sudo apt-get update -q && $sudo env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends "$2"; } >&2 || {
+		echo "$(basename "$0"): could not install $2 (for $1)" >&2
+		exit 1
+	}
+}
 REXEC=${REXEC:-$here/../src/rexec}
 if [ ! -x "$REXEC" ]; then
 	echo "$(basename "$0"): $REXEC: not executable (build first, or set REXEC)" >&2

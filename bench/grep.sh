@@ -30,9 +30,9 @@ set -eu
 MB=${GREP_BENCH_MB:-1024}
 SMALL_MB=${SMALL_MB:-64}
 ROUNDS=${ROUNDS:-3}
-command -v jq >/dev/null || { echo "grep.sh: needs jq" >&2; exit 1; }
+need jq jq
 gnutime=/usr/bin/time
-[ -x "$gnutime" ] || { echo "grep.sh: needs GNU time (the Debian package time)" >&2; exit 1; }
+[ -x "$gnutime" ] || need /usr/bin/time time
 
 data=${GREP_BENCH_DIR:-$tmp/data}
 big=$data/big-$MB

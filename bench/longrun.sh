@@ -36,7 +36,7 @@ DURATION=${DURATION:-60}
 EVERY=${EVERY:-5}
 WARMUP=${WARMUP:-20}
 WINDOW=${WINDOW:-200}
-command -v jq >/dev/null || { echo "longrun.sh: needs jq" >&2; exit 1; }
+need jq jq
 
 ${CC:-cc} -O2 -o "$tmp/waitpeek" "$here/waitpeek.c"
 printf '[agent]\nwindow = %s\n' "$WINDOW" >"$REXEC_CONFIG"

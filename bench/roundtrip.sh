@@ -30,8 +30,8 @@ N=${N:-300}
 ROUNDS=${ROUNDS:-5}
 batch=$((N / ROUNDS))
 [ "$batch" -ge 1 ] || batch=1
-command -v tmux >/dev/null || { echo "roundtrip.sh: needs tmux" >&2; exit 1; }
-command -v script >/dev/null || { echo "roundtrip.sh: needs script(1) (bsdutils)" >&2; exit 1; }
+need tmux tmux
+need script bsdutils
 
 ${CC:-cc} -O2 -o "$tmp/rtclient" "$here/rtclient.c"
 ${CC:-cc} -O2 -o "$tmp/ptydrain" "$here/ptydrain.c" -lutil

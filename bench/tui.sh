@@ -23,7 +23,7 @@ DEADLINE=${DEADLINE:-120}
 COLS=${COLS:-120}
 ROWS=${ROWS:-40}
 
-command -v tmux >/dev/null 2>&1 || { echo "tui.sh: tmux: not installed" >&2; exit 1; }
+need tmux tmux
 
 # The tmux server is private: its socket lives (and dies) in $tmp, and
 # common.sh's cleanup (tmux -L rexec-bench kill-server) finds it there.
