@@ -12,7 +12,8 @@
  * requests (no "exec") printed nothing and are skipped.
  *
  * Memory stays flat: one journal line at a time, each dropped before the
- * next is read.  Matching is textmatch.c's, one regexec per matching line.
+ * next is read.  Matching is textmatch.c's, one regexec per matching line;
+ * only lines whose text matches are parsed (journal_reader_next_run).
  * Exit status as grep(1): 0 when a line matched, 1 when none did, 2 on an
  * error.
  */
@@ -34,7 +35,6 @@
 #include "banner.h"
 #include "cli.h"
 #include "journal.h"
-#include "jsonfield.h"
 #include "paths.h"
 #include "textmatch.h"
 
@@ -80,8 +80,6 @@ struct grep {
 	int			 json;
 	int			 color;
 	int			 matched;	/* a line matched somewhere */
-	char			*text;		/* a run's text, decoded */
-	size_t			 textsize;	/* allocated */
 };
 
 static int	 grep_since(const char *, time_t, time_t *);
@@ -90,14 +88,15 @@ static char	*grep_session_name(const char *);
 static int	 grep_keep(const struct grep *, json_t *);
 static void	 grep_print_line(const struct grep *, const char *, long long,
 		    const char *, const struct textmatch_hit *);
+static json_t	*grep_object(const char *, long long, json_t *);
+static void	 grep_put_object(json_t *);
 static void	 grep_print_json(const char *, long long, json_t *,
 		    long long, const char *, const struct textmatch_hit *);
 static void	 grep_print_run(const struct grep *, const char *, long long,
 		    json_t *);
 static int	 grep_run(struct grep *, const char *, long long, json_t *,
 		    const char *, size_t);
-static json_t	*grep_line(struct grep *, char *, size_t, const char **,
-		    size_t *);
+static int	 grep_want(const char *, size_t, void *);
 static int	 grep_journal(struct grep *, const char *, const char *);
 
 /*
@@ -241,19 +240,37 @@ grep_print_line(const struct grep *g, const char *session, long long seq,
 	putchar('\n');
 }
 
+/* The start of a --json object: which run, and whose. */
+static json_t *
+grep_object(const char *session, long long seq, json_t *run)
+{
+	json_t	*o = json_object(), *whoami = json_object_get(run, "whoami");
+
+	json_object_set_new(o, "session", json_string(session));
+	json_object_set_new(o, "seq", json_integer(seq));
+	json_object_set(o, "whoami", whoami != NULL ? whoami : json_null());
+	return (o);
+}
+
+/* Print a --json object on a line of its own, and drop it. */
+static void
+grep_put_object(json_t *o)
+{
+	char	*s = json_dumps(o, JSON_COMPACT);
+
+	if (s != NULL)
+		puts(s);
+	free(s);
+	json_decref(o);
+}
+
 /* One matching line as a JSON object. */
 static void
 grep_print_json(const char *session, long long seq, json_t *run,
     long long lineno, const char *text, const struct textmatch_hit *hit)
 {
-	json_t	*o;
-	char	*s;
+	json_t	*o = grep_object(session, seq, run);
 
-	o = json_object();
-	json_object_set_new(o, "session", json_string(session));
-	json_object_set_new(o, "seq", json_integer(seq));
-	json_object_set(o, "whoami", json_object_get(run, "whoami") != NULL ?
-	    json_object_get(run, "whoami") : json_null());
 	json_object_set_new(o, "line", json_integer(lineno));
 	json_object_set_new(o, "text", json_stringn_nocheck(text +
 	    hit->line_start, hit->line_end - hit->line_start));
@@ -261,11 +278,7 @@ grep_print_json(const char *session, long long seq, json_t *run,
 	    hit->line_start));
 	json_object_set_new(o, "end", json_integer(hit->match_end -
 	    hit->line_start));
-	s = json_dumps(o, JSON_COMPACT);
-	if (s != NULL)
-		puts(s);
-	free(s);
-	json_decref(o);
+	grep_put_object(o);
 }
 
 /* -l: "SESSION:SEQ whoami argv", or one JSON object for the run. */
@@ -278,17 +291,9 @@ grep_print_run(const struct grep *g, const char *session, long long seq,
 	char		*s;
 
 	if (g->json) {
-		o = json_object();
-		json_object_set_new(o, "session", json_string(session));
-		json_object_set_new(o, "seq", json_integer(seq));
-		json_object_set(o, "whoami", json_object_get(run, "whoami") !=
-		    NULL ? json_object_get(run, "whoami") : json_null());
+		o = grep_object(session, seq, run);
 		json_object_set(o, "exec", exec);
-		s = json_dumps(o, JSON_COMPACT);
-		if (s != NULL)
-			puts(s);
-		free(s);
-		json_decref(o);
+		grep_put_object(o);
 		return;
 	}
 	whoami = json_string_value(json_object_get(run, "whoami"));
@@ -334,38 +339,13 @@ grep_run(struct grep *g, const char *session, long long seq, json_t *run,
 	return (found);
 }
 
-/*
- * A journal line whose run's text may match, as an object, with the text
- * in *text and *len; NULL for a line that cannot match or is not a JSON
- * object.  The text is decoded by jsonfield.c and only a line with a match
- * goes to jansson, without its text (jansson, a byte at a time, would cost
- * most of the time); a line jsonfield cannot read goes to jansson whole.
- */
-static json_t *
-grep_line(struct grep *g, char *s, size_t n, const char **text, size_t *len)
+/* Whether a run's text has a match: only such lines are parsed. */
+static int
+grep_want(const char *text, size_t len, void *arg)
 {
-	struct textmatch_hit	 hit;
-	json_t			*line, *output;
-	size_t			 a, b;
+	struct textmatch_hit	hit;
 
-	switch (jsonfield_find(s, n, "output", &a, &b)) {
-	case 0:			/* no text: a rejected request */
-		return (NULL);
-	case 1:
-		if (jsonfield_decode(s + a, b - a, &g->text, &g->textsize,
-		    len) != 0 || !textmatch_next(g->tm, g->text, *len, 0, &hit) ||
-		    !jsonfield_valid(s + a, b - a, g->text, *len))
-			return (NULL);
-		memmove(s + a, s + b, n - b);
-		*text = g->text;
-		return (journal_parse_line(s, n - (b - a)));
-	}
-	if ((line = journal_parse_line(s, n)) == NULL)
-		return (NULL);
-	output = json_object_get(line, "output");
-	*text = json_string_value(output);
-	*len = json_string_length(output);
-	return (line);
+	return (textmatch_next(arg, text, len, 0, &hit));
 }
 
 /* Search one journal file; returns 0, or -1 after printing an error. */
@@ -375,8 +355,8 @@ grep_journal(struct grep *g, const char *path, const char *session)
 	struct journal_reader	*r;
 	json_t			*line;
 	const char		*text;
-	char			*cause, *s;
-	size_t			 n, len;
+	char			*cause;
+	size_t			 len;
 	int			 rv;
 
 	if ((r = journal_reader_open(path, &cause)) == NULL) {
@@ -384,9 +364,8 @@ grep_journal(struct grep *g, const char *path, const char *session)
 		free(cause);
 		return (-1);
 	}
-	while ((rv = journal_reader_next_text(r, &s, &n)) == 1) {
-		if ((line = grep_line(g, s, n, &text, &len)) == NULL)
-			continue;
+	while ((rv = journal_reader_next_run(r, grep_want, g->tm, &line,
+	    &text, &len)) == 1) {
 		if (grep_keep(g, line) && grep_run(g, session,
 		    journal_line_seq(line, journal_reader_line(r)), line, text,
 		    len))
@@ -544,7 +523,6 @@ cmd_grep_exec(int argc, char **argv)
 	free(names);
 	free(dir);
 	textmatch_free(g.tm);
-	free(g.text);
 	if (failed)
 		return (2);
 	return (g.matched ? 0 : 1);

@@ -28,7 +28,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
@@ -42,6 +41,7 @@
 
 #include "config.h"
 #include "journal.h"
+#include "jsonfield.h"
 #include "paths.h"
 
 /* How many "-N" names journal_open tries before it gives up. */
@@ -95,6 +95,8 @@ struct journal_reader {
 	size_t			 skipped;
 	size_t			 brief;		/* longer strings left out; 0 */
 	long long		 lineno;	/* lines consumed, of any kind */
+	char			*text;		/* a run's text, decoded */
+	size_t			 textsize;	/* allocated */
 };
 
 /* A line being serialised; json_dump_callback appends to it. */
@@ -120,6 +122,9 @@ static void	 journal_failed(struct journal *, char *);
 static int	 reader_fill(struct journal_reader *);
 static int	 reader_blank(const char *, size_t);
 static size_t	 reader_elide(char *, size_t, size_t);
+static int	 journal_reader_next_text(struct journal_reader *, char **,
+		    size_t *);
+static json_t	*journal_parse_line(const char *, size_t);
 
 /* jansson returns NULL when out of memory; treat it as xmalloc does. */
 static json_t *
@@ -688,7 +693,7 @@ reader_blank(const char *s, size_t n)
  * Lines longer than JOURNAL_LINE_MAX are skipped and counted; blank lines
  * are skipped without being counted.
  */
-int
+static int
 journal_reader_next_text(struct journal_reader *r, char **s, size_t *len)
 {
 	char		*start, *nl;
@@ -757,8 +762,64 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 	return (got);
 }
 
+/*
+ * The next line whose run text ("output") the caller wants, for readers
+ * that look for something in what runs printed (rexec grep, the history's
+ * search).  want(text, len, arg) is asked of each line's text, decoded
+ * straight from the line by jsonfield.c; only a line it wants goes to
+ * jansson, with its text cut out (jansson builds a string a byte at a
+ * time, most of the time a whole parse would take), so jansson still
+ * judges every line returned.  A line jsonfield cannot read that way goes
+ * to jansson whole.  Returns 1 with *line (its "output" may be empty: the
+ * text is *text, *len, valid until the next call), else as
+ * journal_reader_next.  Lines without a string "output" are passed over.
+ */
+int
+journal_reader_next_run(struct journal_reader *r,
+    int (*want)(const char *, size_t, void *), void *arg, json_t **line,
+    const char **text, size_t *len)
+{
+	json_t	*v, *output;
+	char	*s;
+	size_t	 n, a, b;
+	int	 got;
+
+	*line = NULL;
+	while ((got = journal_reader_next_text(r, &s, &n)) == 1) {
+		switch (jsonfield_find(s, n, "output", &a, &b)) {
+		case 0:			/* no text: a rejected request */
+			continue;
+		case 1:
+			if (jsonfield_decode(s + a, b - a, &r->text,
+			    &r->textsize, len) != 0 ||
+			    !want(r->text, *len, arg) ||
+			    !jsonfield_valid(s + a, b - a, r->text, *len))
+				continue;
+			memmove(s + a, s + b, n - b);
+			if ((v = journal_parse_line(s, n - (b - a))) == NULL)
+				continue;
+			*text = r->text;
+			break;
+		default:
+			if ((v = journal_parse_line(s, n)) == NULL)
+				continue;
+			output = json_object_get(v, "output");
+			*text = json_string_value(output);
+			*len = json_string_length(output);
+			if (*text == NULL || !want(*text, *len, arg)) {
+				json_decref(v);
+				continue;
+			}
+			break;
+		}
+		*line = v;
+		return (1);
+	}
+	return (got);
+}
+
 /* A journal line's text as a JSON object, or NULL when it is not one. */
-json_t *
+static json_t *
 journal_parse_line(const char *s, size_t n)
 {
 	json_t		*v;
@@ -867,6 +928,7 @@ journal_reader_close(struct journal_reader *r)
 		return;
 	close(r->fd);
 	free(r->buf);
+	free(r->text);
 	free(r);
 }
 

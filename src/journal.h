@@ -35,9 +35,9 @@ void		 journal_close(struct journal *);
 
 struct journal_reader *journal_reader_open(const char *, char **);
 int		 journal_reader_next(struct journal_reader *, json_t **);
-int		 journal_reader_next_text(struct journal_reader *, char **,
-		    size_t *);
-json_t		*journal_parse_line(const char *, size_t);
+int		 journal_reader_next_run(struct journal_reader *,
+		    int (*)(const char *, size_t, void *), void *, json_t **,
+		    const char **, size_t *);
 void		 journal_reader_brief(struct journal_reader *, size_t);
 size_t		 journal_reader_skipped(const struct journal_reader *);
 long long	 journal_reader_line(const struct journal_reader *);

@@ -1,6 +1,6 @@
 /*
  * textmatch.h: find the lines of a text that match a POSIX extended
- * regular expression, for "rexec grep" and the TUI's search.
+ * regular expression, for "rexec grep".
  *
  * A thin wrapper over libc's regcomp(3)/regexec(3): the pattern is
  * compiled with REG_EXTENDED|REG_NEWLINE (so "^" and "$" match at every

@@ -651,14 +651,21 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 
 /* The filter. */
 
+/* Does the filter (not NULL) match what the history shows of a run? */
+static int
+history_match_row(const struct pane_history *ph, const struct ui_run *ur)
+{
+	return (strcasestr(ur->whoami, ph->filter) != NULL ||
+	    strcasestr(ur->dir, ph->filter) != NULL ||
+	    strcasestr(ur->cmd, ph->filter) != NULL);
+}
+
 static int
 history_match(const struct pane_history *ph, const struct ui_run *ur)
 {
 	if (ph->filter == NULL)
 		return (1);
-	return (strcasestr(ur->whoami, ph->filter) != NULL ||
-	    strcasestr(ur->dir, ph->filter) != NULL ||
-	    strcasestr(ur->cmd, ph->filter) != NULL ||
+	return (history_match_row(ph, ur) ||
 	    (ph->filter_output && ur->out_line != NULL));
 }
 
@@ -789,11 +796,7 @@ pane_history_output_hit(struct pane_history *ph)
 	struct ui_run	*ur = pane_history_selected(ph);
 
 	if (ur == NULL || ph->filter == NULL || !ph->filter_output ||
-	    ur->out_line == NULL)
-		return (NULL);
-	if (strcasestr(ur->whoami, ph->filter) != NULL ||
-	    strcasestr(ur->dir, ph->filter) != NULL ||
-	    strcasestr(ur->cmd, ph->filter) != NULL)
+	    ur->out_line == NULL || history_match_row(ph, ur))
 		return (NULL);
 	return (ur->out_line);
 }

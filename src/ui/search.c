@@ -137,26 +137,45 @@ search_stopping(struct history_search *hs)
 	return (stop);
 }
 
+/* The line of a run's text that search_want found, for search_read. */
+struct search_want {
+	struct history_search	*hs;
+	size_t			 start;
+	size_t			 n;
+	int			 stop;	/* told to stop: this line ends it */
+};
+
+static int
+search_want(const char *text, size_t len, void *arg)
+{
+	struct search_want	*sw = arg;
+
+	/* A stop is seen at every line, even in a journal with no hit. */
+	if (search_stopping(sw->hs))
+		return (sw->stop = 1);
+	return (search_text(sw->hs, text, len, &sw->start, &sw->n));
+}
+
 /*
  * Read on in one session's journal until its end (or a stop), pushing a
- * hit for each run whose text has the needle.
+ * hit for each run whose text has the needle.  Only such lines are
+ * parsed (journal_reader_next_run).
  */
 static void
 search_read(struct history_search *hs, struct journal_reader *jr,
     const char *session)
 {
-	json_t		*line, *output;
-	size_t		 start, n;
+	struct search_want	 sw = { .hs = hs };
+	json_t			*line;
+	const char		*text;
+	size_t			 len;
 
-	while (!search_stopping(hs) && journal_reader_next(jr, &line) == 1) {
-		output = json_object_get(line, "output");
-		if (json_is_array(json_object_get(line, "exec")) &&
-		    json_is_string(output) && search_text(hs,
-		    json_string_value(output), json_string_length(output),
-		    &start, &n))
+	while (!search_stopping(hs) && journal_reader_next_run(jr,
+	    search_want, &sw, &line, &text, &len) == 1) {
+		if (!sw.stop && json_is_array(json_object_get(line, "exec")))
 			search_push(hs, session, (unsigned int)journal_line_seq(
-			    line, journal_reader_line(jr)),
-			    json_string_value(output) + start, n);
+			    line, journal_reader_line(jr)), text + sw.start,
+			    sw.n);
 		json_decref(line);
 	}
 }
