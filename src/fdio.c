@@ -7,6 +7,7 @@
 #include "rexec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -69,4 +70,28 @@ fdio_read(int fd, void *buf, size_t size)
 		    fdio_wait(fd, POLLIN) == -1)
 			return (-1);
 	}
+}
+
+/*
+ * Open /dev/null on each of fds 0-2 that is closed, as OpenSSH's
+ * sanitise_stdfd does.  A process started with them closed would
+ * otherwise hand them to the next files it opens: the host's lock, its
+ * control FIFO, and the headless console would write every run's output
+ * into the host's own FIFO, where it would be read as requests.  Without
+ * /dev/null there is nothing safe to run on, so the process exits.
+ */
+void
+fdio_sanitise_std(void)
+{
+	int	fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd == -1) {
+		if (fcntl(0, F_GETFD) != -1 && fcntl(1, F_GETFD) != -1 &&
+		    fcntl(2, F_GETFD) != -1)
+			return;
+		_exit(127);
+	}
+	close(fd);
 }

@@ -12,5 +12,6 @@
 int	fdio_wait(int, short);
 int	fdio_write_all(int, const char *, size_t);
 ssize_t	fdio_read(int, void *, size_t);
+void	fdio_sanitise_std(void);
 
 #endif

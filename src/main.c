@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "cli.h"
+#include "fdio.h"
 
 int
 main(int argc, char **argv)
@@ -16,6 +17,7 @@ main(int argc, char **argv)
 	 * the locale is a tenth of a client's start.  What needs the
 	 * character type (the TUI's curses) sets it itself.
 	 */
+	fdio_sanitise_std();	/* before anything opens a file */
 	signal(SIGPIPE, SIG_IGN);
 	return (cli_main(argc, argv));
 }
