@@ -49,6 +49,7 @@
 #include "reply.h"
 #include "request.h"
 #include "retention.h"
+#include "reaper.h"
 #include "run.h"
 #include "utf8.h"
 
@@ -99,6 +100,7 @@ struct host {
 	struct control		*control;
 	struct journal		*journal;
 	struct console		*console;
+	struct reaper		*reaper;
 	struct slots		 slots;		/* arrival order */
 	struct slots		 done;		/* ended, oldest first */
 	unsigned int		 ndone;
@@ -516,7 +518,7 @@ host_schedule(struct host *h, double now)
 		    h->stopping)
 			break;
 		if (run_state(s->run) == RUN_QUEUED)
-			run_start(s->run, environ, now);
+			run_start(s->run, environ, h->reaper, now);
 	}
 }
 
@@ -1025,14 +1027,40 @@ host_active(const struct host *h)
 	return (h->running + h->queued);
 }
 
+/* Is pid one of the host's children that leads a run still going? */
+static enum reaper_child
+host_child_kind(pid_t pid, void *arg)
+{
+	struct host	*h = arg;
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_leader(s->run) == pid)
+			return (run_pid(s->run) == pid ? REAPER_LEADER :
+			    REAPER_HELD);
+	}
+	return (REAPER_OTHER);
+}
+
+static void
+host_child_exited(pid_t pid, int status, void *arg)
+{
+	struct host	*h = arg;
+	struct slot	*s;
+
+	TAILQ_FOREACH(s, &h->slots, link) {
+		if (run_pid(s->run) == pid) {
+			run_reaped(s->run, status, mono_now());
+			break;
+		}
+	}
+}
+
 static void
 host_signals(struct host *h)
 {
 	struct signalfd_siginfo	 si;
-	struct slot		*s;
-	pid_t			 pid;
-	int			 status;
-	double			 now;
+	int			 child = 0;
 
 	while (read(h->sig_fd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo != SIGCHLD) {
@@ -1040,16 +1068,10 @@ host_signals(struct host *h)
 			host_shutdown(h);
 			continue;
 		}
-		now = mono_now();
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			TAILQ_FOREACH(s, &h->slots, link) {
-				if (run_pid(s->run) == pid) {
-					run_reaped(s->run, status, now);
-					break;
-				}
-			}
-		}
+		child = 1;
 	}
+	if (child)
+		reaper_reap(h->reaper, host_child_exited);
 }
 
 /* Set up the runtime directory: lock, FIFO, replies/ and spool/. */
@@ -1162,6 +1184,7 @@ host_free(struct host *h)
 		journal_close(h->journal);
 	}
 	console_free(h->console);
+	reaper_free(h->reaper);
 	control_free(h->control);
 	if (h->sig_fd != -1)
 		close(h->sig_fd);
@@ -1228,6 +1251,9 @@ host_loop(struct host *h)
 
 		now = mono_now();
 		deadline = journal_next_tick(h->journal);
+		d = reaper_deadline(h->reaper);
+		if (d >= 0 && (deadline < 0 || d < deadline))
+			deadline = d;
 		TAILQ_FOREACH(s, &h->slots, link) {
 			d = run_deadline(s->run);
 			if (d >= 0 && (deadline < 0 || d < deadline))
@@ -1268,6 +1294,7 @@ host_loop(struct host *h)
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);
 		host_longrun_timers(h, now);
+		reaper_timers(h->reaper, now);
 		journal_tick(h->journal, now);
 		host_journal_errors(h);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
@@ -1315,6 +1342,11 @@ host_main(const struct config *cfg, const struct frontend *fe)
 		free(cause);
 		host_free(&h);
 		return (1);
+	}
+	h.reaper = reaper_new(cfg->kill_grace, host_child_kind, &h, &cause);
+	if (cause != NULL) {
+		host_message(&h, "%s", cause);
+		free(cause);
 	}
 	h.control = control_new(host_line, &h);
 	h.console = console_new(h.rundir, HOST_CONSOLE_MEMORY, fe->console,

@@ -35,6 +35,7 @@
 #include "config.h"
 #include "inputwait.h"
 #include "request.h"
+#include "reaper.h"
 #include "run.h"
 #include "spawn.h"
 #include "textring.h"
@@ -61,6 +62,7 @@ struct run {
 	unsigned int		 seq;
 	const struct config	*cfg;
 	struct run_hooks	 hooks;
+	struct reaper		*reaper;	/* once started */
 	enum run_state		 state;
 
 	struct spawn_child	 child;
@@ -208,7 +210,7 @@ run_set_error(struct run *r, const char *tag)
  * REXEC and REXEC_SEQ, then the request's envs.
  */
 void
-run_start(struct run *r, char *const *base, double now)
+run_start(struct run *r, char *const *base, struct reaper *rp, double now)
 {
 	struct spawn_env	*env = spawn_env_new(base);
 	struct spawn		 sp;
@@ -242,7 +244,10 @@ run_start(struct run *r, char *const *base, double now)
 	r->state = RUN_RUNNING;
 	r->start = r->last_output = now;
 	clock_gettime(CLOCK_REALTIME, &r->start_wall);
+	r->reaper = rp;
+	sp.cgroup_fd = reaper_run_begin(rp, r->seq);
 	e = spawn_start(&sp, &r->child, &cause);
+	reaper_run_spawned(rp, r->seq);
 	spawn_env_free(env);
 	/*
 	 * The started hook (the banner, a new recording file) comes after the
@@ -522,9 +527,11 @@ run_signal(struct run *r, int sig)
 	if (r->master != -1 && (fg = tcgetpgrp(r->master)) > 0 &&
 	    fg != r->child.pid)
 		(void)kill(-fg, sig);
+	/* The leader's zombie is kept until the run is done: see reaper.c. */
 	(void)kill(-r->child.pid, sig);
 	if (!r->reaped)
 		(void)kill(r->child.pid, sig);
+	reaper_signal(r->reaper, r->seq, sig);
 }
 
 static void
@@ -617,6 +624,9 @@ run_finish(struct run *r, double now)
 	}
 	r->state = RUN_DONE;
 	r->end = now;
+	if (r->reaped)
+		reaper_release(r->child.pid);
+	reaper_run_end(r->reaper, r->seq, now);
 	clock_gettime(CLOCK_REALTIME, &r->end_wall);
 	agentview_finish(r->view);
 	r->agent_text = cap_finish(r->agent_cap, &r->agent_len);
@@ -671,6 +681,13 @@ char *const *
 run_argv(const struct run *r)
 {
 	return (r->req->argv);
+}
+
+/* The run's leader while the run goes, reaped or not; else 0. */
+pid_t
+run_leader(const struct run *r)
+{
+	return (r->state == RUN_RUNNING ? r->child.pid : 0);
 }
 
 pid_t

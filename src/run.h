@@ -12,6 +12,7 @@
 
 struct config;
 struct request;
+struct reaper;
 struct run;
 
 enum run_state {
@@ -34,7 +35,8 @@ struct run	*run_new(struct request *, unsigned int, const struct config *,
 		    const struct run_hooks *);
 void		 run_free(struct run *);
 
-void		 run_start(struct run *, char *const *, double);
+void		 run_start(struct run *, char *const *, struct reaper *,
+		     double);
 size_t		 run_pollfds(struct run *, struct pollfd *);
 void		 run_poll(struct run *, const struct pollfd *, double);
 void		 run_reaped(struct run *, int, double);
@@ -50,6 +52,7 @@ const char	*run_whoami(const struct run *);
 const char	*run_dir(const struct run *);
 char *const	*run_argv(const struct run *);
 pid_t		 run_pid(const struct run *);
+pid_t		 run_leader(const struct run *);
 void		 run_size(const struct run *, unsigned int *, unsigned int *);
 const char	*run_error(const struct run *);
 int		 run_waiting(const struct run *);

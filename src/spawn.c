@@ -153,6 +153,14 @@ child_exec(const struct spawn *sp, int errfd, int stdin_rd, int slave)
 		break;
 	}
 
+	/*
+	 * Into the run's own cgroup before anything else can start: a
+	 * child that cannot join still runs (the host's subreaper ends
+	 * what escapes its group).
+	 */
+	if (sp->cgroup_fd != -1)
+		(void)write(sp->cgroup_fd, "0", 1);
+
 	/* Every fd above 2 goes, but the error pipe (close-on-exec). */
 	if (errfd > 3)
 		close_range(3, errfd - 1, 0);

@@ -29,6 +29,7 @@ struct spawn {
 	unsigned int		 rows;
 	int			 raw;		/* original crate's termios */
 	enum spawn_stdin	 stdin_mode;
+	int			 cgroup_fd;	/* cgroup.procs to join, or -1 */
 };
 
 struct spawn_child {
