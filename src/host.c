@@ -51,12 +51,11 @@
 #include "retention.h"
 #include "reaper.h"
 #include "run.h"
+#include "spool.h"
 #include "utf8.h"
 
 extern char	**environ;
 
-/* Largest spooled request the host reads. */
-#define HOST_SPOOL_MAX		(64 * 1024 * 1024)
 /* Memory the console may buffer for runs waiting their turn. */
 #define HOST_CONSOLE_MEMORY	(8 * 1024 * 1024)
 /* Console backlog written per loop turn. */
@@ -92,7 +91,8 @@ struct host {
 	char			*fifo_path;
 	char			*lock_path;
 	char			*replies;
-	char			*spool;
+	char			*spool_dir;
+	struct spool		*spool;		/* reads spool files */
 	char			*record_dir;	/* J/<session>, once made */
 	int			 lock_fd;
 	int			 fifo_fd;
@@ -820,100 +820,35 @@ host_longrun_timers(struct host *h, double now)
 }
 
 /*
- * Open and read R/spool/<id>.json, a regular file of ours.  Returns its
- * bytes, or NULL with *why saying what was wrong with it.
+ * A spool line: the request waits in R/spool/<id>.json (any request but
+ * another spool line: an input of 4096 bytes is more than one line can
+ * carry).  The spool's thread reads it; host_spooled takes the result.
  */
-static char *
-host_spool_read(struct host *h, const char *id, size_t *len, char **why)
+static void
+host_spool(struct host *h, const char *id)
 {
-	struct stat	 sb;
-	char		*name, *path, *buf = NULL;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd;
-
-	*why = NULL;
-	xasprintf(&name, "%s.json", id);
-	path = paths_join(h->spool, name);
-	free(name);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			*why = xstrdup("a symbolic link, not a file");
-		else
-			*why = xstrdup(strerror(errno));
-		unlink(path);
-		goto out;
-	}
-	unlink(path);
-	if (fstat(fd, &sb) == -1)
-		*why = xstrdup(strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		*why = xstrdup("not a regular file");
-	else if (sb.st_uid != geteuid())
-		*why = xstrdup("not owned by this user");
-	else if (sb.st_size > HOST_SPOOL_MAX)
-		xasprintf(why, "larger than %d MiB",
-		    HOST_SPOOL_MAX / (1024 * 1024));
-	if (*why != NULL)
-		goto out;
-	buf = xmalloc(sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, sb.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*why = xstrdup(strerror(errno));
-			free(buf);
-			buf = NULL;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += n;
-	}
-	*len = got;
-out:
-	if (fd != -1)
-		close(fd);
-	free(path);
-	return (buf);
+	spool_submit(h->spool, id);
 }
 
 /*
- * A spool line: the request waits in R/spool/<id>.json (any request but
- * another spool line: an input of 4096 bytes is more than one line can
- * carry).  Every way that can fail is answered as "bad_request: spool: <why>" under the
+ * Spooled requests that are ready, in the order their lines came.  Every
+ * way one can fail is answered as "bad_request: spool: <why>" under the
  * announced id, in the reply and the journal.
  */
 static void
-host_spool(struct host *h, const char *id, double now)
+host_spooled(struct host *h, double now)
 {
-	struct request	*req;
-	char		*buf, *why, *cause;
-	size_t		 len = 0;
+	struct spool_result	r;
 
-	if ((buf = host_spool_read(h, id, &len, &why)) == NULL) {
-		xasprintf(&cause, "spool: %s", why);
-		host_reject(h, id, cause, NULL, 0);
-		free(cause);
-		free(why);
-		return;
+	while (spool_take(h->spool, &r)) {
+		if (r.req == NULL)
+			host_reject(h, r.id, r.why, r.head, r.head_len);
+		else {
+			host_dispatch(h, r.req, now);
+			r.req = NULL;	/* dispatched and freed */
+		}
+		spool_result_clear(&r);
 	}
-	req = request_parse(buf, len, NULL, &why);
-	if (req == NULL) {
-		xasprintf(&cause, "spool: %s", why);
-		host_reject(h, id, cause, buf, len > 256 ? 256 : len);
-		free(cause);
-		free(why);
-	} else if (req->action == REQUEST_SPOOL || req->id == NULL ||
-	    strcmp(req->id, id) != 0) {
-		request_free(req);
-		host_reject(h, id, "spool: not a request with the same id",
-		    buf, len > 256 ? 256 : len);
-	} else
-		host_dispatch(h, req, now);
-	free(buf);
 }
 
 /* One line from the FIFO. */
@@ -957,7 +892,7 @@ host_dispatch(struct host *h, struct request *req, double now)
 		host_abort(h, req, now);
 		break;
 	case REQUEST_SPOOL:
-		host_spool(h, req->id, now);
+		host_spool(h, req->id);
 		break;
 	case REQUEST_WAIT:
 		host_wait(h, req, now);
@@ -1094,16 +1029,19 @@ host_setup(struct host *h, char **cause)
 	if ((h->lock_fd = hostlock_acquire(h->lock_path, cause)) == -1)
 		return (-1);
 	h->replies = paths_join(h->rundir, "replies");
-	h->spool = paths_join(h->rundir, "spool");
+	h->spool_dir = paths_join(h->rundir, "spool");
 	if (paths_private_dir(h->replies, cause) != 0 ||
-	    paths_private_dir(h->spool, cause) != 0)
+	    paths_private_dir(h->spool_dir, cause) != 0)
+		return (-1);
+	if ((h->spool = spool_new(h->spool_dir, cause)) == NULL)
 		return (-1);
 	if ((n = reply_prune(h->replies, time(NULL), HOST_REPLY_MAX_AGE,
 	    &err)) == -1) {
 		host_message(h, "%s", err);
 		free(err);
 	}
-	if (reply_prune(h->spool, time(NULL), HOST_REPLY_MAX_AGE, &err) == -1) {
+	if (reply_prune(h->spool_dir, time(NULL), HOST_REPLY_MAX_AGE,
+	    &err) == -1) {
 		host_message(h, "%s", err);
 		free(err);
 	}
@@ -1183,6 +1121,7 @@ host_free(struct host *h)
 		host_journal_errors(h);
 		journal_close(h->journal);
 	}
+	spool_free(h->spool);
 	console_free(h->console);
 	reaper_free(h->reaper);
 	control_free(h->control);
@@ -1195,7 +1134,7 @@ host_free(struct host *h)
 	free(h->fifo_path);
 	free(h->lock_path);
 	free(h->replies);
-	free(h->spool);
+	free(h->spool_dir);
 	free(h->record_dir);
 }
 
@@ -1226,10 +1165,11 @@ host_loop(struct host *h)
 
 	for (;;) {
 		host_sweep(h);
-		if (h->stopping && TAILQ_EMPTY(&h->slots) && !backlog)
+		if (h->stopping && TAILQ_EMPTY(&h->slots) && !backlog &&
+		    !spool_busy(h->spool))
 			break;
 
-		n = 3 + 2 * (h->running + h->queued);
+		n = 4 + 2 * (h->running + h->queued);
 		if (n > size) {
 			size = n * 2;
 			pfd = xreallocarray(pfd, size, sizeof *pfd);
@@ -1247,6 +1187,8 @@ host_loop(struct host *h)
 		pfd[npfd++].events = POLLIN;
 		fe_fd = h->fe->fd != NULL ? h->fe->fd(h->fe->arg) : -1;
 		pfd[npfd].fd = fe_fd;
+		pfd[npfd++].events = POLLIN;
+		pfd[npfd].fd = spool_fd(h->spool);
 		pfd[npfd++].events = POLLIN;
 
 		now = mono_now();
@@ -1290,6 +1232,8 @@ host_loop(struct host *h)
 		if (fe_fd != -1 && pfd[own + 2].revents != 0 &&
 		    h->fe->ready != NULL)
 			h->fe->ready(h->fe->arg, now);
+		if (pfd[own + 3].revents != 0)
+			host_spooled(h, now);
 
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);

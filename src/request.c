@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -667,6 +668,7 @@ request_parse(const char *line, size_t len, char **id, char **cause)
 
 	memset(&p, 0, sizeof p);
 	req = p.req = xcalloc(1, sizeof *req);
+	req->stdin_fd = -1;
 	req->timeout = -1;
 	req->max_output = -1;
 	req->yield = -1;
@@ -733,6 +735,8 @@ request_free(struct request *req)
 	}
 	free(req->envs);
 	free(req->stdin_data);
+	if (req->stdin_fd != -1)
+		close(req->stdin_fd);
 	free(req->data);
 	if (req->keys != NULL) {
 		for (i = 0; req->keys[i] != NULL; i++)
@@ -740,4 +744,24 @@ request_free(struct request *req)
 		free(req->keys);
 	}
 	free(req);
+}
+
+int
+request_has_stdin(const struct request *req)
+{
+	return (req->stdin_data != NULL || req->stdin_fd != -1);
+}
+
+/*
+ * The request's stdin now lives in the file fd (from its start), not in
+ * memory: see spool.c.  The request owns fd.
+ */
+void
+request_set_stdin_fd(struct request *req, int fd)
+{
+	free(req->stdin_data);
+	req->stdin_data = NULL;
+	if (req->stdin_fd != -1)
+		close(req->stdin_fd);
+	req->stdin_fd = fd;
 }

@@ -62,6 +62,7 @@ struct request {
 	size_t			 nenvs;
 	char			*stdin_data;	/* NULL when absent; may hold NULs */
 	size_t			 stdin_len;
+	int			 stdin_fd;	/* or in this file; -1 when not */
 	double			 timeout;	/* -1 when absent */
 	long long		 max_output;	/* -1 when absent */
 	unsigned int		 cols, rows;	/* 0 when absent */
@@ -78,6 +79,8 @@ struct request {
 
 struct request	*request_parse(const char *, size_t, char **, char **);
 void		 request_free(struct request *);
+int		 request_has_stdin(const struct request *);
+void		 request_set_stdin_fd(struct request *, int);
 int		 request_id_valid(const char *);
 char		*request_scan_id(const char *, size_t);
 const char	*request_action_name(enum request_action);

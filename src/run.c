@@ -234,7 +234,7 @@ run_start(struct run *r, char *const *base, struct reaper *rp, double now)
 	sp.cols = r->cols;
 	sp.rows = r->rows;
 	sp.raw = r->cfg->termios == CONFIG_TERMIOS_RAW;
-	if (r->req->stdin_data != NULL)
+	if (request_has_stdin(r->req))
 		sp.stdin_mode = SPAWN_STDIN_PIPE;
 	else if (r->cfg->stdin_mode == CONFIG_STDIN_NULL)
 		sp.stdin_mode = SPAWN_STDIN_NULL;
@@ -365,14 +365,34 @@ run_read(struct run *r, double now)
 	}
 }
 
+/*
+ * Feed the run's stdin pipe from the request: from memory, or from the
+ * file a spooled request's stdin was moved to (spool.c), a pipe's worth
+ * at a time, so it is never held whole.
+ */
 static void
 run_write_stdin(struct run *r)
 {
-	ssize_t	n;
+	char		 buf[65536];
+	const char	*p;
+	size_t		 len;
+	ssize_t		 n;
 
 	while (r->stdin_off < r->req->stdin_len) {
-		n = write(r->stdin_fd, r->req->stdin_data + r->stdin_off,
-		    r->req->stdin_len - r->stdin_off);
+		len = r->req->stdin_len - r->stdin_off;
+		if (r->req->stdin_fd != -1) {
+			if (len > sizeof buf)
+				len = sizeof buf;
+			n = pread(r->req->stdin_fd, buf, len, r->stdin_off);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			p = buf;
+			len = n;
+		} else
+			p = r->req->stdin_data + r->stdin_off;
+		n = write(r->stdin_fd, p, len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -449,7 +469,7 @@ static int
 run_watches_input(const struct run *r)
 {
 	return (r->master != -1 && !r->pty_eof && r->stdin_fd == -1 &&
-	    r->req->stdin_data == NULL &&
+	    !request_has_stdin(r->req) &&
 	    r->cfg->stdin_mode == CONFIG_STDIN_TTY);
 }
 
@@ -917,7 +937,7 @@ run_input_refusal(const struct run *r)
 		return ("has not started yet");
 	if (r->state == RUN_DONE)
 		return ("has ended");
-	if (r->req->stdin_data != NULL)
+	if (request_has_stdin(r->req))
 		return ("has no terminal for input (its stdin is a pipe)");
 	if (r->cfg->stdin_mode == CONFIG_STDIN_NULL)
 		return ("has no terminal for input (its stdin is /dev/null)");
@@ -986,8 +1006,8 @@ run_trim(struct run *r)
 	r->agent_cap = NULL;
 	r->agent_text = NULL;
 	r->agent_len = 0;
-	free(r->req->stdin_data);	/* up to a spool file's 64 MiB */
-	r->req->stdin_data = NULL;
+	/* Up to a spool file's 64 MiB, in memory or in a file. */
+	request_set_stdin_fd(r->req, -1);
 	r->req->stdin_len = 0;
 	textring_trim(r->text, RUN_TEXT_RING_DONE);
 }

@@ -165,3 +165,50 @@ cgroup2_mount() {
 	wait_for proc_gone "$pid" 64
 	wait_for test ! -e "$run_cg"
 }
+
+# The host's resident memory, in KiB.
+host_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$HOST_PID/status"
+}
+
+# How many of the host's fds are unlinked files in the spool directory.
+stashed_stdins() {
+	local n=0 fd t
+	for fd in /proc/"$HOST_PID"/fd/*; do
+		t=$(readlink "$fd" 2>/dev/null) || continue
+		case "$t" in "$REXEC_RUNTIME_DIR"/spool/*"(deleted)") n=$((n + 1)) ;; esac
+	done
+	echo "$n"
+}
+
+stdins_stashed() {
+	[ "$(stashed_stdins)" -eq "$1" ]
+}
+
+@test "contain: queued spooled requests keep their stdin in files, not in the host's memory, and it arrives whole" {
+	printf '[host]\nmax_parallel = 1\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	local gate="$BATS_TEST_TMPDIR/gate" input="$BATS_TEST_TMPDIR/input" i
+	head -c 6000000 /dev/urandom | base64 -w 100 >"$input"
+	local want
+	want=$(sha256sum <"$input" | cut -d' ' -f1)
+	# One run holds the only slot; five spooled requests queue behind it.
+	"$REXEC" run -- sh -c "while [ ! -e '$gate' ]; do sleep 0.02; done" &
+	local holder=$!
+	for i in 1 2 3 4 5; do
+		"$REXEC" run --read-stdin -- sha256sum <"$input" >"$BATS_TEST_TMPDIR/out.$i" &
+	done
+	WAIT_SECONDS=120 wait_for stdins_stashed 5
+	# 5 x 8 MiB of stdin are queued; the host holds none of it.
+	local rss
+	rss=$(host_rss_kb)
+	echo "host rss ${rss} KiB" >&3
+	[ "$rss" -lt 32768 ]
+	touch "$gate"
+	wait "$holder"
+	for i in 1 2 3 4 5; do
+		WAIT_SECONDS=120 wait_for test -s "$BATS_TEST_TMPDIR/out.$i"
+		[ "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/out.$i")" = "$want" ]
+	done
+	[ "$(stashed_stdins)" -eq 0 ]
+}
