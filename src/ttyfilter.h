@@ -36,7 +36,9 @@
  * Dropped, whole, with everything inside them:
  * - Every OSC (clipboard, title, colours, hyperlinks, notifications),
  *   DCS (DECRQSS, sixel, tmux passthrough), SOS, PM and APC, however
- *   long: a string is dropped as it streams, never held.
+ *   long: a string is dropped as it streams, never held.  One that never
+ *   ends swallows the rest, as it would on a terminal; printing it as
+ *   text instead would show what the run meant to hide.
  * - Queries and reports: CSI n (DSR), c (DA, and > c, = c), $ p
  *   (DECRQM), x (DECREQTPARM), ESC Z (DECID), ENQ (the answerback).
  * - Everything else that is not drawing: CSI t (window operations, which
