@@ -99,10 +99,13 @@ ttyfilter_free(struct ttyfilter *tf)
 void
 ttyfilter_feed(struct ttyfilter *tf, const void *buf, size_t len)
 {
-	const uint8_t	*p = buf, *end = p + len, *q;
+	const uint8_t	*p = buf, *end, *q;
 	uint32_t	 cp[2];
 	int		 i, n;
 
+	if (len == 0)
+		return;
+	end = p + len;
 	while (p < end) {
 		/* Most of a recording is printable ASCII: copy it in runs. */
 		if (tf->state == TF_GROUND &&
