@@ -17,10 +17,10 @@
  *   the G1/G0 character set, which line drawing uses).
  * - CSI with no private marker and no intermediate: cursor movement
  *   (A-H, I, Z, `, a, d, e, f), erase and edit (J with 0-2, K, L, M, P,
- *   X, @, b), scrolling (S, T with at most one parameter: more is xterm's
- *   mouse tracking), the scroll region (r), SGR (m, the only one that may
- *   use ':' sub-parameters), save and restore cursor (s, u), and SM/RM
- *   (h, l) of insert mode (4) only.
+ *   X, @, b), scrolling (S, and T with at most one parameter: with more
+ *   it is xterm's mouse tracking), the scroll region (r), SGR (m, the
+ *   only one that may use ':' sub-parameters), save and restore cursor
+ *   (s, u), and SM/RM (h, l) of insert mode (4) only.
  * - CSI ? h/l (DECSET/DECRST) of the modes a full-screen program's
  *   screen needs: 1 (cursor keys, which vim pairs with its screen),
  *   6 (origin), 7 (autowrap), 25 (cursor shown), 47, 1047, 1048, 1049
