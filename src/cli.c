@@ -57,7 +57,8 @@ static const struct cmd_entry cmd_table[] = {
 	  "the lines of journaled run text that match PATTERN (a POSIX "
 	  "extended regular expression), as SESSION:SEQ: LINE", cmd_grep_exec },
 	{ "replay", NULL, NULL, "[SESSION:]SEQ|FILE [--speed X] "
-	  "[--idle-limit SECONDS]", "play a run's recording with its timing",
+	  "[--idle-limit SECONDS] [--raw]", "play a run's recording with its "
+	  "timing, minus what would act on the terminal (--raw: as recorded)",
 	  cmd_replay_exec },
 	{ "render", NULL, NULL, "[--cols C] [--rows R]", "raw terminal bytes "
 	  "on stdin, the final screen as text on stdout (libtsm)",

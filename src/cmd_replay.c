@@ -1,13 +1,16 @@
 /*
  * cmd_replay.c: `rexec replay [SESSION:]SEQ|FILE [--speed X] [--idle-limit
- * S]` -- play an asciicast v2 recording on stdout with its timing.
+ * S] [--raw]` -- play an asciicast v2 recording on stdout with its timing.
  *
  * It reads any asciicast v2 file, rexec's or asciinema's, through cast.c:
  * "o" events are written out, and the malformed lines cast.c skipped are
- * reported at the end.  It never talks to a host, never changes the
- * terminal's modes, and it never parses what it plays: the bytes go out
- * as recorded.  An interrupted replay on a terminal ends with the
- * attributes reset.
+ * reported at the end.  It never talks to a host and never changes the
+ * terminal's modes itself.  A recording is the output of a command an
+ * agent chose, so by default it goes through ttyfilter.c, which keeps what
+ * draws and drops what would act on the human's terminal (clipboard,
+ * title, queries whose answers would be typed into the shell); --raw
+ * writes the bytes as recorded.  An interrupted replay on a terminal ends
+ * with the attributes reset.
  */
 #include "rexec.h"
 
@@ -26,6 +29,7 @@
 #include "cli.h"
 #include "journal.h"
 #include "mono.h"
+#include "ttyfilter.h"
 
 /* Output held before a write(2). */
 #define REPLAY_BUFFER		(64 * 1024)
@@ -38,12 +42,14 @@ struct replay_opts {
 	double	speed;		/* 0 = no waiting */
 	double	idle_limit;	/* 0 = none */
 	int	idle_given;
+	int	raw;		/* write the recording unfiltered */
 };
 
 struct replay {
 	struct cast		*cast;
 	const struct replay_opts *opts;
 	double			 idle_limit;	/* 0 = none */
+	struct ttyfilter	*filter;	/* NULL with --raw */
 
 	char			*out;		/* not yet written */
 	size_t			 outlen;
@@ -61,6 +67,7 @@ static int	replay_resolve(const char *, char **, char **);
 static void	replay_catch(int);
 static int	replay_write(const char *, size_t);
 static int	replay_flush(struct replay *);
+static void	replay_out(const char *, size_t, void *);
 static int	replay_wait(struct replay *, double);
 static int	replay_play(struct replay *);
 static int	replay_run(const char *, const struct replay_opts *);
@@ -71,6 +78,7 @@ cmd_replay_exec(int argc, char **argv)
 	static const struct option	 longopts[] = {
 		{ "speed", required_argument, NULL, 's' },
 		{ "idle-limit", required_argument, NULL, 'i' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct replay_opts		 opts;
@@ -101,6 +109,9 @@ cmd_replay_exec(int argc, char **argv)
 				    "--idle-limit: not more than 0: \"%s\"",
 				    optarg));
 			opts.idle_given = 1;
+			break;
+		case 'r':
+			opts.raw = 1;
 			break;
 		case ':':
 			return (cli_usage("replay", "%s: needs an argument",
@@ -219,6 +230,24 @@ replay_flush(struct replay *rp)
 	return (r);
 }
 
+/* Queue output for stdout; also the filter's emit callback. */
+static void
+replay_out(const char *data, size_t len, void *arg)
+{
+	struct replay	*rp = arg;
+
+	if (rp->outlen + len > REPLAY_BUFFER)
+		replay_flush(rp);
+	if (len > REPLAY_BUFFER) {
+		if (rp->out_error == 0 && replay_write(data, len) == -1 &&
+		    !replay_signal)
+			rp->out_error = errno;
+	} else {
+		memcpy(rp->out + rp->outlen, data, len);
+		rp->outlen += len;
+	}
+}
+
 /*
  * Sleep until the event at recording time t is due.  Gaps are capped at
  * the idle limit, then divided by the speed.  Returns -1 if a signal came.
@@ -267,19 +296,15 @@ replay_play(struct replay *rp)
 	    cast_next(rp->cast, &t, &data, &len) == 1) {
 		if (replay_wait(rp, t) == -1)
 			break;
-		if (rp->outlen + len > REPLAY_BUFFER)
-			replay_flush(rp);
-		if (len > REPLAY_BUFFER) {
-			if (replay_write(data, len) == -1 &&
-			    !replay_signal)
-				rp->out_error = errno;
-		} else {
-			memcpy(rp->out + rp->outlen, data, len);
-			rp->outlen += len;
-		}
+		if (rp->filter != NULL)
+			ttyfilter_feed(rp->filter, data, len);
+		else
+			replay_out(data, len, rp);
 	}
 	if (replay_signal)
 		return (-1);
+	if (rp->filter != NULL)
+		ttyfilter_finish(rp->filter);
 	replay_flush(rp);
 	return (replay_signal ? -1 : 0);
 }
@@ -316,6 +341,8 @@ replay_run(const char *path, const struct replay_opts *opts)
 	for (i = 0; i < nitems(sigs); i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	rp.out = xmalloc(REPLAY_BUFFER);
+	if (!opts->raw)
+		rp.filter = ttyfilter_new(replay_out, &rp);
 	stopped = replay_play(&rp) == -1;
 	sig = replay_signal;
 	if (stopped && isatty(STDOUT_FILENO)) {
@@ -336,6 +363,8 @@ replay_run(const char *path, const struct replay_opts *opts)
 	if ((skipped = cast_skipped(rp.cast, &first)) != 0)
 		cli_error("%s: %zu malformed event%s skipped (first at line "
 		    "%zu)", path, skipped, skipped == 1 ? "" : "s", first);
+	if (rp.filter != NULL)
+		ttyfilter_free(rp.filter);
 	free(rp.out);
 	cast_close(rp.cast);
 	return (status);

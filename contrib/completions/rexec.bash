@@ -116,7 +116,7 @@ _rexec_options() {
 	mcp)	echo "--whoami|--whoami" ;;
 	status|list) echo "--json|" ;;
 	print)	echo "--follow -f|" ;;
-	replay)	echo "--speed --idle-limit|--speed --idle-limit" ;;
+	replay)	echo "--speed --idle-limit --raw|--speed --idle-limit" ;;
 	render)	echo "--cols --rows|--cols --rows" ;;
 	agentview) echo "--cr --window --max-output|--cr --window --max-output" ;;
 	grep)	echo "--session --whoami --since -i -l --json --color=|--session" \

@@ -102,13 +102,71 @@ EOF
 	[ "$stderr_out" = "rexec: $CAST: 6 malformed events skipped (first at line 3)" ]
 }
 
-@test "replay plays NUL bytes and other controls as recorded" {
+@test "replay drops NUL, BEL and DEL; --raw plays them as recorded" {
 	cat >"$CAST" <<'EOF'
 {"version":2,"width":80,"height":24}
-[0.1, "o", "a\u0000b\u0007\b\u007f"]
+[0.1, "o", "a\u0000b\u0007\b\u007f\u0005"]
 EOF
 	"$REXEC" replay --speed 0 "$CAST" >"$BATS_TEST_TMPDIR/out"
-	printf 'a\0b\a\b\177' >"$BATS_TEST_TMPDIR/want"
+	printf 'ab\b' >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want"
+	"$REXEC" replay --raw --speed 0 "$CAST" >"$BATS_TEST_TMPDIR/out"
+	printf 'a\0b\a\b\177\005' >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want"
+}
+
+# What a hostile run prints: the clipboard, the title, two queries whose
+# answers a terminal would type into the shell, a DECRQSS, then text.
+HOSTILE='\033]52;c;SGVsbG8=\a\033]2;PWNED\a\033[6n\033[c\033P$qm\033\\\033[1;31mred\033[0m text\n'
+
+@test "replay writes a run's text and colours but not its OSC, queries or DCS" {
+	start_host
+	rx run --whoami tester --json -- printf "$HOSTILE"
+	[ "$status" -eq 0 ]
+	rec=$(jq -r .record <<<"$output")
+	[ -f "$rec" ]
+
+	# Exactly what draws, and nothing else.
+	"$REXEC" replay --speed 0 "$rec" >"$BATS_TEST_TMPDIR/out"
+	printf '\033[1;31mred\033[0m text\r\n' >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want"
+
+	# The same on a terminal: script(1) gives replay one.
+	script -qec "'$REXEC' replay --speed 0 '$rec'" /dev/null \
+	    >"$BATS_TEST_TMPDIR/tty"
+	tty=$(cat "$BATS_TEST_TMPDIR/tty")
+	[[ "$tty" == *$'\e[1;31mred\e[0m text'* ]]
+	[[ "$tty" != *$'\e]'* ]]
+	[[ "$tty" != *$'\eP'* ]]
+	[[ "$tty" != *$'\e[6n'* ]]
+	[[ "$tty" != *$'\e[c'* ]]
+	[[ "$tty" != *PWNED* ]]
+	[[ "$tty" != *SGVsbG8* ]]
+
+	# --raw writes the recording as it is.
+	"$REXEC" replay --raw --speed 0 "$rec" >"$BATS_TEST_TMPDIR/raw"
+	printf "$HOSTILE" | sed 's/$/\r/' >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/raw" "$BATS_TEST_TMPDIR/want"
+	script -qec "'$REXEC' replay --raw --speed 0 '$rec'" /dev/null \
+	    >"$BATS_TEST_TMPDIR/tty"
+	tty=$(cat "$BATS_TEST_TMPDIR/tty")
+	[[ "$tty" == *$'\e]52;c;SGVsbG8=\a'* ]]
+	[[ "$tty" == *$'\e]2;PWNED\a'* ]]
+	[[ "$tty" == *$'\e[6n\e[c\eP$qm\e\\'* ]]
+}
+
+@test "replay drops C1 controls, and a sequence split across events as if whole" {
+	cat >"$CAST" <<'EOF'
+{"version":2,"width":80,"height":24}
+[0.1, "o", "\u009d52;c;SGVsbG8=\u0007\u009b6n\u00901$r\u009c\u009b1mbold"]
+[0.2, "o", " \u001b]2;PWN"]
+[0.3, "o", "ED\u001b"]
+[0.4, "o", "\\ok \u001b[3"]
+[0.5, "o", "2mgreen\u001b[0"]
+[0.6, "o", "m\u001b["]
+EOF
+	"$REXEC" replay --speed 0 "$CAST" >"$BATS_TEST_TMPDIR/out"
+	printf '\033[1mbold ok \033[32mgreen\033[0m' >"$BATS_TEST_TMPDIR/want"
 	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/want"
 }
 
@@ -141,6 +199,9 @@ EOF
 	rx replay "$CAST" extra
 	[ "$status" -eq 2 ]
 	[[ "$stderr_out" == *'rexec: unexpected argument: "extra"'* ]]
+	rx replay --raw=yes "$CAST"
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *'usage: rexec replay '*' [--raw]'* ]]
 	[ -z "$output" ]
 }
 
