@@ -79,6 +79,7 @@ struct request {
 struct request	*request_parse(const char *, size_t, char **, char **);
 void		 request_free(struct request *);
 int		 request_id_valid(const char *);
+const char	*request_whoami_check(const char *, size_t);
 char		*request_scan_id(const char *, size_t);
 const char	*request_action_name(enum request_action);
 
