@@ -1,5 +1,6 @@
 /*
- * banner.h: the console's line before each run (DESIGN.md section 6).
+ * banner.h: the console's line before each run (DESIGN.md section 6), and
+ * how a request's strings are shown to a human.
  */
 #ifndef BANNER_H
 #define BANNER_H
@@ -8,6 +9,13 @@
 
 #include <jansson.h>
 
+/* How banner_quote shows a string. */
+enum banner_quote {
+	BANNER_WORD,	/* an argument: quoted whenever a shell needs it */
+	BANNER_TEXT	/* a whoami or dir: escaped only when unsafe */
+};
+
+char	*banner_quote(const char *, size_t, enum banner_quote);
 char	*banner_command(char *const *);
 char	*banner_command_json(json_t *);
 char	*banner_make(time_t, const char *, const char *, const char *);

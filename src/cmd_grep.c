@@ -80,14 +80,15 @@ struct grep {
 	int			 json;
 	int			 color;
 	int			 matched;	/* a line matched somewhere */
+	char			*shown;		/* the session, shown */
 };
 
 static int	 grep_since(const char *, time_t, time_t *);
 static int	 grep_session_cmp(const void *, const void *);
 static char	*grep_session_name(const char *);
 static int	 grep_keep(const struct grep *, json_t *);
-static void	 grep_print_line(const struct grep *, const char *, long long,
-		    const char *, const struct textmatch_hit *);
+static void	 grep_print_line(const struct grep *, long long, const char *,
+		    const struct textmatch_hit *);
 static json_t	*grep_object(const char *, long long, json_t *);
 static void	 grep_put_object(json_t *);
 static void	 grep_print_json(const char *, long long, json_t *,
@@ -206,20 +207,20 @@ grep_keep(const struct grep *g, json_t *line)
 
 /* "SESSION:SEQ: line", every match in the line highlighted with colour. */
 static void
-grep_print_line(const struct grep *g, const char *session, long long seq,
-    const char *text, const struct textmatch_hit *hit)
+grep_print_line(const struct grep *g, long long seq, const char *text,
+    const struct textmatch_hit *hit)
 {
 	struct textmatch_hit	 h = *hit;
 	size_t			 at = hit->line_start, end = hit->line_end;
 
 	if (!g->color) {
-		printf("%s:%lld: ", session, seq);
+		printf("%s:%lld: ", g->shown, seq);
 		fwrite(text + at, 1, end - at, stdout);
 		putchar('\n');
 		return;
 	}
 	printf(GREP_SGR_NAME "%s:%lld" GREP_SGR_END GREP_SGR_SEP ":"
-	    GREP_SGR_END " ", session, seq);
+	    GREP_SGR_END " ", g->shown, seq);
 	for (;;) {
 		fwrite(text + at, 1, h.match_start - at, stdout);
 		if (h.match_end > h.match_start) {
@@ -287,8 +288,8 @@ grep_print_run(const struct grep *g, const char *session, long long seq,
     json_t *run)
 {
 	json_t		*o, *exec = json_object_get(run, "exec");
-	const char	*whoami;
-	char		*s;
+	json_t		*v = json_object_get(run, "whoami");
+	char		*s, *whoami;
 
 	if (g->json) {
 		o = grep_object(session, seq, run);
@@ -296,14 +297,15 @@ grep_print_run(const struct grep *g, const char *session, long long seq,
 		grep_put_object(o);
 		return;
 	}
-	whoami = json_string_value(json_object_get(run, "whoami"));
+	whoami = json_is_string(v) ? banner_quote(json_string_value(v),
+	    json_string_length(v), BANNER_TEXT) : xstrdup("?");
 	s = banner_command_json(exec);
 	if (g->color)
-		printf(GREP_SGR_NAME "%s:%lld" GREP_SGR_END " %s %s\n", session,
-		    seq, whoami != NULL ? whoami : "?", s);
+		printf(GREP_SGR_NAME "%s:%lld" GREP_SGR_END " %s %s\n",
+		    g->shown, seq, whoami, s);
 	else
-		printf("%s:%lld %s %s\n", session, seq,
-		    whoami != NULL ? whoami : "?", s);
+		printf("%s:%lld %s %s\n", g->shown, seq, whoami, s);
+	free(whoami);
 	free(s);
 }
 
@@ -333,7 +335,7 @@ grep_run(struct grep *g, const char *session, long long seq, json_t *run,
 			counted = hit.line_start;
 			grep_print_json(session, seq, run, lineno, text, &hit);
 		} else
-			grep_print_line(g, session, seq, text, &hit);
+			grep_print_line(g, seq, text, &hit);
 		from = hit.line_end + 1;
 	}
 	return (found);
@@ -364,6 +366,8 @@ grep_journal(struct grep *g, const char *path, const char *session)
 		free(cause);
 		return (-1);
 	}
+	/* A journal's name is a file's: it may hold anything but '/'. */
+	g->shown = banner_quote(session, strlen(session), BANNER_TEXT);
 	while ((rv = journal_reader_next_run(r, grep_want, g->tm, &line,
 	    &text, &len)) == 1) {
 		if (grep_keep(g, line) && grep_run(g, session,
@@ -374,6 +378,8 @@ grep_journal(struct grep *g, const char *path, const char *session)
 	}
 	if (rv == -1)
 		cli_error("grep: %s: %s", path, strerror(errno));
+	free(g->shown);
+	g->shown = NULL;
 	journal_reader_close(r);
 	return (rv == -1 ? -1 : 0);
 }

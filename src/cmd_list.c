@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "banner.h"
 #include "cli.h"
 #include "journal.h"
 #include "paths.h"
@@ -50,6 +51,7 @@ cmd_list_exec(int argc, char **argv)
 	struct stat	 sb;
 	json_t		*all = NULL, *o;
 	char		**names, *dir, *cause, *file, *path, *end, *text;
+	char		 *shown;
 	size_t		 n, i, limit = 10, commands;
 	int		 ch, as_json = 0;
 
@@ -93,8 +95,13 @@ cmd_list_exec(int argc, char **argv)
 				json_object_set_new(o, "bytes",
 				    json_integer(sb.st_size));
 			json_array_append_new(all, o);
-		} else
-			printf("%s commands=%zu\n", names[i], commands);
+		} else {
+			/* A file's name: shown as banners show it. */
+			shown = banner_quote(names[i], strlen(names[i]),
+			    BANNER_TEXT);
+			printf("%s commands=%zu\n", shown, commands);
+			free(shown);
+		}
 		free(path);
 	}
 	if (as_json) {

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "mcp.h"
+#include "request.h"
 
 static const struct option mcp_options[] = {
 	{ "whoami", required_argument, NULL, 'w' },
@@ -22,7 +23,7 @@ int
 cmd_mcp_exec(int argc, char **argv)
 {
 	struct config	 cfg;
-	const char	*whoami = NULL;
+	const char	*whoami = NULL, *why;
 	int		 ch, r;
 
 	optind = 1;
@@ -45,6 +46,9 @@ cmd_mcp_exec(int argc, char **argv)
 		    argv[optind]));
 	if (whoami != NULL && (*whoami == '\0' || strlen(whoami) > 64))
 		return (cli_usage("mcp", "--whoami: 1 to 64 characters"));
+	if (whoami != NULL &&
+	    (why = request_whoami_check(whoami, strlen(whoami))) != NULL)
+		return (cli_usage("mcp", "whoami: %s", why));
 	if (cli_config(&cfg, NULL) != 0)
 		return (1);
 	r = mcp_serve(&cfg, whoami, STDIN_FILENO, STDOUT_FILENO);

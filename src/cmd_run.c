@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "client.h"
 #include "config.h"
+#include "request.h"
 
 /* How long an aborted run's final reply is waited for. */
 #define RUN_ABORT_WAIT	5.0
@@ -87,7 +88,7 @@ cmd_run_exec(int argc, char **argv)
 	struct config	 cfg;
 	struct client	*c;
 	json_t		*req, *envs, *exec, *reply = NULL;
-	const char	*whoami = getenv("REXEC_WHOAMI"), *dir = NULL;
+	const char	*whoami = getenv("REXEC_WHOAMI"), *dir = NULL, *why;
 	char		*cwd = NULL, *id, *cause = NULL, *end, *stdin_data;
 	double		 timeout = -1, yield = -1;
 	long long	 max_output = -1;
@@ -164,6 +165,11 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(envs);
 		return (cli_usage("run", "--whoami is required (or set "
 		    "REXEC_WHOAMI)"));
+	}
+	/* The host's rule, told as a usage error before anything is sent. */
+	if ((why = request_whoami_check(whoami, strlen(whoami))) != NULL) {
+		json_decref(envs);
+		return (cli_usage("run", "whoami: %s", why));
 	}
 	if (dir == NULL) {
 		if ((cwd = getcwd(NULL, 0)) == NULL) {

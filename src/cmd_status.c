@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "banner.h"
 #include "cli.h"
 #include "client.h"
 #include "config.h"
@@ -20,13 +21,26 @@ static const struct option status_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* A string of a run as a human should see it (banner.c). */
+static char *
+status_text(json_t *r, const char *key)
+{
+	json_t	*v = json_object_get(r, key);
+
+	if (!json_is_string(v))
+		return (xstrdup("?"));
+	return (banner_quote(json_string_value(v), json_string_length(v),
+	    BANNER_TEXT));
+}
+
 /* One line per run; state, when given, says what the host's does not. */
 static void
 print_runs(json_t *runs, const char *state)
 {
-	json_t		*r, *a;
-	size_t		 i, j;
+	json_t		*r;
+	size_t		 i;
 	json_int_t	 ms;
+	char		*whoami, *dir, *cmd;
 
 	json_array_foreach(runs, i, r) {
 		printf("%5lld  %-8s", (long long)json_integer_value(
@@ -37,13 +51,13 @@ print_runs(json_t *runs, const char *state)
 			printf(" %7.1fs", ms / 1000.0);
 		else
 			printf(" %8s", "-");
-		printf("  %s  %s  ", json_string_value(json_object_get(r,
-		    "whoami")), json_string_value(json_object_get(r, "dir")));
-		a = json_object_get(r, "exec");
-		for (j = 0; j < json_array_size(a); j++)
-			printf("%s%s", j == 0 ? "" : " ",
-			    json_string_value(json_array_get(a, j)));
-		printf("\n");
+		whoami = status_text(r, "whoami");
+		dir = status_text(r, "dir");
+		cmd = banner_command_json(json_object_get(r, "exec"));
+		printf("  %s  %s  %s\n", whoami, dir, cmd);
+		free(cmd);
+		free(dir);
+		free(whoami);
 	}
 }
 

@@ -319,7 +319,8 @@ static void
 mcp_set_whoami(struct mcp *m, json_t *params)
 {
 	const char	*name;
-	size_t		 len, i;
+	uint32_t	 cp;
+	size_t		 len, i, o, n;
 
 	free(m->whoami);
 	name = m->whoami_opt;
@@ -330,12 +331,26 @@ mcp_set_whoami(struct mcp *m, json_t *params)
 		m->whoami = xstrdup("mcp");
 		return;
 	}
+	/*
+	 * A client's name is whatever it says: what the host would refuse
+	 * in a whoami (a control or bidi character) becomes '_'.  The name
+	 * is valid UTF-8 (jansson), so only those are replaced.
+	 */
 	len = utf8_truncate(name, strnlen(name, 64));
-	m->whoami = xstrndup(name, len);
-	for (i = 0; m->whoami[i] != '\0'; i++) {
-		if ((unsigned char)m->whoami[i] < 0x20 || m->whoami[i] == 0x7f)
-			m->whoami[i] = '_';
+	m->whoami = xmalloc(len + 1);
+	for (i = o = 0; i < len; i += n) {
+		if ((n = utf8_char(name + i, len - i, &cp)) == 0) {
+			n = 1;
+			cp = UTF8_REPLACEMENT;
+		}
+		if (utf8_is_control(cp) || utf8_is_bidi(cp))
+			m->whoami[o++] = '_';
+		else {
+			memcpy(m->whoami + o, name + i, n);
+			o += n;
+		}
 	}
+	m->whoami[o] = '\0';
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "rexec.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,6 +557,45 @@ mcp_tool_request(const struct mcp_tool *t, json_t *args,
 	return (0);
 }
 
+/*
+ * A reply as the text a model gets, and whoever reads along (a client
+ * may show it on a terminal): JSON, with DEL, C1 and bidi controls written
+ * as \u escapes too.  jansson escapes only C0, and a status names each
+ * run's argv, dir and whoami; escaped, they still decode to the exact
+ * strings that structuredContent carries.
+ */
+static char *
+tool_text(json_t *reply)
+{
+	char		*json, *out;
+	uint32_t	 cp;
+	size_t		 len, i, o, n;
+
+	if ((json = json_dumps(reply, JSON_COMPACT)) == NULL)
+		return (xstrdup(""));
+	len = strlen(json);
+	/* A byte grows at most into six ("\u007f"). */
+	if (len > (SIZE_MAX - 1) / 6)
+		abort();
+	out = xmalloc(len * 6 + 1);
+	for (i = o = 0; i < len; i += n) {
+		if ((n = utf8_char(json + i, len - i, &cp)) == 0) {
+			n = 1;
+			cp = UTF8_REPLACEMENT;
+		}
+		if (utf8_is_control(cp) || utf8_is_bidi(cp))
+			o += (size_t)snprintf(out + o, 7, "\\u%04x",
+			    (unsigned int)cp);
+		else {
+			memcpy(out + o, json + i, n);
+			o += n;
+		}
+	}
+	out[o] = '\0';
+	free(json);
+	return (out);
+}
+
 static json_t *
 text_content(const char *text)
 {
@@ -581,7 +621,7 @@ mcp_tool_result(json_t *reply, int structured)
 	    (json_is_integer(exit_code) && json_integer_value(exit_code) != 0);
 	if (json_is_true(json_object_get(reply, "running")))
 		failed = 0;
-	text = json_dumps(reply, JSON_COMPACT);
+	text = tool_text(reply);
 	res = json_pack("{s:o, s:b}", "content", text_content(text), "isError",
 	    failed);
 	free(text);

@@ -30,6 +30,10 @@
 #include "request.h"
 #include "utf8.h"
 
+/* REQUEST_WHOAMI_MAX as text, for a message that is a constant. */
+#define WHOAMI_MAX_STR_(n)	#n
+#define WHOAMI_MAX_STR(n)	WHOAMI_MAX_STR_(n)
+
 /* How many characters of a value a message quotes. */
 #define QUOTE_MAX	40
 
@@ -85,10 +89,10 @@ fail(struct parse *p, const char *fmt, ...)
 
 /*
  * Make len bytes of s safe to put in a one-line message: control
- * characters (C0, DEL, C1) and the Unicode line and paragraph separators
- * become JSON-style escapes, invalid UTF-8 becomes U+FFFD, and for a
- * value going between double quotes, so do '"' and '\'.  At most max
- * characters are kept; *cut tells whether there were more.
+ * characters (C0, DEL, C1), bidi controls and the Unicode line and
+ * paragraph separators become JSON-style escapes, invalid UTF-8 becomes
+ * U+FFFD, and for a value going between double quotes, so do '"' and '\'.
+ * At most max characters are kept; *cut tells whether there were more.
  */
 static char *
 escape(const char *s, size_t len, size_t max, int quoted, int *cut)
@@ -122,8 +126,8 @@ escape(const char *s, size_t len, size_t max, int quoted, int *cut)
 			} else if (cp[j] == '\t') {
 				memcpy(out + o, "\\t", 2);
 				o += 2;
-			} else if (cp[j] < 0x20 ||
-			    (cp[j] >= 0x7f && cp[j] < 0xa0) ||
+			} else if (utf8_is_control(cp[j]) ||
+			    utf8_is_bidi(cp[j]) ||
 			    cp[j] == 0x2028 || cp[j] == 0x2029)
 				o += (size_t)snprintf(out + o, 7, "\\u%04x",
 				    (unsigned int)cp[j]);
@@ -335,40 +339,56 @@ parse_action(struct parse *p)
 	return (0);
 }
 
-static int
-parse_whoami(struct parse *p)
+/*
+ * What is wrong with whoami s[0, len), or NULL when nothing is.  A whoami
+ * names an agent to the human on every banner, so it may not carry what
+ * a terminal acts on or what reorders the line; the client checks with
+ * the same rule before it sends.
+ */
+const char *
+request_whoami_check(const char *s, size_t len)
 {
 	struct utf8_decoder	 d;
-	json_t			*v;
-	const char		*s;
 	uint32_t		 cp[2];
-	size_t			 i, len, nchars = 0;
-	int			 j, n, control = 0;
+	size_t			 i, nchars = 0;
+	int			 j, n, control = 0, bidi = 0;
 
-	if ((v = field(p, "whoami")) == NULL)
-		return (fail(p, "whoami: missing"));
-	if (!json_is_string(v))
-		return (fail(p, "whoami: not a string"));
-	s = json_string_value(v);
-	len = json_string_length(v);
 	if (len == 0)
-		return (fail(p, "whoami: empty"));
+		return ("empty");
 	utf8_decoder_init(&d);
 	for (i = 0; i < len; i++) {
 		n = utf8_decode_byte(&d, (uint8_t)s[i], cp);
 		for (j = 0; j < n; j++) {
 			nchars++;
-			if (cp[j] < 0x20 || (cp[j] >= 0x7f && cp[j] < 0xa0))
-				control = 1;
+			control |= utf8_is_control(cp[j]);
+			bidi |= utf8_is_bidi(cp[j]);
 		}
 	}
 	nchars += (size_t)utf8_decode_finish(&d, cp);
 	if (nchars > REQUEST_WHOAMI_MAX)
-		return (fail(p, "whoami: longer than %d characters",
-		    REQUEST_WHOAMI_MAX));
+		return ("longer than " WHOAMI_MAX_STR(REQUEST_WHOAMI_MAX)
+		    " characters");
 	if (control)
-		return (fail(p, "whoami: contains control characters"));
-	p->req->whoami = xstrdup(s);
+		return ("contains a control character");
+	if (bidi)
+		return ("contains a bidi control");
+	return (NULL);
+}
+
+static int
+parse_whoami(struct parse *p)
+{
+	json_t		*v;
+	const char	*why;
+
+	if ((v = field(p, "whoami")) == NULL)
+		return (fail(p, "whoami: missing"));
+	if (!json_is_string(v))
+		return (fail(p, "whoami: not a string"));
+	why = request_whoami_check(json_string_value(v), json_string_length(v));
+	if (why != NULL)
+		return (fail(p, "whoami: %s", why));
+	p->req->whoami = xstrdup(json_string_value(v));
 	return (0);
 }
 

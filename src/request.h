@@ -82,6 +82,7 @@ void		 request_free(struct request *);
 int		 request_has_stdin(const struct request *);
 void		 request_set_stdin_fd(struct request *, int);
 int		 request_id_valid(const char *);
+const char	*request_whoami_check(const char *, size_t);
 char		*request_scan_id(const char *, size_t);
 const char	*request_action_name(enum request_action);
 

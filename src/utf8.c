@@ -1,5 +1,6 @@
 /*
- * utf8.c: UTF-8 decoding, encoding, validation and character width.
+ * utf8.c: UTF-8 decoding, encoding, validation, character width and
+ * classes.
  *
  * Owns the decoder state machine and the replacement rule (one U+FFFD per
  * maximal subpart, see utf8.h).  Character widths come from libtsm so that
@@ -145,6 +146,42 @@ utf8_encoded_len(uint32_t cp)
 	return (4);
 }
 
+/*
+ * The well-formed character at the start of buf[0, len): its length (1 to
+ * 4) with its code point in *cp, or 0 when buf does not start with one (an
+ * invalid byte, or a sequence cut short by len).  For callers that show
+ * each invalid byte as it is rather than replace it.
+ */
+size_t
+utf8_char(const void *buf, size_t len, uint32_t *cp)
+{
+	const uint8_t		*p = buf;
+	struct utf8_decoder	 d;
+	size_t			 i;
+
+	if (len == 0)
+		return (0);
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return (1);
+	}
+	utf8_decoder_init(&d);
+	if (utf8_start(&d, p[0]))
+		return (0);
+	for (i = 1; i < len; i++) {
+		if (p[i] < d.lo || p[i] > d.hi)
+			return (0);
+		d.cp = (d.cp << 6) | (p[i] & 0x3f);
+		d.lo = 0x80;
+		d.hi = 0xbf;
+		if (--d.need == 0) {
+			*cp = d.cp;
+			return (i + 1);
+		}
+	}
+	return (0);
+}
+
 /* Is the whole buffer well-formed UTF-8 with no sequence cut short? */
 int
 utf8_valid(const void *buf, size_t len)
@@ -263,7 +300,7 @@ utf8_width(uint32_t cp)
 	static uint8_t	bmp[0x10000];	/* width + 1, once known */
 	unsigned int	w;
 
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+	if (utf8_is_control(cp))
 		return (0);
 	if (cp < 0x7f)
 		return (1);
@@ -275,4 +312,24 @@ utf8_width(uint32_t cp)
 	if (cp < 0x10000)
 		bmp[cp] = (uint8_t)(w + 1);
 	return (w);
+}
+
+/* A C0 control, DEL or a C1 control: Unicode's category Cc. */
+int
+utf8_is_control(uint32_t cp)
+{
+	return (cp < 0x20 || (cp >= 0x7f && cp < 0xa0));
+}
+
+/*
+ * A bidi embedding, override or isolate (U+202A..U+202E, U+2066..U+2069):
+ * it reorders the text around it, so what a human reads is not what it
+ * says.  The marks (U+200E, U+200F, U+061C) only affect their neighbours
+ * and stay.
+ */
+int
+utf8_is_bidi(uint32_t cp)
+{
+	return ((cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069));
 }

@@ -1,5 +1,7 @@
 /*
- * utf8.h: UTF-8 decoding, encoding, validation and character width.
+ * utf8.h: UTF-8 decoding, encoding, validation, character width and the
+ * classes of characters (controls, bidi controls) the rest of rexec asks
+ * about.
  *
  * This module owns every rule about UTF-8 in rexec: what is a valid
  * sequence, how an invalid one is replaced, and how many columns a
@@ -41,10 +43,13 @@ int	utf8_decode_finish(struct utf8_decoder *, uint32_t out[1]);
 
 size_t	utf8_encode_cp(uint32_t, char out[4]);
 size_t	utf8_encoded_len(uint32_t);
+size_t	utf8_char(const void *, size_t, uint32_t *);
 int	utf8_valid(const void *, size_t);
 char	*utf8_sanitize(const void *, size_t, size_t *);
 size_t	utf8_truncate(const char *, size_t);
 size_t	utf8_boundary_after(const char *, size_t, size_t);
 unsigned int utf8_width(uint32_t);
+int	utf8_is_control(uint32_t);
+int	utf8_is_bidi(uint32_t);
 
 #endif

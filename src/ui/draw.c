@@ -3,8 +3,9 @@
  *
  * Text is drawn on one line, never past the width it is given: a
  * character that would not fit whole is left out with the rest.  A line
- * feed in it (an argument of a multi-line script) is drawn as U+21B5, one
- * column wide; other bytes that are not text become '?'.  A vt's colours
+ * feed in it is drawn as U+21B5, one column wide; other bytes that are not
+ * text become '?'.  (A run's argv, dir and whoami come here already
+ * escaped by banner.c.)  A vt's colours
  * are folded down to what the terminal has (COLORS): direct colours to
  * the nearest of the xterm 256, or of the 16 or 8 ANSI colours, except
  * DRAW_DIM's, which is drawn as dim text.

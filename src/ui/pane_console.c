@@ -132,9 +132,8 @@ pane_console_flush(struct pane_console *pc)
 }
 
 /*
- * The banner, bold in the agent's colour, from column 0; a newline in it
- * (a multi-line argument) becomes "\r\n" as a terminal's ONLCR would
- * make it.
+ * The banner, bold in the agent's colour, from column 0.  It is one line
+ * of text: banner.c escapes every control character a request holds.
  */
 static void
 pane_console_banner(struct pane_console *pc, const char *banner,
@@ -147,11 +146,7 @@ pane_console_banner(struct pane_console *pc, const char *banner,
 	if ((f = open_memstream(&line, &len)) == NULL)
 		abort();
 	fprintf(f, "\r\033[0;1;%dm", 30 + draw_agent_colour(whoami));
-	for (; *banner != '\0'; banner++) {
-		if (*banner == '\n')
-			fputc('\r', f);
-		fputc(*banner, f);
-	}
+	fputs(banner, f);
 	fputs("\033[0m\r\n", f);
 	if (fclose(f) != 0)
 		abort();

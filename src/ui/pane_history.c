@@ -22,13 +22,17 @@
  * as detached, "\u21e5 bg", its clock going on; until the host's console
  * lines about it have passed (pane_history_host_line), it is kept.
  *
+ * A row shows a run's whoami, dir and argv as its banner does (banner.c):
+ * what a terminal would act on is escaped, so a run cannot reach the
+ * human's terminal through its request.
+ *
  * A filter (text typed after "/") shows only the runs whose whoami, dir or
- * command line contain it, ignoring ASCII case; with "output too" on, also
- * those whose text (as journaled) has it, found by a search thread
- * (search.c) in the journals of the sessions shown, this one followed as
- * it grows.  A run shown only for its text keeps its first matching line
- * for the bottom line.  The selection is always a
- * shown run, or nothing when nothing matches.  The pane never reads
+ * command line, as shown, contain it, ignoring ASCII case; with "output
+ * too" on, also those whose text (as journaled) has it, found by a search
+ * thread (search.c) in the journals of the sessions shown, this one
+ * followed as it grows.  A run shown only for its text keeps its first
+ * matching line for the bottom line.  The selection is always a shown run,
+ * or nothing when nothing matches.  The pane never reads
  * recordings; it only names them (ur->recording) for the run view.
  */
 #include "rexec.h"
@@ -108,6 +112,7 @@ struct history_ring {
 
 static void	 ui_run_free(struct ui_run *);
 static char	*history_tilde(const char *, const char *);
+static char	*history_whoami(const char *);
 static void	 history_insert(struct pane_history *, size_t,
 		    struct ui_run **, size_t);
 static int	 history_done(const struct ui_run *);
@@ -179,22 +184,31 @@ pane_history_free(struct pane_history *ph)
 }
 
 /*
- * A directory with home shown as ~.  home is passed in: the loader thread
- * must not read environ, which a vfork child of the host's thread
- * replaces for a moment.
+ * A directory with home shown as ~, escaped as a banner shows it.  home
+ * is passed in: the loader thread must not read environ, which a vfork
+ * child of the host's thread replaces for a moment.
  */
 static char *
 history_tilde(const char *dir, const char *home)
 {
 	size_t		 n;
-	char		*s;
+	char		*s, *q;
 
 	if (home != NULL && (n = strlen(home)) > 1 &&
 	    strncmp(dir, home, n) == 0 && (dir[n] == '\0' || dir[n] == '/')) {
 		xasprintf(&s, "~%s", dir + n);
-		return (s);
+		q = banner_quote(s, strlen(s), BANNER_TEXT);
+		free(s);
+		return (q);
 	}
-	return (xstrdup(dir));
+	return (banner_quote(dir, strlen(dir), BANNER_TEXT));
+}
+
+/* A whoami as a banner shows it. */
+static char *
+history_whoami(const char *whoami)
+{
+	return (banner_quote(whoami, strlen(whoami), BANNER_TEXT));
 }
 
 /* Put n runs in at index at, keeping the selection on its run. */
@@ -287,7 +301,7 @@ pane_history_add(struct pane_history *ph, struct run *r)
 
 	ur->seq = run_seq(r);
 	ur->run = r;
-	ur->whoami = xstrdup(run_whoami(r));
+	ur->whoami = history_whoami(run_whoami(r));
 	ur->dir = history_tilde(run_dir(r), getenv("HOME"));
 	ur->cmd = run_command_line(r);
 	if (ph->session != NULL) {
@@ -467,7 +481,8 @@ history_past(const char *journal_dir, const char *home, const char *session,
 	ur->duration = json_is_integer(v) ? json_integer_value(v) / 1000.0 :
 	    -1;
 	v = json_object_get(line, "whoami");
-	ur->whoami = xstrdup(json_is_string(v) ? json_string_value(v) : "?");
+	ur->whoami = history_whoami(json_is_string(v) ? json_string_value(v) :
+	    "?");
 	v = json_object_get(line, "dir");
 	ur->dir = history_tilde(json_is_string(v) ? json_string_value(v) :
 	    "", home);

@@ -318,7 +318,7 @@ check_bad_request() {
 	[ "$stderr_out" = 'rexec: bad_request: dir: not an absolute path: "relative/dir"' ]
 	cl_run "$1" -w "$(printf 'bad\001name')" -- true
 	[ "$status" -eq 127 ]
-	[ "$stderr_out" = 'rexec: bad_request: whoami: contains control characters' ]
+	[ "$stderr_out" = 'rexec: bad_request: whoami: contains a control character' ]
 	replies_empty
 }
 

@@ -311,6 +311,35 @@ err_code() {
 	wait_for grep -q '"whoami":"bats-agent"' "$(journal_file)"
 }
 
+# No DEL, C1 control (as UTF-8) or bidi override in file $1.
+no_raw_controls() {
+	! LC_ALL=C grep -qP '\x7f|\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
+}
+
+@test "mcp: status text escapes DEL, C1 and bidi controls; a client name's become _" {
+	local evil=$'a\xc2\x9b31m\x7f\xe2\x80\xaeb' text seq
+	start_host
+	send_line '{"id":"m1","whoami":"w","dir":"/","exec":["sh","-c","sleep 30","a\u009b31m\u007f\u202eb"],"yield":0.1}'
+	seq=$(await_reply m1 | jq -r .seq)
+	mcp_start
+	rpc 0 initialize '{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"evil\u001b]2;x\u0007\u202eagent","version":"1"}}' >/dev/null
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	out=$(call 1 status)
+	text=$(jq -r '.result.content[0].text' <<<"$out")
+	# The text a client may show holds none of them raw ...
+	printf '%s' "$text" >"$BATS_TEST_TMPDIR/text"
+	no_raw_controls "$BATS_TEST_TMPDIR/text"
+	[[ "$text" == *'"a\u009b31m\u007f\u202eb"'* ]]
+	# ... and still decodes to the exact strings, as structuredContent has.
+	[ "$(jq -r '.detached[0].exec[3]' <<<"$text")" = "$evil" ]
+	[ "$(jq -r '.detached[0].exec[3]' <<<"$(sc "$out")")" = "$evil" ]
+	# The host would refuse such a whoami: the server names runs without.
+	out=$(call 2 exec '{"argv":["true"]}')
+	[ "$(is_error "$out")" = false ]
+	wait_for grep -qF '"whoami":"evil_]2;x__agent"' "$(journal_file)"
+	"$REXEC" kill "$seq"
+}
+
 @test "mcp: --whoami names the runs; --mcp-stdio and -m are the same server" {
 	start_host
 	mcp_start --whoami me-myself

@@ -68,21 +68,36 @@ teardown() {
 	screen_lacks 'waiting for agents'
 }
 
-@test "tui: a banner of several lines starts each at column 0; the history shows ↵" {
+@test "tui: an argument's newline shows as \\n in the banner and the history" {
 	start_ui
-	# The argument holds a real newline, as agents' scripts do.
+	# The argument holds a real newline, as agents' scripts do: shown as
+	# a shell would quote it, on the banner's one line.
 	rx run --dir "$HOME" -- sh -c 'echo one
 echo two'
 	[ "$status" -eq 0 ]
 	wait_for screen_has_re '^│two +│$'
-	screen_has "Z] tester:$HOME \$ sh -c 'echo one"
-	# The banner's second line sits against the pane's border.
-	screen_has_re "^│echo two' +│\$"
 	screen_has_re '^│one +│$'
-	wait_for screen_has "sh -c 'echo one↵echo two'"
-	screen_lacks "echo one?echo two"
-	# ↵ takes one column: the history row ends at the pane's border.
-	screen | grep -F '↵' | LC_ALL=C.UTF-8 grep -qE '^│.{118}│$'
+	screen_has "Z] tester:$HOME \$ sh -c \$'echo one\\necho two'"
+	wait_for screen_has_re "^│▶ +1 .* sh -c \\\$'echo one\\\\necho two'"
+	screen_lacks '↵'
+}
+
+@test "tui: a request's strings are escaped in the banner, history and title" {
+	local shown
+	start_ui
+	# OSC 52 sets the clipboard, OSC 2 the title: the argument is sh's $0,
+	# so only the banner, the history and the title show it.
+	send_line '{"id":"t1","whoami":"w","dir":"/","exec":["sh","-c","echo found","\u001b]52;c;SGVsbG8=\u0007\u001b]2;PWNED\u0007"]}'
+	shown="sh -c 'echo found' \$'\\e]52;c;SGVsbG8=\\a\\e]2;PWNED\\a'"
+	wait_for screen_has_re '^│found +│$'
+	screen_has "Z] w:/ \$ $shown"
+	wait_for screen_has_re "^│▶ +1 .* w +/ +sh -c 'echo found' \\\$'"
+	[ "$(screen | grep -cF -- "$shown")" -eq 2 ]
+	keys Enter
+	wait_for screen_has "run 1: $shown"
+	# Nothing reached tmux, the human's terminal here.
+	[ "$(t display-message -p -t rx '#{pane_title}')" != PWNED ]
+	[ -z "$(t list-buffers)" ]
 }
 
 @test "tui: ? shows the help overlay, any key closes it" {

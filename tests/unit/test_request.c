@@ -587,6 +587,10 @@ START_TEST(test_whoami_control)
 		"del\\u007f", "c1\\u0080", "nel\\u0085", "csi\\u009b",
 		"\\u009f", "\\u001b[31mred",
 	};
+	static const char *const bidi[] = {
+		"\\u202a", "a\\u202bb", "\\u202c", "\\u202d", "rtl\\u202eevil",
+		"\\u2066", "\\u2067", "\\u2068", "x\\u2069",
+	};
 	struct request	*req;
 	char		*line;
 	size_t		 i;
@@ -595,9 +599,27 @@ START_TEST(test_whoami_control)
 		line = line_printf("{'id':'c','whoami':'%s','dir':'/',"
 		    "'exec':['x']}", bad[i]);
 		expect_badn(line, strlen(line), "c",
-		    "whoami: contains control characters");
+		    "whoami: contains a control character");
 		free(line);
 	}
+	for (i = 0; i < nitems(bidi); i++) {
+		line = line_printf("{'id':'b','whoami':'%s','dir':'/',"
+		    "'exec':['x']}", bidi[i]);
+		expect_badn(line, strlen(line), "b",
+		    "whoami: contains a bidi control");
+		free(line);
+	}
+	/* The client checks with the same rule, on its own bytes. */
+	ck_assert_str_eq(request_whoami_check("a\tb", 3),
+	    "contains a control character");
+	ck_assert_str_eq(request_whoami_check("a\xc2\x9b", 3),
+	    "contains a control character");
+	ck_assert_str_eq(request_whoami_check("\xe2\x80\xae", 3),
+	    "contains a bidi control");
+	ck_assert_str_eq(request_whoami_check("", 0), "empty");
+	ck_assert_ptr_null(request_whoami_check("Claude Code", 11));
+	/* Bidi marks only affect their neighbours: they stay. */
+	ck_assert_ptr_null(request_whoami_check("a\xe2\x80\x8f", 4));
 	/* U+00A0 is the first character past C1. */
 	req = parse_ok("{'whoami':'\\u00a0','dir':'/','exec':['x']}");
 	ck_assert_str_eq(req->whoami, "\xc2\xa0");
@@ -623,6 +645,9 @@ START_TEST(test_dir)
 	expect_bad("{'whoami':'w','dir':'a\\n\\u001b]0;x\\u0007\\\"',"
 	    "'exec':['x']}", NULL,
 	    "dir: not an absolute path: \"a\\n\\u001b]0;x\\u0007\\\"\"");
+	/* A bidi override would reorder the message around it. */
+	expect_bad("{'whoami':'w','dir':'a\\u202eb\\u2066','exec':['x']}",
+	    NULL, "dir: not an absolute path: \"a\\u202eb\\u2066\"");
 	expect_bad("{'id':'d','whoami':'w','dir':'/tmp/a\\u0000b','exec':['x']}",
 	    "d", "dir: contains NUL");
 	expect_bad("{'whoami':'w','dir':'rel\\u0000','exec':['x']}", NULL,

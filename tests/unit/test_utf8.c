@@ -150,6 +150,70 @@ START_TEST(test_width)
 }
 END_TEST
 
+START_TEST(test_char)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;	/* bytes offered */
+		size_t		 want;	/* 0: not a character */
+		uint32_t	 cp;
+	} t[] = {
+		{ "a", 1, 1, 'a' },
+		{ "", 1, 1, 0 },			/* NUL is a character */
+		{ "\x1b]", 2, 1, 0x1b },
+		{ "\xc2\x9b", 2, 2, 0x9b },
+		{ "\xc3\xa9x", 3, 2, 0xe9 },
+		{ "\xe2\x80\xae", 3, 3, 0x202e },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "\x9b", 1, 0, 0 },			/* continuation */
+		{ "\xff", 1, 0, 0 },
+		{ "\xc0\xaf", 2, 0, 0 },		/* overlong */
+		{ "\xe0\x80\xaf", 3, 0, 0 },
+		{ "\xed\xa0\x80", 3, 0, 0 },		/* a surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },	/* past U+10FFFF */
+		{ "\xe2\x80\xae", 2, 0, 0 },		/* cut short by len */
+		{ "\xc3(", 2, 0, 0 },
+		{ "a", 0, 0, 0 },
+	};
+	uint32_t	cp;
+	size_t		i;
+
+	for (i = 0; i < nitems(t); i++) {
+		cp = 0xdead;
+		ck_assert_uint_eq(utf8_char(t[i].s, t[i].len, &cp), t[i].want);
+		if (t[i].want != 0)
+			ck_assert_uint_eq(cp, t[i].cp);
+	}
+}
+END_TEST
+
+START_TEST(test_control_bidi)
+{
+	static const uint32_t	control[] = { 0, 0x07, 0x1b, 0x1f, 0x7f,
+				    0x80, 0x85, 0x9b, 0x9f };
+	static const uint32_t	plain[] = { ' ', '~', 0xa0, 0xe9, 0x200e,
+				    0x200f, 0x2028, 0x2029, 0x202f, 0x2065,
+				    0x206a, 0xfffd };
+	static const uint32_t	bidi[] = { 0x202a, 0x202b, 0x202c, 0x202d,
+				    0x202e, 0x2066, 0x2067, 0x2068, 0x2069 };
+	size_t			i;
+
+	for (i = 0; i < nitems(control); i++) {
+		ck_assert(utf8_is_control(control[i]));
+		ck_assert(!utf8_is_bidi(control[i]));
+	}
+	for (i = 0; i < nitems(plain); i++) {
+		ck_assert(!utf8_is_control(plain[i]));
+		ck_assert(!utf8_is_bidi(plain[i]));
+	}
+	for (i = 0; i < nitems(bidi); i++) {
+		ck_assert(utf8_is_bidi(bidi[i]));
+		ck_assert(!utf8_is_control(bidi[i]));
+	}
+}
+END_TEST
+
 static Suite *
 utf8_suite(void)
 {
@@ -162,6 +226,8 @@ utf8_suite(void)
 	tcase_add_test(tc, test_encode);
 	tcase_add_test(tc, test_boundaries);
 	tcase_add_test(tc, test_width);
+	tcase_add_test(tc, test_char);
+	tcase_add_test(tc, test_control_bidi);
 	suite_add_tcase(s, tc);
 	return (s);
 }
