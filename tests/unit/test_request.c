@@ -481,6 +481,8 @@ START_TEST(test_scan_id)
 	static const char	nul_key[] =
 	    "{\"envs\":{\"A\\u0000B\":\"1\"},\"id\":\"k\"}";
 	static const char	nul_id[] = "{\"id\":\"a\0b\"}";
+	static const char	stray[] = "\xff\xfe{\"id\":\"s1\",\"action\":"
+	    "\"ping\"}";
 	char			*got;
 
 	/* The line that jansson refuses: NUL in an object key. */
@@ -492,6 +494,11 @@ START_TEST(test_scan_id)
 	    "column 19");
 	got = request_scan_id(nul_id, sizeof nul_id - 1);
 	ck_assert_ptr_null(got);
+	got = request_scan_id(stray, sizeof stray - 1);
+	ck_assert_str_eq(got, "s1");
+	free(got);
+	expect_badn(stray, sizeof stray - 1, "s1", "not JSON: unable to "
+	    "decode byte 0xff at line 1 column 0");
 
 	scan_id("{'id':'a1'", "a1");
 	scan_id(" {\t'id' : 'a-2.x' , 'x':", "a-2.x");
@@ -511,7 +518,16 @@ START_TEST(test_scan_id)
 	scan_id("{'id':'open", NULL);
 	scan_id("{'name':'id','v':'x'", NULL);	/* "id" as a value */
 	scan_id("", NULL);
-	scan_id("x{'id':'a'}", NULL);
+	scan_id("{'id':1,'id':'a'", NULL);	/* twice, whatever the types */
+	scan_id("{'\\u0069d':'a','id':'b'", NULL);	/* an escaped "id" */
+	scan_id("{'id' 'a'", NULL);		/* no colon: not a member */
+	scan_id("{'a':1 'id':'b'", NULL);	/* no comma: not a member */
+	scan_id("{'a':{},'id':'b','c':[", "b");
+	/* Stray bytes before the object: the object is still read. */
+	scan_id("x{'id':'a'}", "a");
+	scan_id("\x01junk \t{'id':'a','b':", "a");
+	scan_id("[{'id':'a'}", "a");		/* whatever the junk is */
+	scan_id("{{'id':'a'}", NULL);
 	got = repeat("z", 65);
 	{
 		char	*line = line_printf("{'id':'%s'", got);
