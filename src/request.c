@@ -436,7 +436,7 @@ parse_timeout(struct parse *p)
 		return (fail(p, "timeout: not a number"));
 	if (d < 0)
 		return (fail(p, "timeout: negative"));
-	p->req->timeout = d + 0.0;	/* -0 becomes 0 */
+	p->req->timeout = fmin(d, REQUEST_SECONDS_MAX) + 0.0; /* -0 is 0 */
 	return (0);
 }
 
@@ -485,7 +485,7 @@ parse_yield(struct parse *p)
 		return (fail(p, "yield: not a number"));
 	if (d <= 0)
 		return (fail(p, "yield: not a positive number"));
-	p->req->yield = d;
+	p->req->yield = fmin(d, REQUEST_SECONDS_MAX);
 	return (0);
 }
 
