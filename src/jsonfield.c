@@ -7,8 +7,9 @@
  * string body.  It must never decide that a line is valid JSON: only
  * jansson does that, on the line with the member's value cut out.  The
  * guess (jsonfield_guess) is for lines jansson has refused already, and
- * only says where a member would be.  The point of the rest is speed: jansson builds a string a byte at a time, about 60 MB/s,
- * while runs of plain bytes here cost a memchr and a memcpy.
+ * only says where a member would be.  The point of the rest is speed:
+ * jansson builds a string a byte at a time, about 60 MB/s, while runs of
+ * plain bytes here cost a memchr and a memcpy.
  */
 #include "rexec.h"
 

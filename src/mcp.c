@@ -535,48 +535,36 @@ mcp_is(json_t *v, const char *s)
 
 /*
  * The id of a line jansson refused, as jsonfield_guess finds it: a string
- * (decoded as jansson would decode it) or an integer, else NULL.
+ * (decoded as jansson would decode it) or an integer (as jansson reads
+ * the value's text alone), else NULL.
  */
 static json_t *
 mcp_guess_id(const char *line, size_t len)
 {
 	const char	*t;
-	char		*buf = NULL, *end;
-	size_t		 start, stop, size = 0, n, i, dlen;
-	long long	 v;
+	char		*buf = NULL;
+	size_t		 start, stop, size = 0, dlen;
 	json_t		*id = NULL;
 
 	switch (jsonfield_guess(line, len, "id", &start, &stop)) {
 	case JSONFIELD_STRING:
 		t = line + start;
-		n = stop - start;
-		if (jsonfield_decode(t, n, &buf, &size, &dlen) == 0 &&
-		    jsonfield_valid(t, n, buf, dlen))
+		if (jsonfield_decode(t, stop - start, &buf, &size, &dlen) == 0 &&
+		    jsonfield_valid(t, stop - start, buf, dlen))
 			id = json_stringn(buf, dlen);
+		free(buf);
 		break;
 	case JSONFIELD_OTHER:
-		/* JSON's integers: no '+', no leading zero, no fraction. */
-		t = line + start;
-		n = stop - start;
-		i = n > 0 && t[0] == '-';
-		if (n == i || n - i > 19 || (t[i] == '0' && n - i > 1))
-			break;
-		for (; i < n; i++) {
-			if (t[i] < '0' || t[i] > '9')
-				break;
+		id = json_loadb(line + start, stop - start, JSON_DECODE_ANY,
+		    NULL);
+		if (!json_is_integer(id)) {
+			json_decref(id);
+			id = NULL;
 		}
-		if (i != n)
-			break;
-		buf = xstrndup(t, n);
-		errno = 0;
-		v = strtoll(buf, &end, 10);
-		if (errno == 0 && *end == '\0')
-			id = json_integer(v);
 		break;
 	case JSONFIELD_NONE:
 		break;
 	}
-	free(buf);
 	return (id);
 }
 

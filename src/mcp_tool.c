@@ -459,9 +459,10 @@ nul:
 	return (-1);
 type:
 	xasprintf(why, "%s: expected %s", a->name, a->type == ARG_STRING ||
-	    a->type == ARG_TEXT || a->type == ARG_DIR ? "a string" : a->type == ARG_STRINGS ?
-	    "an array of strings" : a->type == ARG_ENVS ? "an object or an "
-	    "array of \"NAME=VALUE\"" : "a number");
+	    a->type == ARG_TEXT || a->type == ARG_DIR ? "a string" :
+	    a->type == ARG_STRINGS ? "an array of strings" :
+	    a->type == ARG_ENVS ? "an object or an array of \"NAME=VALUE\"" :
+	    "a number");
 	return (-1);
 }
 
