@@ -15,11 +15,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -693,28 +695,65 @@ config_load_stream(struct config *cfg, FILE *f, const char *path,
 }
 
 /*
+ * Open the file at path for reading if it is a regular file.  Anything
+ * else is refused at once: opening a FIFO for reading waits for a writer
+ * for ever, and a device can block or never end (/dev/null too, for one
+ * rule: an empty file gives the defaults).  O_NONBLOCK keeps the open
+ * itself from waiting and is cleared once fstat has said "regular".  A
+ * symbolic link to a regular file is fine.  Returns NULL with errno set
+ * (the open failed) or with *cause set.
+ */
+static FILE *
+config_open(const char *path, char **cause)
+{
+	struct stat	 sb;
+	FILE		*f;
+	int		 fd, flags, saved;
+
+	*cause = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return (NULL);
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		close(fd);
+		return (NULL);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
+	if ((f = fdopen(fd, "r")) == NULL)
+		goto fail;
+	return (f);
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return (NULL);
+}
+
+/*
  * Load the configuration: defaults, then the file at path if there is one.
- * A missing file is an error only when it was asked for by name.
+ * A missing file is an error only when it was asked for by name; a file
+ * that is there but not a regular file always is.
  */
 int
 config_load(struct config *cfg, const char *path, int explicit, char **cause)
 {
-	FILE		*f;
-	struct stat	 sb;
-	int		 r;
+	FILE	*f;
+	int	 r;
 
 	config_defaults(cfg);
 	if (path == NULL)
 		return (0);
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = config_open(path, cause)) == NULL) {
+		if (*cause != NULL)
+			return (-1);
 		if (errno == ENOENT && !explicit)
 			return (0);
 		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (fstat(fileno(f), &sb) == -1 || S_ISDIR(sb.st_mode)) {
-		xasprintf(cause, "%s: is a directory", path);
-		fclose(f);
 		return (-1);
 	}
 	r = config_load_stream(cfg, f, path, cause);

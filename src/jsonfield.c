@@ -6,18 +6,23 @@
  * memchr, to the top-level member asked for, and the decoder of one
  * string body.  It must never decide that a line is valid JSON: only
  * jansson does that, on the line with the member's value cut out.  The
- * point is speed: jansson builds a string a byte at a time, about 60 MB/s,
- * while runs of plain bytes here cost a memchr and a memcpy.
+ * guess (jsonfield_guess) is for lines jansson has refused already, and
+ * only says where a member would be.  The point of the rest is speed:
+ * jansson builds a string a byte at a time, about 60 MB/s, while runs of
+ * plain bytes here cost a memchr and a memcpy.
  */
 #include "rexec.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonfield.h"
 #include "utf8.h"
 
 static size_t	jsonfield_string_end(const char *, size_t, size_t);
+static int	jsonfield_is_key(const char *, size_t, const char *);
+static size_t	jsonfield_token_end(const char *, size_t, size_t);
 
 /* JSON's white space (a journal line holds no newline, other text may). */
 static int
@@ -118,6 +123,139 @@ jsonfield_find(const char *s, size_t n, const char *key, size_t *start,
 	if (depth != 0)
 		return (-1);
 	return (string);
+}
+
+/*
+ * Whether the string body s[0, n) names key, escapes and all: "\u0069d"
+ * is "id" too, and a guess that missed it could pick one of two ids.
+ */
+static int
+jsonfield_is_key(const char *s, size_t n, const char *key)
+{
+	char	*buf = NULL;
+	size_t	 size = 0, len, klen = strlen(key);
+	int	 r;
+
+	if (memchr(s, '\\', n) == NULL)
+		return (n == klen && memcmp(s, key, klen) == 0);
+	if (jsonfield_decode(s, n, &buf, &size, &len) != 0) {
+		free(buf);
+		return (0);
+	}
+	r = len == klen && memcmp(buf, key, klen) == 0;
+	free(buf);
+	return (r);
+}
+
+/* Where a number or a literal that starts at i ends. */
+static size_t
+jsonfield_token_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && !jsonfield_space(s[i]) &&
+	    memchr(",:{}[]\"", s[i], 7) == NULL)
+		i++;
+	return (i);
+}
+
+/*
+ * Where the top-level member key of a line jansson refused would be (see
+ * jsonfield.h).  The object is the one that opens at the line's first
+ * '{': bytes before it are taken for junk, so a line that gained a stray
+ * prefix is still answered.  The scan follows strings (with their
+ * escapes) and nesting; a key counts where a member can start (after the
+ * object's '{' or a ',' at its top level) and when ':' follows it.
+ * Returns the kind of the value and its text in [*start, *end): a
+ * string's body, or the value's text up to its end (an object or an
+ * array cut short runs to the end of the line).  A key seen twice gives
+ * JSONFIELD_NONE: a guess must not pick one of two answers.
+ */
+enum jsonfield_kind
+jsonfield_guess(const char *s, size_t n, const char *key, size_t *start,
+    size_t *end)
+{
+	enum { WANT_KEY, WANT_COLON, WANT_VALUE, SKIP }	 st = WANT_KEY;
+	enum jsonfield_kind	 kind = JSONFIELD_NONE;
+	const char		*open;
+	size_t			 i, e;
+	int			 depth = 0, match = 0, seen = 0, inside = 0;
+
+	if ((open = memchr(s, '{', n)) == NULL)
+		return (JSONFIELD_NONE);
+	for (i = (size_t)(open - s); i < n; i++) {
+		if (jsonfield_space(s[i]))
+			continue;
+		if (depth == 1 && st == WANT_VALUE) {
+			st = SKIP;
+			if (match && seen++)
+				return (JSONFIELD_NONE);
+			if (match && s[i] == '"') {
+				if ((e = jsonfield_string_end(s, n, i + 1)) == n)
+					return (JSONFIELD_NONE);
+				kind = JSONFIELD_STRING;
+				*start = i + 1;
+				*end = e;
+				i = e;
+				continue;
+			}
+			if (match && s[i] != '{' && s[i] != '[') {
+				kind = JSONFIELD_OTHER;
+				*start = i;
+				*end = jsonfield_token_end(s, n, i);
+				if (*end == i)
+					return (JSONFIELD_NONE);
+				i = *end - 1;
+				continue;
+			}
+			if (match) {
+				kind = JSONFIELD_OTHER;
+				*start = i;
+				inside = 1;
+			}
+		}
+		switch (s[i]) {
+		case '"':
+			if ((e = jsonfield_string_end(s, n, i + 1)) == n)
+				goto out;
+			if (depth == 1 && st == WANT_KEY) {
+				match = jsonfield_is_key(s + i + 1, e - i - 1,
+				    key);
+				st = WANT_COLON;
+			} else if (depth == 1)
+				st = SKIP;
+			i = e;
+			break;
+		case '{':
+		case '[':
+			if (depth++ == 0)
+				st = WANT_KEY;
+			break;
+		case '}':
+		case ']':
+			if (--depth == 1 && inside) {
+				*end = i + 1;
+				inside = 0;
+			}
+			if (depth <= 0)
+				goto out;
+			break;
+		case ':':
+			if (depth == 1)
+				st = st == WANT_COLON ? WANT_VALUE : SKIP;
+			break;
+		case ',':
+			if (depth == 1)
+				st = WANT_KEY;
+			break;
+		default:
+			if (depth == 1)
+				st = SKIP;
+			break;
+		}
+	}
+out:
+	if (inside)
+		*end = n;
+	return (kind);
 }
 
 /* Four hex digits at s (which holds at least four bytes). */

@@ -12,6 +12,12 @@
  * escape, a lone surrogate; a raw control character, invalid UTF-8);
  * "\u0000" is a NUL byte, as with JSON_ALLOW_NUL.  What it decodes is byte
  * for byte what jansson would give.
+ *
+ * jsonfield_guess is the tolerant cousin of jsonfield_find, for a line
+ * jansson has already refused: where the member would be if the line had
+ * been well-formed, so that its sender (the control FIFO's, the MCP
+ * server's) still gets an answer under its id.  What it finds is a guess
+ * and its caller must check it as strictly as any value.
  */
 #ifndef JSONFIELD_H
 #define JSONFIELD_H
@@ -21,5 +27,15 @@
 int	jsonfield_find(const char *, size_t, const char *, size_t *, size_t *);
 int	jsonfield_decode(const char *, size_t, char **, size_t *, size_t *);
 int	jsonfield_valid(const char *, size_t, const char *, size_t);
+
+/* What jsonfield_guess found. */
+enum jsonfield_kind {
+	JSONFIELD_NONE,		/* absent, twice, or cannot be seen */
+	JSONFIELD_STRING,	/* a string: its body, between the quotes */
+	JSONFIELD_OTHER		/* a number, a literal, an object, an array */
+};
+
+enum jsonfield_kind jsonfield_guess(const char *, size_t, const char *,
+		    size_t *, size_t *);
 
 #endif

@@ -18,6 +18,13 @@
  * offset; the run itself is never detached for it.  The notification
  * carries the seconds elapsed and the run's current last line.
  *
+ * Every line that is not a notification gets exactly one answer, under
+ * its own id whenever one can be read: jansson parses with JSON_ALLOW_NUL
+ * (a NUL is refused by name, where it matters, as a bad argument), and a
+ * line jansson refuses has its id guessed by jsonfield_guess, as the
+ * host does for the control FIFO.  A client never waits for an answer
+ * that will not come.
+ *
  * Only JSON-RPC goes to stdout, one line per message; diagnostics go to
  * stderr.  Nothing a client sends ends the server but the end of stdin,
  * and then the runs of the calls still in flight are aborted, as a client
@@ -42,6 +49,7 @@
 #include "client.h"
 #include "config.h"
 #include "hostlock.h"
+#include "jsonfield.h"
 #include "mcp.h"
 #include "mono.h"
 #include "paths.h"
@@ -138,6 +146,10 @@ struct mcp {
 
 static void	mcp_send(struct mcp *, json_t *);
 static void	mcp_call_free(struct mcp *, struct call *);
+static int	mcp_is(json_t *, const char *);
+static json_t	*mcp_guess_id(const char *, size_t);
+static void	mcp_unparsed(struct mcp *, const char *, size_t,
+		    const json_error_t *);
 
 /* Write one message (which it takes) as one line on stdout. */
 static void
@@ -181,18 +193,26 @@ static void
 mcp_error(struct mcp *m, json_t *id, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * The message is made valid UTF-8 first: jansson's error text may end in
+ * the middle of a character, and a message jansson cannot hold would
+ * leave the request with no answer at all.
+ */
 static void
 mcp_error(struct mcp *m, json_t *id, int code, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*text;
+	char	*text, *clean;
+	size_t	 len;
 
 	va_start(ap, fmt);
 	xvasprintf(&text, fmt, ap);
 	va_end(ap);
-	mcp_send(m, json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0",
+	clean = utf8_sanitize(text, strlen(text), &len);
+	mcp_send(m, json_pack("{s:s, s:O, s:{s:i, s:s#}}", "jsonrpc", "2.0",
 	    "id", id != NULL ? id : json_null(), "error", "code", code,
-	    "message", text));
+	    "message", clean, len));
+	free(clean);
 	free(text);
 }
 
@@ -356,18 +376,17 @@ mcp_set_whoami(struct mcp *m, json_t *params)
 static void
 mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 {
-	const char	*want;
-	json_t		*info;
+	json_t		*info, *v;
 	size_t		 i;
 
-	want = json_string_value(json_object_get(params, "protocolVersion"));
-	if (want == NULL) {
+	v = json_object_get(params, "protocolVersion");
+	if (!json_is_string(v)) {
 		mcp_error(m, id, MCP_INVALID_PARAMS, "protocolVersion: missing");
 		return;
 	}
 	m->version = mcp_versions[nitems(mcp_versions) - 1];
 	for (i = 0; i < nitems(mcp_versions); i++) {
-		if (strcmp(want, mcp_versions[i]) == 0)
+		if (mcp_is(v, mcp_versions[i]))
 			m->version = mcp_versions[i];
 	}
 	mcp_set_whoami(m, params);
@@ -412,6 +431,11 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 		mcp_error(m, id, MCP_INVALID_PARAMS, "name: missing");
 		return;
 	}
+	if (strlen(name) != json_string_length(json_object_get(params,
+	    "name"))) {
+		mcp_error(m, id, MCP_INVALID_PARAMS, "name: contains NUL");
+		return;
+	}
 	if ((t = mcp_tool_find(name)) == NULL) {
 		mcp_error(m, id, MCP_INVALID_PARAMS, "unknown tool \"%s\"",
 		    name);
@@ -429,6 +453,7 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 	ctx.id = hid;
 	if (mcp_tool_request(t, args, &ctx, &req, &why) != 0) {
 		mcp_error(m, id, MCP_INVALID_PARAMS, "%s: %s", name, why);
+		free(why);
 		goto out;
 	}
 	if (mcp_tool_kind(t) == MCP_TOOL_CHECK) {
@@ -442,7 +467,7 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 	}
 	if (mcp_tool_kind(t) == MCP_TOOL_JOURNAL) {
 		mcp_result(m, id, mcp_tool_read_output(args, m->journal_dir,
-		    mcp_structured(m)));
+		    m->cfg->agent_max_output_limit, mcp_structured(m)));
 		goto out;
 	}
 
@@ -515,22 +540,102 @@ mcp_request(struct mcp *m, json_t *id, const char *method, json_t *params)
 		    method);
 }
 
-/* One message: parse, sort out what it is, answer what is wrong. */
+/* Whether v is the string s, a NUL inside it and all. */
+static int
+mcp_is(json_t *v, const char *s)
+{
+	return (json_is_string(v) && json_string_length(v) == strlen(s) &&
+	    memcmp(json_string_value(v), s, strlen(s)) == 0);
+}
+
+/*
+ * The id of a line jansson refused, as jsonfield_guess finds it: a string
+ * (decoded as jansson would decode it) or an integer (as jansson reads
+ * the value's text alone), else NULL.
+ */
+static json_t *
+mcp_guess_id(const char *line, size_t len)
+{
+	const char	*t;
+	char		*buf = NULL;
+	size_t		 start, stop, size = 0, dlen;
+	json_t		*id = NULL;
+
+	switch (jsonfield_guess(line, len, "id", &start, &stop)) {
+	case JSONFIELD_STRING:
+		t = line + start;
+		if (jsonfield_decode(t, stop - start, &buf, &size, &dlen) == 0 &&
+		    jsonfield_valid(t, stop - start, buf, dlen))
+			id = json_stringn(buf, dlen);
+		free(buf);
+		break;
+	case JSONFIELD_OTHER:
+		id = json_loadb(line + start, stop - start, JSON_DECODE_ANY,
+		    NULL);
+		if (!json_is_integer(id)) {
+			json_decref(id);
+			id = NULL;
+		}
+		break;
+	case JSONFIELD_NONE:
+		break;
+	}
+	return (id);
+}
+
+/*
+ * A line that is not JSON jansson takes (err NULL: not UTF-8), answered
+ * under its id when one can be read.  JSON allows a NUL in an object key
+ * and jansson does not: such a line is a bad argument when the key is
+ * inside params (-32602), else a bad request, never a parse error.
+ */
 static void
+mcp_unparsed(struct mcp *m, const char *line, size_t len,
+    const json_error_t *err)
+{
+	json_t	*id;
+	size_t	 start, end;
+	int	 in_params;
+
+	id = mcp_guess_id(line, len);
+	if (err == NULL)
+		mcp_error(m, id, MCP_PARSE_ERROR, "parse error: invalid UTF-8");
+	else if (json_error_code(err) == json_error_null_byte_in_key) {
+		in_params = jsonfield_guess(line, len, "params", &start,
+		    &end) == JSONFIELD_OTHER && (size_t)err->position > start &&
+		    (size_t)err->position <= end;
+		if (in_params)
+			mcp_error(m, id, MCP_INVALID_PARAMS, "params: an object "
+			    "key contains NUL (column %d)", err->column);
+		else
+			mcp_error(m, id, MCP_INVALID_REQUEST, "invalid request: "
+			    "an object key contains NUL (column %d)",
+			    err->column);
+	} else
+		mcp_error(m, id, MCP_PARSE_ERROR, "parse error: %s (column %d)",
+		    err->text, err->column);
+	json_decref(id);
+}
+
+/*
+ * One message (without its newline): parse, sort out what it is, answer
+ * what is wrong.  Strings may hold NUL (JSON_ALLOW_NUL), so every string
+ * the server acts on is compared whole or refused.
+ */
+void
 mcp_line(struct mcp *m, const char *line, size_t len)
 {
 	json_error_t	 err;
-	json_t		*msg, *id, *params;
+	json_t		*msg, *id, *params, *v;
 	const char	*method;
 
 	if (!utf8_valid(line, len)) {
-		mcp_error(m, NULL, MCP_PARSE_ERROR, "parse error: invalid "
-		    "UTF-8");
+		mcp_unparsed(m, line, len, NULL);
 		return;
 	}
-	if ((msg = json_loadb(line, len, JSON_DECODE_ANY, &err)) == NULL) {
-		mcp_error(m, NULL, MCP_PARSE_ERROR, "parse error: %s (column "
-		    "%d)", err.text, err.column);
+	if ((msg = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+	    &err)) == NULL) {
+		mcp_unparsed(m, line, len, &err);
 		return;
 	}
 	if (json_is_array(msg)) {
@@ -549,14 +654,19 @@ mcp_line(struct mcp *m, const char *line, size_t len)
 		    "not a string or an integer");
 		goto out;
 	}
-	if (!json_is_string(json_object_get(msg, "jsonrpc")) ||
-	    strcmp(json_string_value(json_object_get(msg, "jsonrpc")),
-	    "2.0") != 0) {
+	if (!mcp_is(json_object_get(msg, "jsonrpc"), "2.0")) {
 		mcp_error(m, id, MCP_INVALID_REQUEST, "invalid request: "
 		    "jsonrpc: not \"2.0\"");
 		goto out;
 	}
-	method = json_string_value(json_object_get(msg, "method"));
+	v = json_object_get(msg, "method");
+	method = json_string_value(v);
+	if (method != NULL && strlen(method) != json_string_length(v)) {
+		if (id != NULL)
+			mcp_error(m, id, MCP_INVALID_REQUEST, "invalid request: "
+			    "method: contains NUL");
+		goto out;
+	}
 	if (method == NULL) {
 		/* A response to us (we ask nothing) is dropped. */
 		if (id == NULL || (json_object_get(msg, "result") == NULL &&
@@ -880,7 +990,7 @@ mcp_timeout(struct mcp *m, double now, double next_tick)
 	return ((int)((next_tick - now) * 1000) + 1);
 }
 
-static void
+void
 mcp_free(struct mcp *m)
 {
 	struct call	*c;
@@ -900,6 +1010,7 @@ mcp_free(struct mcp *m)
 	free(m->journal_dir);
 	free(m->cwd);
 	free(m->in);
+	free(m);
 }
 
 static int
@@ -929,37 +1040,54 @@ mcp_setup(struct mcp *m, const struct config *cfg, char **cause)
 }
 
 /*
+ * A server reading in_fd and writing out_fd, or NULL with *cause.
+ * mcp_serve runs its loop; a test or a fuzzer may instead hand it lines
+ * with mcp_line, and read the answers from out_fd.
+ */
+struct mcp *
+mcp_new(const struct config *cfg, const char *whoami, int in_fd, int out_fd,
+    char **cause)
+{
+	struct mcp	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->ino_fd = -1;
+	m->in_fd = in_fd;
+	m->out_fd = out_fd;
+	m->whoami_opt = whoami;
+	if (mcp_setup(m, cfg, cause) != 0) {
+		mcp_free(m);
+		return (NULL);
+	}
+	return (m);
+}
+
+/*
  * Serve MCP on in_fd/out_fd until in_fd ends.  Returns the exit status:
  * 0, or 1 after printing why the server could not start.
  */
 int
 mcp_serve(const struct config *cfg, const char *whoami, int in_fd, int out_fd)
 {
-	struct mcp	 m;
+	struct mcp	*m;
 	struct pollfd	 pfd[2];
 	char		*cause = NULL;
 	double		 now, next_tick;
 	int		 r = 0;
 
-	memset(&m, 0, sizeof m);
-	m.ino_fd = -1;
-	m.in_fd = in_fd;
-	m.out_fd = out_fd;
-	m.whoami_opt = whoami;
 	signal(SIGPIPE, SIG_IGN);
-	if (mcp_setup(&m, cfg, &cause) != 0) {
+	if ((m = mcp_new(cfg, whoami, in_fd, out_fd, &cause)) == NULL) {
 		fprintf(stderr, "rexec mcp: %s\n", cause);
 		free(cause);
-		mcp_free(&m);
 		return (1);
 	}
 	next_tick = mono_now() + 1;
-	while (!m.done) {
-		pfd[0].fd = m.in_fd;
+	while (!m->done) {
+		pfd[0].fd = m->in_fd;
 		pfd[0].events = POLLIN;
-		pfd[1].fd = m.ino_fd;
+		pfd[1].fd = m->ino_fd;
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, mcp_timeout(&m, mono_now(), next_tick)) == -1 &&
+		if (poll(pfd, 2, mcp_timeout(m, mono_now(), next_tick)) == -1 &&
 		    errno != EINTR) {
 			fprintf(stderr, "rexec mcp: poll: %s\n",
 			    strerror(errno));
@@ -967,16 +1095,16 @@ mcp_serve(const struct config *cfg, const char *whoami, int in_fd, int out_fd)
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
-			mcp_replies(&m);
+			mcp_replies(m);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			mcp_input(&m);
+			mcp_input(m);
 		now = mono_now();
 		if (now >= next_tick) {
 			next_tick = now + 1;
-			mcp_tick(&m, now);
-		} else if (TAILQ_EMPTY(&m.hreqs) && TAILQ_EMPTY(&m.calls))
+			mcp_tick(m, now);
+		} else if (TAILQ_EMPTY(&m->hreqs) && TAILQ_EMPTY(&m->calls))
 			next_tick = now + 1;
 	}
-	mcp_free(&m);
+	mcp_free(m);
 	return (r);
 }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 struct config;
+struct mcp;
 struct mcp_tool;
 
 /* JSON-RPC error codes. */
@@ -35,6 +36,9 @@ enum mcp_tool_kind {
 };
 
 int		 mcp_serve(const struct config *, const char *, int, int);
+struct mcp	*mcp_new(const struct config *, const char *, int, int, char **);
+void		 mcp_line(struct mcp *, const char *, size_t);
+void		 mcp_free(struct mcp *);
 
 const struct mcp_tool *mcp_tool_find(const char *);
 enum mcp_tool_kind mcp_tool_kind(const struct mcp_tool *);
@@ -45,6 +49,6 @@ int		 mcp_tool_request(const struct mcp_tool *, json_t *,
 		    const struct mcp_ctx *, json_t **, char **);
 json_t		*mcp_tool_result(json_t *, int);
 json_t		*mcp_tool_error(const char *, int);
-json_t		*mcp_tool_read_output(json_t *, const char *, int);
+json_t		*mcp_tool_read_output(json_t *, const char *, size_t, int);
 
 #endif

@@ -28,7 +28,8 @@
 #define MCP_READ_LIMIT	65536
 
 enum arg_type {
-	ARG_STRING,
+	ARG_STRING,		/* no NUL: a name, a command line */
+	ARG_TEXT,		/* any text, NUL too: bytes for the run */
 	ARG_DIR,		/* an absolute path */
 	ARG_STRINGS,		/* a non-empty array of strings */
 	ARG_ENVS,		/* {"K":"V"} or ["K=V", ...] */
@@ -61,7 +62,7 @@ struct mcp_tool {
 	  "MCP server's current directory)." }, \
 	{ "envs", ARG_ENVS, 0, "Environment variables added to the host's: " \
 	  "an object {\"NAME\":\"VALUE\"} or an array of \"NAME=VALUE\"." }, \
-	{ "stdin", ARG_STRING, 0, "Text fed to the command's standard input, " \
+	{ "stdin", ARG_TEXT, 0, "Text fed to the command's standard input, " \
 	  "then end of file (without it, stdin is the terminal)." }, \
 	{ "timeout", ARG_SECONDS, 0, "Seconds before the run is killed " \
 	  "(exit 124); 0 = none; default and ceiling set by the host." }, \
@@ -95,7 +96,7 @@ static const struct mcp_arg wait_args[] = {
 
 static const struct mcp_arg input_args[] = {
 	{ "seq", ARG_SEQ, 1, "The run's seq." },
-	{ "text", ARG_STRING, 0, "Text typed into the run's terminal; "
+	{ "text", ARG_TEXT, 0, "Text typed into the run's terminal; "
 	  "\"\\n\" is Enter, \"\\u0003\" is Ctrl-C." },
 	{ "keys", ARG_STRINGS, 0, "Named keys instead of text: Enter Tab "
 	  "Escape Backspace Up Down Left Right Home End PageUp PageDown "
@@ -111,7 +112,9 @@ static const struct mcp_arg seq_args[] = {
 static const struct mcp_arg read_args[] = {
 	{ "seq", ARG_SEQ, 1, "The run's seq." },
 	{ "offset", ARG_BYTES, 0, "First byte of the slice (default 0)." },
-	{ "limit", ARG_BYTES, 0, "Most bytes in the slice (default 65536)." },
+	{ "limit", ARG_BYTES, 0, "Most bytes in the slice (default 65536; "
+	  "0, or more than the host's [agent] max_output_limit, is that "
+	  "limit)." },
 	{ "session", ARG_STRING, 0, "The journal session the run belongs to, "
 	  "as a result's journal path names it (default: the newest)." },
 	{ NULL, 0, 0, NULL }
@@ -228,6 +231,7 @@ arg_schema(const struct mcp_arg *a)
 
 	switch (a->type) {
 	case ARG_STRING:
+	case ARG_TEXT:
 	case ARG_DIR:
 		s = json_pack("{s:s}", "type", "string");
 		break;
@@ -342,6 +346,17 @@ arg_integer(json_t *v, json_int_t min, json_int_t *out)
 	return (*out < min ? -1 : 0);
 }
 
+/*
+ * Whether a string holds a NUL: the line was parsed with JSON_ALLOW_NUL
+ * so that such an argument is refused by name, under the call's id.
+ */
+static int
+has_nul(json_t *v)
+{
+	return (json_is_string(v) &&
+	    strlen(json_string_value(v)) != json_string_length(v));
+}
+
 /* Check one argument against its type; says why not in *why. */
 static int
 arg_check(const struct mcp_arg *a, json_t *v, char **why)
@@ -352,13 +367,21 @@ arg_check(const struct mcp_arg *a, json_t *v, char **why)
 	size_t		 i;
 
 	switch (a->type) {
+	case ARG_TEXT:
+		if (!json_is_string(v))
+			goto type;
+		return (0);
 	case ARG_STRING:
 		if (!json_is_string(v))
 			goto type;
+		if (has_nul(v))
+			goto nul;
 		return (0);
 	case ARG_DIR:
 		if (!json_is_string(v))
 			goto type;
+		if (has_nul(v))
+			goto nul;
 		if (*json_string_value(v) != '/') {
 			xasprintf(why, "%s: not an absolute path", a->name);
 			return (-1);
@@ -377,14 +400,20 @@ arg_check(const struct mcp_arg *a, json_t *v, char **why)
 				    a->name, i);
 				return (-1);
 			}
+			if (has_nul(e)) {
+				xasprintf(why, "%s[%zu]: contains NUL",
+				    a->name, i);
+				return (-1);
+			}
 		}
 		return (0);
 	case ARG_ENVS:
 		if (json_is_object(v)) {
 			json_object_foreach(v, s, e) {
-				if (!json_is_string(e)) {
-					xasprintf(why, "%s.%s: not a string",
-					    a->name, s);
+				if (!json_is_string(e) || has_nul(e)) {
+					xasprintf(why, "%s.%s: %s", a->name, s,
+					    has_nul(e) ? "contains NUL" :
+					    "not a string");
 					return (-1);
 				}
 			}
@@ -394,6 +423,11 @@ arg_check(const struct mcp_arg *a, json_t *v, char **why)
 			goto type;
 		json_array_foreach(v, i, e) {
 			s = json_string_value(e);
+			if (has_nul(e)) {
+				xasprintf(why, "%s[%zu]: contains NUL",
+				    a->name, i);
+				return (-1);
+			}
 			if (s == NULL || strchr(s, '=') == NULL || *s == '=') {
 				xasprintf(why, "%s[%zu]: not \"NAME=VALUE\"",
 				    a->name, i);
@@ -421,11 +455,15 @@ arg_check(const struct mcp_arg *a, json_t *v, char **why)
 		}
 		return (0);
 	}
+nul:
+	xasprintf(why, "%s: contains NUL", a->name);
+	return (-1);
 type:
 	xasprintf(why, "%s: expected %s", a->name, a->type == ARG_STRING ||
-	    a->type == ARG_DIR ? "a string" : a->type == ARG_STRINGS ?
-	    "an array of strings" : a->type == ARG_ENVS ? "an object or an "
-	    "array of \"NAME=VALUE\"" : "a number");
+	    a->type == ARG_TEXT || a->type == ARG_DIR ? "a string" :
+	    a->type == ARG_STRINGS ? "an array of strings" :
+	    a->type == ARG_ENVS ? "an object or an array of \"NAME=VALUE\"" :
+	    "a number");
 	return (-1);
 }
 
@@ -648,10 +686,13 @@ mcp_tool_error(const char *why, int structured)
 
 /*
  * read_output: a slice of run seq's full text from the journal, as
- * "rexec log" reads it, cut at character boundaries.
+ * "rexec log" reads it, cut at character boundaries.  No call can ask for
+ * more than max bytes (the host's [agent] max_output_limit): a limit of
+ * 0, or above max, is max.
  */
 json_t *
-mcp_tool_read_output(json_t *args, const char *journal_dir, int structured)
+mcp_tool_read_output(json_t *args, const char *journal_dir, size_t max,
+    int structured)
 {
 	const char	*session, *text;
 	json_t		*line, *o;
@@ -663,6 +704,8 @@ mcp_tool_read_output(json_t *args, const char *journal_dir, int structured)
 	(void)arg_integer(json_object_get(args, "seq"), 1, &seq);
 	(void)arg_integer(json_object_get(args, "offset"), 0, &off);
 	(void)arg_integer(json_object_get(args, "limit"), 0, &limit);
+	if (limit == 0 || (unsigned long long)limit > max)
+		limit = (json_int_t)max;
 	session = json_string_value(json_object_get(args, "session"));
 	if (session != NULL)
 		xasprintf(&ref, "%s:%lld", session, (long long)seq);

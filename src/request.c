@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "jsonfield.h"
 #include "request.h"
 #include "utf8.h"
 
@@ -198,84 +199,26 @@ request_id_valid(const char *id)
 
 /*
  * The id of a line that jansson could not parse, so that its sender still
- * gets an answer.  A small tolerant scan: it follows strings (with their
- * escapes) and nesting, and takes a member "id" of the outermost object
- * whose value is a plain string (no escapes) that passes
- * request_id_valid().  Two such members, or none, give NULL: a guess
- * could answer another client.
+ * gets an answer: the member "id" that jsonfield_guess() finds in the
+ * object the line holds (after whatever stray bytes come before it),
+ * when its value is a plain string (no escapes) that passes
+ * request_id_valid().  Anything less certain gives NULL: a guess could
+ * answer another client.
  */
 char *
 request_scan_id(const char *line, size_t len)
 {
-	const char	*key = NULL, *found = NULL, *v;
-	size_t		 i = 0, keylen = 0, foundlen = 0, n;
-	int		 depth = 0, in_key;
-	char		*id;
+	size_t	 start, end, n;
+	char	*id;
 
-	while (i < len && strchr(" \t\r\n", line[i]) != NULL && line[i] != '\0')
-		i++;
-	if (i == len || line[i] != '{')
+	if (jsonfield_guess(line, len, "id", &start, &end) != JSONFIELD_STRING)
 		return (NULL);
-	for (; i < len; i++) {
-		switch (line[i]) {
-		case '{':
-		case '[':
-			depth++;
-			key = NULL;
-			continue;
-		case '}':
-		case ']':
-			if (--depth <= 0)
-				goto out;
-			key = NULL;
-			continue;
-		case '"':
-			break;
-		case ' ':
-		case '\t':
-		case '\r':
-		case '\n':
-			continue;
-		default:
-			key = NULL;	/* a value that is not a string, or ',' */
-			continue;
-		}
-		/* A string: a key when it stands where a member starts. */
-		in_key = depth == 1 && key == NULL;
-		v = line + i + 1;
-		for (i++; i < len && line[i] != '"'; i++)
-			if (line[i] == '\\')
-				i++;
-		if (i >= len)
-			break;
-		n = (size_t)(line + i - v);
-		if (key != NULL && depth == 1 && keylen == 2 &&
-		    memcmp(key, "id", 2) == 0) {
-			if (found != NULL)
-				return (NULL);
-			found = v;
-			foundlen = n;
-		}
-		if (in_key) {
-			key = v;
-			keylen = n;
-		} else
-			key = NULL;
-		/* A key's value follows its colon; anything else resets. */
-		while (i + 1 < len && strchr(" \t\r\n", line[i + 1]) != NULL &&
-		    line[i + 1] != '\0')
-			i++;
-		if (in_key && (i + 1 >= len || line[i + 1] != ':'))
-			key = NULL;
-		else if (in_key)
-			i++;
-	}
-out:
-	if (found == NULL || foundlen == 0 || foundlen > REQUEST_ID_MAX ||
-	    memchr(found, '\\', foundlen) != NULL ||
-	    memchr(found, '\0', foundlen) != NULL)
+	n = end - start;
+	if (n == 0 || n > REQUEST_ID_MAX ||
+	    memchr(line + start, '\\', n) != NULL ||
+	    memchr(line + start, '\0', n) != NULL)
 		return (NULL);
-	id = xstrndup(found, foundlen);
+	id = xstrndup(line + start, n);
 	if (!request_id_valid(id)) {
 		free(id);
 		return (NULL);
@@ -514,7 +457,7 @@ parse_timeout(struct parse *p)
 		return (fail(p, "timeout: not a number"));
 	if (d < 0)
 		return (fail(p, "timeout: negative"));
-	p->req->timeout = d + 0.0;	/* -0 becomes 0 */
+	p->req->timeout = fmin(d, REQUEST_SECONDS_MAX) + 0.0; /* -0 is 0 */
 	return (0);
 }
 
@@ -563,7 +506,7 @@ parse_yield(struct parse *p)
 		return (fail(p, "yield: not a number"));
 	if (d <= 0)
 		return (fail(p, "yield: not a positive number"));
-	p->req->yield = d;
+	p->req->yield = fmin(d, REQUEST_SECONDS_MAX);
 	return (0);
 }
 

@@ -11,6 +11,10 @@
  * problem wins.  Unknown
  * fields are ignored; a top-level field set to null counts as absent.
  *
+ * No field can ask for something unbounded: seconds above
+ * REQUEST_SECONDS_MAX are cut to it, and max_output 0 means "the
+ * configured limit" (run.c applies it), never "no cap".
+ *
  * struct request is a plain value: others read its fields, only
  * request.c fills them in and frees them.
  */
@@ -22,6 +26,13 @@
 /* Longest id and whoami, in bytes and characters respectively. */
 #define REQUEST_ID_MAX		64
 #define REQUEST_WHOAMI_MAX	64
+
+/*
+ * The most seconds a timeout or a yield may ask for: a year, as the INI's
+ * own ceiling.  More is taken as a year, which is "for ever" to a run and
+ * keeps every deadline far from overflowing.
+ */
+#define REQUEST_SECONDS_MAX	31536000.0
 
 /* The PTY size a request may ask for. */
 #define REQUEST_SIZE_MIN	2
@@ -63,8 +74,8 @@ struct request {
 	char			*stdin_data;	/* NULL when absent; may hold NULs */
 	size_t			 stdin_len;
 	int			 stdin_fd;	/* or in this file; -1 when not */
-	double			 timeout;	/* -1 when absent */
-	long long		 max_output;	/* -1 when absent */
+	double			 timeout;	/* -1 when absent, 0 none */
+	long long		 max_output;	/* -1 when absent, 0 the limit */
 	unsigned int		 cols, rows;	/* 0 when absent */
 	double			 yield;		/* -1 when absent */
 

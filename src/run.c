@@ -138,7 +138,9 @@ run_text(const char *text, size_t len, void *arg)
 
 /*
  * A new run for req (which it now owns), queued.  The agent's cap is the
- * request's max_output bounded by [agent] max_output_limit.
+ * request's max_output bounded by [agent] max_output_limit; a max_output
+ * of 0 asks for that limit, never for no cap (a few GB of text would take
+ * the host's memory, and every run with it).
  */
 struct run *
 run_new(struct request *req, unsigned int seq, const struct config *cfg,
@@ -161,7 +163,9 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 	r->timeout = clamp_timeout(req->timeout, cfg);
 
 	max = cfg->agent_max_output;
-	if (req->max_output >= 0)
+	if (req->max_output == 0)
+		max = cfg->agent_max_output_limit;
+	else if (req->max_output > 0)
 		max = (unsigned long)req->max_output;
 	if (max > cfg->agent_max_output_limit)
 		max = cfg->agent_max_output_limit;

@@ -14,6 +14,14 @@
  * following line (hit.line_end + 1).  Empty matches ("^", "x*") are hits
  * like others and never loop.
  *
+ * glibc's regcomp recurses once per nested group and writes every
+ * repetition out, so a pattern of 30,000 nested groups overflows the
+ * stack and "((a{255}){255}){255}" takes minutes and gigabytes.
+ * textmatch_new refuses, with a reason, a pattern longer than
+ * TEXTMATCH_PATTERN_MAX bytes, one nested deeper than TEXTMATCH_DEPTH_MAX
+ * groups, and one whose repetitions written out would hold more than
+ * TEXTMATCH_SIZE_MAX characters, before regcomp sees it.
+ *
  * Threads: textmatch_next only reads the compiled pattern, and glibc's
  * regexec is safe to call from several threads at once on one regex_t (it
  * takes a lock inside the compiled pattern, so such calls run one at a
@@ -23,6 +31,11 @@
 #define TEXTMATCH_H
 
 #include <stddef.h>
+
+/* What a pattern may be: safe for regcomp on a 256 KiB stack. */
+#define TEXTMATCH_PATTERN_MAX	4096
+#define TEXTMATCH_DEPTH_MAX	256
+#define TEXTMATCH_SIZE_MAX	100000
 
 struct textmatch;
 

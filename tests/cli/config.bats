@@ -86,3 +86,41 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"cols = 91"* ]]
 }
+
+# rexec with a deadline: a command that hangs fails with 124 instead of
+# holding up the suite.
+rx_deadline() {
+	local errf="$BATS_TEST_TMPDIR/.rx-stderr"
+	output=$(timeout 5 "$REXEC" "$@" 2>"$errf") && status=0 || status=$?
+	stderr_out=$(cat "$errf")
+}
+
+@test "a config that is not a regular file is refused at once: FIFO, directory, device" {
+	mkfifo "$BATS_TEST_TMPDIR/x.ini"
+	mkdir "$BATS_TEST_TMPDIR/d.ini"
+	for f in "$BATS_TEST_TMPDIR/x.ini" "$BATS_TEST_TMPDIR/d.ini" /dev/null; do
+		REXEC_CONFIG=$f rx_deadline check
+		[ "$status" -eq 1 ] || { echo "$f: status $status"; false; }
+		[ "$stderr_out" = "$f: not a regular file" ]
+		rx_deadline host --headless --config "$f"
+		[ "$status" -eq 1 ]
+		[ "$stderr_out" = "$f: not a regular file" ]
+		REXEC_CONFIG=$f rx_deadline run --whoami t -- true
+		[ "$status" -eq 1 ]
+		[ "$stderr_out" = "$f: not a regular file" ]
+	done
+	[ ! -e "$REXEC_RUNTIME_DIR" ]
+	# The file found by the usual lookup is held to the same rule.
+	mkdir -p "$XDG_CONFIG_HOME/rexec"
+	mkfifo "$XDG_CONFIG_HOME/rexec/rexec.ini"
+	rx_deadline host --print-config
+	[ "$status" -eq 1 ]
+	[ "$stderr_out" = "$XDG_CONFIG_HOME/rexec/rexec.ini: not a regular file" ]
+	# A symbolic link to a regular file is followed.
+	rm "$XDG_CONFIG_HOME/rexec/rexec.ini"
+	printf '[pty]\ncols = 77\n' >"$BATS_TEST_TMPDIR/real.ini"
+	ln -s "$BATS_TEST_TMPDIR/real.ini" "$XDG_CONFIG_HOME/rexec/rexec.ini"
+	rx_deadline host --print-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cols = 77"* ]]
+}

@@ -182,6 +182,34 @@ two_sessions() {
 	[ "$status" -eq 1 ]
 }
 
+@test "grep: a pattern regcomp cannot take safely is refused, exit 2, at once" {
+	start_host
+	rx run -- echo aaa
+	# 30,000 nested groups crashed glibc's regcomp (stack overflow).
+	p=$(python3 -c 'print("(" * 30000 + "a" + ")" * 30000)')
+	rx grep "$p"
+	[ "$status" -eq 2 ]
+	[ "$stderr_out" = "rexec: grep: pattern longer than 4096 bytes (60001)" ]
+	p=$(python3 -c 'print("(" * 1000 + "a" + ")" * 1000)')
+	rx grep "$p"
+	[ "$status" -eq 2 ]
+	[ "$stderr_out" = "rexec: grep: pattern nests too deeply (1000 levels, at most 256)" ]
+	# Repetitions inside repetitions took minutes and gigabytes.
+	SECONDS=0
+	rx grep '((a{255}){255}){255}'
+	[ "$status" -eq 2 ]
+	[ "$stderr_out" = "rexec: grep: pattern too large with its repetitions written out (more than 100000 characters)" ]
+	rx grep -i 'a+++++++++++++++++++++++++'
+	[ "$status" -eq 2 ]
+	((SECONDS < 5))
+	# What a person writes still works, brackets and escapes included.
+	p=$(python3 -c 'print("(" * 256 + "a" + ")" * 256)')
+	rx grep "$p"
+	[ "$status" -eq 0 ]
+	rx grep -l '[(]*\(*a{3}'
+	[ "$status" -eq 0 ]
+}
+
 @test "grep: highlights matches on a terminal only" {
 	start_host
 	rx run -- printf 'an error and another error\n'

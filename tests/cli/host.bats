@@ -141,6 +141,12 @@ expect_bad() {
 		"not JSON: string or '}' expected near '}' at line 1 column 51"
 	expect_bad k3 '{"id":"k3","whoami":"t","dir":"/","exec":["tr' \
 		"not JSON: premature end of input near '\"tr' at line 1 column 45"
+	# Stray bytes before the object (invalid UTF-8, junk): the id is
+	# still read from the object that follows them.
+	expect_bad k7 "$(printf '\377\376{"id":"k7","action":"ping"}')" \
+		"not JSON: unable to decode byte 0xff at line 1 column 0"
+	expect_bad k8 'junk{"id":"k8","whoami":"t","dir":"/","exec":["true"]}' \
+		"not JSON: invalid token near 'junk' at line 1 column 4"
 	# Two ids, or one that is escaped: no guess, no reply, but a journal line.
 	send_line '{"id":"k4","id":"k5","whoami":'
 	send_line '{"id":"k\u0036","whoami":'

@@ -181,10 +181,23 @@ err_code() {
 	mcp_start
 	mcp_send 'not json'
 	[ "$(err_code "$(mcp_reply null)")" = -32700 ]
+	# A line that cannot be parsed is still answered under its id when
+	# the id can be read: the client never waits for ever.
 	printf '{"jsonrpc":"2.0","id":1,"method":"ping","x":"\xff"}\n' >&7
-	out=$(mcp_reply null)
+	out=$(mcp_reply 1)
 	[ "$(err_code "$out")" = -32700 ]
 	jq -r .error.message <<<"$out" | grep -q UTF-8
+	printf '\xff\xfe{"jsonrpc":"2.0","id":"s1","method":"ping"}\n' >&7
+	[ "$(err_code "$(mcp_reply '"s1"')")" = -32700 ]
+	mcp_send '{"jsonrpc":"2.0","id":"t\"1","method":"ping",'
+	[ "$(err_code "$(mcp_reply '"t\"1"')")" = -32700 ]
+	mcp_send '{"jsonrpc":"2.0","id":-7,"method":"ping"'
+	[ "$(err_code "$(mcp_reply -7)")" = -32700 ]
+	# Two ids, or one that is not a string or an integer: no guess.
+	mcp_send '{"jsonrpc":"2.0","id":8,"id":9,"method":'
+	[ "$(err_code "$(mcp_reply null)")" = -32700 ]
+	mcp_send '{"jsonrpc":"2.0","id":1.5,"method":'
+	[ "$(err_code "$(mcp_reply null)")" = -32700 ]
 	mcp_send '[{"jsonrpc":"2.0","id":1,"method":"ping"}]'
 	out=$(mcp_reply null)
 	[ "$(err_code "$out")" = -32600 ]
@@ -247,6 +260,64 @@ err_code() {
 	[ "$(err_code "$out")" = -32602 ]
 	out=$(rpc 11 tools/call '{"name":"exec","arguments":[1]}')
 	[ "$(err_code "$out")" = -32602 ]
+}
+
+@test "mcp: a NUL inside a call is -32602 naming the argument, under the call's own id" {
+	mcp_start
+	mcp_init
+	nul() {
+		local out
+		mcp_send "$2"
+		out=$(mcp_reply "$1") || return 1
+		[ "$(err_code "$out")" = "$3" ] || { echo "$out"; return 1; }
+		[ "$(jq -r .error.message <<<"$out")" = "$4" ] ||
+			{ echo "$out"; return 1; }
+	}
+	nul '"nul1"' '{"jsonrpc":"2.0","id":"nul1","method":"tools/call","params":{"name":"exec","arguments":{"argv":["printf","a\u0000b"]}}}' \
+		-32602 'exec: argv[1]: contains NUL'
+	nul 2 '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":{"A":"1\u0000"}}}}' \
+		-32602 'exec: envs.A: contains NUL'
+	nul 3 '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":["A=\u0000"]}}}' \
+		-32602 'exec: envs[0]: contains NUL'
+	nul 4 '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"shell","arguments":{"command":"echo a\u0000; touch x"}}}' \
+		-32602 'shell: command: contains NUL'
+	nul 5 '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["ls"],"dir":"/tmp\u0000/x"}}}' \
+		-32602 'exec: dir: contains NUL'
+	nul 6 '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"exec\u0000","arguments":{"argv":["ls"]}}}' \
+		-32602 'name: contains NUL'
+	# jansson cannot take a NUL in an object key: the line is refused
+	# whole, and still answered under its id.
+	nul 7 '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":{"A\u0000B":"1"}}}}' \
+		-32602 'params: an object key contains NUL (column 116)'
+	nul '"k8"' '{"jsonrpc":"2.0","id":"k8","me\u0000thod":"ping"}' \
+		-32600 'invalid request: an object key contains NUL (column 41)'
+	nul 9 '{"jsonrpc":"2.0","id":9,"method":"ping\u0000"}' \
+		-32600 'invalid request: method: contains NUL'
+	# A NUL is text where the run takes bytes (stdin, input's text): no
+	# host here, so the call gets as far as HOST NOT FOUND.
+	out=$(call 10 exec '{"argv":["cat"],"stdin":"a\u0000b"}')
+	[ "$(jq -r .result.content[0].text <<<"$out")" = "HOST NOT FOUND" ]
+	mcp_gone && false
+	true
+}
+
+@test "mcp: read_output's limit: 0 or more than max_output_limit is that limit" {
+	printf '[agent]\nmax_output = 1K\nmax_output_limit = 2K\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	mcp_start
+	mcp_init
+	out=$(call 1 shell '{"command":"seq 1 3000"}')
+	seq=$(sc "$out" | jq -r .seq)
+	[ "$(sc "$out" | jq -r .truncated)" = true ]
+	wait_for grep -q "\"seq\":$seq," "$(journal_file)"
+	for limit in 0 1000000 9007199254740991; do
+		out=$(call 2 read_output "{\"seq\":$seq,\"limit\":$limit}")
+		[ "$(sc "$out" | jq -r .next_offset)" = 2048 ] || { echo "$out"; false; }
+		[ "$(sc "$out" | jq -r .more)" = true ]
+	done
+	out=$(call 3 read_output "{\"seq\":$seq,\"limit\":10,\"offset\":9007199254740991}")
+	[ "$(sc "$out" | jq -r .output)" = "" ]
+	[ "$(sc "$out" | jq -r .more)" = false ]
 }
 
 @test "mcp: without a host every tool says HOST NOT FOUND; a host started later is used" {

@@ -197,6 +197,49 @@ teardown() {
 	[ "$(jq -r .output_bytes <<<"$output")" = 8893 ]
 }
 
+@test "run: --max-output 0 means max_output_limit, never no cap" {
+	start_host
+	# 3,000,001 bytes of text against the default limit of 1 MiB.
+	rx run --json --max-output 0 -- sh -c \
+		'yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghi | head -c 3000000; echo'
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .truncated <<<"$output")" = true ]
+	[ "$(jq -r .output_bytes <<<"$output")" = 3000001 ]
+	seq=$(jq -r .seq <<<"$output")
+	omitted="[rexec: $(jq -r .omitted_bytes <<<"$output") bytes omitted; full output: rexec log $seq]"
+	jq -j .output <<<"$output" >"$BATS_TEST_TMPDIR/out"
+	grep -qF "$omitted" "$BATS_TEST_TMPDIR/out"
+	len=$(wc -c <"$BATS_TEST_TMPDIR/out")
+	((len <= 1048576 + ${#omitted} + 2))
+	((len >= 1048576 - 256))
+	# 0 is the limit, not nothing: a short text comes back whole.
+	rx run --max-output 0 -- echo whole
+	[ "$output" = whole ]
+	# The same through the FIFO, where a client could send anything.
+	send_line '{"id":"m0","whoami":"t","dir":"/","exec":["sh","-c","yes | head -c 3000000"],"max_output":0}'
+	run await_reply m0
+	[ "$(jq -r .output_bytes <<<"$output")" = 3000000 ]
+	(($(jq -j .output <<<"$output" | wc -c) <= 1048576 + 100))
+}
+
+@test "run: timeout 0 is none only while [run] max_timeout is 0; huge numbers are clamped" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\ntimeout = 0.5\nmax_timeout = 0.5\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --timeout 0 -- sh -c 'echo before; sleep 30'
+	[ "$status" -eq 124 ]
+	[ "$stderr_out" = "rexec: timeout" ]
+	rx run --timeout 1e308 -- sleep 30
+	[ "$status" -eq 124 ]
+	# A yield of 1e308 is a year: the run ends first and is answered.
+	rx run --yield 1e308 -- echo done
+	[ "$status" -eq 0 ]
+	[ "$output" = done ]
+	send_line '{"id":"h1","whoami":"t","dir":"/","exec":["echo","ok"],"timeout":1e308,"yield":1e308,"max_output":9223372036854775807}'
+	run await_reply h1
+	[ "$(jq -r .output <<<"$output")" = ok ]
+	[ "$(jq -r .exit <<<"$output")" = 0 ]
+}
+
 @test "run: --json prints the whole response" {
 	start_host
 	rx run --json -- echo hi

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "unit.h"
@@ -499,9 +500,13 @@ START_TEST(test_load_files)
 	free(cause);
 	config_free(&cfg);
 
-	/* A directory is an error. */
+	/* A directory is an error, even where a missing file is not. */
 	ck_assert_int_eq(config_load(&cfg, dir, 1, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, ": is a directory"));
+	ck_assert_ptr_nonnull(strstr(cause, ": not a regular file"));
+	free(cause);
+	config_free(&cfg);
+	ck_assert_int_eq(config_load(&cfg, dir, 0, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, ": not a regular file"));
 	free(cause);
 	config_free(&cfg);
 
@@ -522,6 +527,58 @@ START_TEST(test_load_files)
 	unit_rmtree(dir);
 	free(file);
 	free(missing);
+	free(dir);
+}
+END_TEST
+
+/*
+ * A config that is not a regular file is refused at once: a FIFO with no
+ * writer would block open(2) or read(2) for ever (Check's timeout would
+ * catch a hang).  A link to a regular file still works.
+ */
+START_TEST(test_not_regular)
+{
+	char	*dir = unit_tmpdir(), *fifo, *file, *link, *flink;
+
+	if (asprintf(&fifo, "%s/x.ini", dir) == -1 ||
+	    asprintf(&file, "%s/real.ini", dir) == -1 ||
+	    asprintf(&link, "%s/link.ini", dir) == -1 ||
+	    asprintf(&flink, "%s/fifo-link.ini", dir) == -1)
+		abort();
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(config_load(&cfg, fifo, 1, &cause), -1);
+	ck_assert_str_eq(cause + strlen(dir), "/x.ini: not a regular file");
+	free(cause);
+	config_free(&cfg);
+	/* Found by the usual lookup, not named: refused all the same. */
+	ck_assert_int_eq(config_load(&cfg, fifo, 0, &cause), -1);
+	ck_assert_str_eq(cause + strlen(dir), "/x.ini: not a regular file");
+	free(cause);
+	config_free(&cfg);
+
+	/* A character device, even the empty one. */
+	ck_assert_int_eq(config_load(&cfg, "/dev/null", 1, &cause), -1);
+	ck_assert_str_eq(cause, "/dev/null: not a regular file");
+	free(cause);
+	config_free(&cfg);
+
+	unit_write(file, "[pty]\nrows = 30\n");
+	ck_assert_int_eq(symlink(file, link), 0);
+	ck_assert_int_eq(config_load(&cfg, link, 1, &cause), 0);
+	ck_assert_uint_eq(cfg.rows, 30);
+	config_free(&cfg);
+	ck_assert_int_eq(symlink(fifo, flink), 0);
+	ck_assert_int_eq(config_load(&cfg, flink, 1, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "fifo-link.ini: not a regular "
+	    "file"));
+	free(cause);
+	config_free(&cfg);
+
+	unit_rmtree(dir);
+	free(fifo);
+	free(file);
+	free(link);
+	free(flink);
 	free(dir);
 }
 END_TEST
@@ -552,6 +609,7 @@ config_suite(void)
 	tcase_add_test(tc, test_fuzz_findings);
 	tcase_add_test(tc, test_lookup_order);
 	tcase_add_test(tc, test_load_files);
+	tcase_add_test(tc, test_not_regular);
 	suite_add_tcase(s, tc);
 	return (s);
 }

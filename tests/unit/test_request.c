@@ -481,6 +481,8 @@ START_TEST(test_scan_id)
 	static const char	nul_key[] =
 	    "{\"envs\":{\"A\\u0000B\":\"1\"},\"id\":\"k\"}";
 	static const char	nul_id[] = "{\"id\":\"a\0b\"}";
+	static const char	stray[] = "\xff\xfe{\"id\":\"s1\",\"action\":"
+	    "\"ping\"}";
 	char			*got;
 
 	/* The line that jansson refuses: NUL in an object key. */
@@ -492,6 +494,11 @@ START_TEST(test_scan_id)
 	    "column 19");
 	got = request_scan_id(nul_id, sizeof nul_id - 1);
 	ck_assert_ptr_null(got);
+	got = request_scan_id(stray, sizeof stray - 1);
+	ck_assert_str_eq(got, "s1");
+	free(got);
+	expect_badn(stray, sizeof stray - 1, "s1", "not JSON: unable to "
+	    "decode byte 0xff at line 1 column 0");
 
 	scan_id("{'id':'a1'", "a1");
 	scan_id(" {\t'id' : 'a-2.x' , 'x':", "a-2.x");
@@ -511,7 +518,16 @@ START_TEST(test_scan_id)
 	scan_id("{'id':'open", NULL);
 	scan_id("{'name':'id','v':'x'", NULL);	/* "id" as a value */
 	scan_id("", NULL);
-	scan_id("x{'id':'a'}", NULL);
+	scan_id("{'id':1,'id':'a'", NULL);	/* twice, whatever the types */
+	scan_id("{'\\u0069d':'a','id':'b'", NULL);	/* an escaped "id" */
+	scan_id("{'id' 'a'", NULL);		/* no colon: not a member */
+	scan_id("{'a':1 'id':'b'", NULL);	/* no comma: not a member */
+	scan_id("{'a':{},'id':'b','c':[", "b");
+	/* Stray bytes before the object: the object is still read. */
+	scan_id("x{'id':'a'}", "a");
+	scan_id("\x01junk \t{'id':'a','b':", "a");
+	scan_id("[{'id':'a'}", "a");		/* whatever the junk is */
+	scan_id("{{'id':'a'}", NULL);
 	got = repeat("z", 65);
 	{
 		char	*line = line_printf("{'id':'%s'", got);
@@ -768,9 +784,29 @@ START_TEST(test_timeout)
 	req = parse_ok("{" RUN ",'timeout':0.25}");
 	ck_assert_double_eq(req->timeout, 0.25);
 	request_free(req);
-	req = parse_ok("{" RUN ",'timeout':1e300}");
-	ck_assert_double_eq(req->timeout, 1e300);
+	/* Beyond a year is a year: no deadline can overflow. */
+	req = parse_ok("{" RUN ",'timeout':1e308}");
+	ck_assert_double_eq(req->timeout, REQUEST_SECONDS_MAX);
 	request_free(req);
+	req = parse_ok("{" RUN ",'timeout':31536000.5}");
+	ck_assert_double_eq(req->timeout, REQUEST_SECONDS_MAX);
+	request_free(req);
+	req = parse_ok("{" RUN ",'timeout':31535999.5}");
+	ck_assert_double_eq(req->timeout, 31535999.5);
+	request_free(req);
+	req = parse_ok("{" RUN ",'timeout':1e-300}");
+	ck_assert_double_eq(req->timeout, 1e-300);
+	request_free(req);
+	req = parse_ok("{" RUN ",'timeout':9223372036854775807}");
+	ck_assert_double_eq(req->timeout, REQUEST_SECONDS_MAX);
+	request_free(req);
+	/* Past 64 bits jansson refuses the line, and says which number. */
+	expect_bad("{'id':'t'," RUN ",'timeout':-9223372036854775809}", "t",
+	    "not JSON: too big negative integer near "
+	    "'-9223372036854775809' at line 1 column 79");
+	expect_bad("{'id':'t'," RUN ",'timeout':1e400}", "t",
+	    "not JSON: real number overflow near '1e400' at line 1 "
+	    "column 64");
 	req = parse_ok("{" RUN ",'timeout':null}");
 	ck_assert_double_eq(req->timeout, -1);
 	request_free(req);
@@ -790,8 +826,20 @@ START_TEST(test_max_output)
 	expect_bad("{'id':'m'," RUN ",'max_output':-1}", "m",
 	    "max_output: negative");
 
+	expect_bad("{" RUN ",'max_output':1e308}", NULL,
+	    "max_output: not an integer");
+	expect_bad("{" RUN ",'max_output':-9223372036854775808}", NULL,
+	    "max_output: negative");
+	expect_bad("{'id':'m'," RUN ",'max_output':18446744073709551616}", "m",
+	    "not JSON: too big integer near '18446744073709551616' at line 1 "
+	    "column 82");
+
+	/* 0 is "the limit" (run.c), never "no cap": it parses as 0. */
 	req = parse_ok("{" RUN ",'max_output':0}");
 	ck_assert_int_eq(req->max_output, 0);
+	request_free(req);
+	req = parse_ok("{" RUN ",'max_output':1}");
+	ck_assert_int_eq(req->max_output, 1);
 	request_free(req);
 	req = parse_ok("{" RUN ",'max_output':9223372036854775807}");
 	ck_assert_int_eq(req->max_output, 9223372036854775807LL);
@@ -818,6 +866,15 @@ START_TEST(test_cols_rows)
 	expect_bad("{" RUN ",'rows':4294967320}", NULL,
 	    "rows: out of range (2 to 1000)");
 
+	expect_bad("{" RUN ",'cols':1e308}", NULL, "cols: not an integer");
+	expect_bad("{" RUN ",'cols':80.5}", NULL, "cols: not an integer");
+	expect_bad("{" RUN ",'cols':9223372036854775807}", NULL,
+	    "cols: out of range (2 to 1000)");
+	expect_bad("{" RUN ",'rows':-9223372036854775808}", NULL,
+	    "rows: out of range (2 to 1000)");
+	expect_bad("{" RUN ",'cols':100000,'rows':100000}", NULL,
+	    "cols: out of range (2 to 1000)");
+
 	req = parse_ok("{" RUN ",'cols':2,'rows':1000}");
 	ck_assert_uint_eq(req->cols, 2);
 	ck_assert_uint_eq(req->rows, 1000);
@@ -826,6 +883,130 @@ START_TEST(test_cols_rows)
 	ck_assert_uint_eq(req->cols, 0);
 	ck_assert_uint_eq(req->rows, 50);
 	request_free(req);
+}
+END_TEST
+
+START_TEST(test_yield)
+{
+	struct request	*req;
+
+	expect_bad("{'id':'y'," RUN ",'yield':0}", "y",
+	    "yield: not a positive number");
+	expect_bad("{" RUN ",'yield':-0.0}", NULL,
+	    "yield: not a positive number");
+	expect_bad("{" RUN ",'yield':-1e308}", NULL,
+	    "yield: not a positive number");
+	expect_bad("{" RUN ",'yield':'5'}", NULL, "yield: not a number");
+	expect_bad("{" RUN ",'yield':true}", NULL, "yield: not a number");
+
+	req = parse_ok("{" RUN ",'yield':2.5}");
+	ck_assert_double_eq(req->yield, 2.5);
+	request_free(req);
+	req = parse_ok("{" RUN ",'yield':1e-300}");
+	ck_assert_double_gt(req->yield, 0);
+	request_free(req);
+	req = parse_ok("{" RUN ",'yield':1e308}");
+	ck_assert_double_eq(req->yield, REQUEST_SECONDS_MAX);
+	request_free(req);
+	req = parse_ok("{" RUN ",'yield':9223372036854775807}");
+	ck_assert_double_eq(req->yield, REQUEST_SECONDS_MAX);
+	request_free(req);
+	req = parse_ok("{" RUN "}");
+	ck_assert_double_eq(req->yield, -1);
+	request_free(req);
+}
+END_TEST
+
+/* wait's seq, timeout and offset: every edge. */
+START_TEST(test_wait_fields)
+{
+	struct request	*req;
+
+	expect_bad("{'action':'wait','id':'w'}", "w", "seq: missing");
+	expect_bad("{'action':'wait','id':'w','seq':0}", "w",
+	    "seq: no such run");
+	expect_bad("{'action':'wait','id':'w','seq':-1}", "w",
+	    "seq: no such run");
+	expect_bad("{'action':'wait','id':'w','seq':4294967296}", "w",
+	    "seq: no such run");
+	expect_bad("{'action':'wait','id':'w','seq':9223372036854775807}",
+	    "w", "seq: no such run");
+	expect_bad("{'action':'wait','id':'w','seq':1.5}", "w",
+	    "seq: not an integer");
+	expect_bad("{'action':'wait','id':'w','seq':1e308}", "w",
+	    "seq: not an integer");
+	expect_bad("{'action':'wait','id':'w','seq':1,'timeout':-1}", "w",
+	    "timeout: negative");
+	expect_bad("{'action':'wait','id':'w','seq':1,'offset':-1}", "w",
+	    "offset: negative");
+	expect_bad("{'action':'wait','id':'w','seq':1,'offset':0.5}", "w",
+	    "offset: not an integer");
+	expect_bad("{'action':'wait','id':'w','seq':1,'offset':1e308}", "w",
+	    "offset: not an integer");
+	expect_bad("{'action':'wait','id':'w','seq':1,"
+	    "'offset':-9223372036854775808}", "w", "offset: negative");
+
+	req = parse_ok("{'action':'wait','id':'w','seq':4294967295}");
+	ck_assert_uint_eq(req->seq, 4294967295U);
+	ck_assert_double_eq(req->timeout, -1);
+	ck_assert_int_eq(req->offset, -1);
+	request_free(req);
+	req = parse_ok("{'action':'wait','id':'w','seq':1,'timeout':0,"
+	    "'offset':0}");
+	ck_assert_double_eq(req->timeout, 0);
+	ck_assert_int_eq(req->offset, 0);
+	request_free(req);
+	/* A huge offset is the host's "past the end", not an overflow. */
+	req = parse_ok("{'action':'wait','id':'w','seq':1,'timeout':1e308,"
+	    "'offset':9223372036854775807}");
+	ck_assert_double_eq(req->timeout, REQUEST_SECONDS_MAX);
+	ck_assert_int_eq(req->offset, 9223372036854775807LL);
+	request_free(req);
+}
+END_TEST
+
+/* input's data and keys: their lengths. */
+START_TEST(test_input_fields)
+{
+	struct request	*req;
+	char		*data, *line;
+
+	expect_bad("{'action':'input','id':'i','seq':1,'data':''}", "i",
+	    "data: empty");
+	data = repeat("a", REQUEST_INPUT_MAX + 1);
+	line = line_printf("{'action':'input','id':'i','seq':1,'data':'%s'}",
+	    data);
+	expect_bad(line, "i", "data: longer than 4096 bytes");
+	free(line);
+	data[REQUEST_INPUT_MAX] = '\0';
+	line = line_printf("{'action':'input','id':'i','seq':1,'data':'%s'}",
+	    data);
+	req = parse_ok(line);
+	ck_assert_uint_eq(req->data_len, REQUEST_INPUT_MAX);
+	request_free(req);
+	free(line);
+	free(data);
+	/* Counted in bytes, not characters: a NUL is one. */
+	req = parse_ok("{'action':'input','id':'i','seq':1,'data':'\\u0000'}");
+	ck_assert_uint_eq(req->data_len, 1);
+	request_free(req);
+
+	data = repeat("'Up',", REQUEST_KEYS_MAX);
+	data[strlen(data) - 1] = '\0';
+	line = line_printf("{'action':'input','id':'i','seq':1,'keys':[%s]}",
+	    data);
+	req = parse_ok(line);
+	ck_assert_uint_eq(req->nkeys, REQUEST_KEYS_MAX);
+	request_free(req);
+	free(line);
+	free(data);
+	data = repeat("'Up',", REQUEST_KEYS_MAX + 1);
+	data[strlen(data) - 1] = '\0';
+	line = line_printf("{'action':'input','id':'i','seq':1,'keys':[%s]}",
+	    data);
+	expect_bad(line, "i", "keys: more than 256");
+	free(line);
+	free(data);
 }
 END_TEST
 
@@ -908,6 +1089,9 @@ request_suite(void)
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_max_output);
 	tcase_add_test(tc, test_cols_rows);
+	tcase_add_test(tc, test_yield);
+	tcase_add_test(tc, test_wait_fields);
+	tcase_add_test(tc, test_input_fields);
 	tcase_add_test(tc, test_first_problem_wins);
 	tcase_add_test(tc, test_optional_out_params);
 	suite_add_tcase(s, tc);

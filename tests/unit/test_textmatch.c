@@ -169,6 +169,119 @@ START_TEST(test_bad_pattern)
 }
 END_TEST
 
+/* n copies of s, then mid, then n copies of e. */
+static char *
+nest(const char *s, size_t n, const char *mid, const char *e)
+{
+	char	*out, *p;
+	size_t	 i, ls = strlen(s), le = strlen(e);
+
+	out = p = xmalloc(n * (ls + le) + strlen(mid) + 1);
+	for (i = 0; i < n; i++, p += ls)
+		memcpy(p, s, ls);
+	strcpy(p, mid);
+	p += strlen(mid);
+	for (i = 0; i < n; i++, p += le)
+		memcpy(p, e, le);
+	*p = '\0';
+	return (out);
+}
+
+/* pattern is refused before regcomp sees it, with want. */
+static void
+refused(const char *pattern, const char *want)
+{
+	char	*cause = NULL;
+
+	ck_assert_ptr_null(textmatch_new(pattern, 0, &cause));
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_str_eq(cause, want);
+	free(cause);
+}
+
+/* pattern compiles (it may still find nothing). */
+static void
+taken(const char *pattern)
+{
+	struct textmatch	*tm;
+	char			*cause = NULL;
+
+	tm = textmatch_new(pattern, 0, &cause);
+	ck_assert_msg(tm != NULL, "%.60s: %s", pattern, cause);
+	textmatch_free(tm);
+}
+
+/*
+ * What glibc's regcomp cannot take safely: 30,000 nested groups overflow
+ * its stack (SIGSEGV), nested repetitions take minutes and gigabytes.
+ */
+START_TEST(test_unsafe_patterns)
+{
+	char	*p, want[128];
+
+	p = nest("(", 30000, "a", ")");
+	refused(p, "pattern longer than 4096 bytes (60001)");
+	free(p);
+	p = nest("(", TEXTMATCH_DEPTH_MAX + 1, "a", ")");
+	snprintf(want, sizeof want, "pattern nests too deeply (%d levels, at "
+	    "most %d)", TEXTMATCH_DEPTH_MAX + 1, TEXTMATCH_DEPTH_MAX);
+	refused(p, want);
+	free(p);
+	/* Unclosed, and beside other groups: the deepest point counts. */
+	p = nest("(", TEXTMATCH_DEPTH_MAX + 5, "", "");
+	snprintf(want, sizeof want, "pattern nests too deeply (%d levels, at "
+	    "most %d)", TEXTMATCH_DEPTH_MAX + 5, TEXTMATCH_DEPTH_MAX);
+	refused(p, want);
+	free(p);
+	p = nest("(", TEXTMATCH_DEPTH_MAX, "a", ")");
+	taken(p);
+	free(p);
+	p = nest("(a|", TEXTMATCH_DEPTH_MAX, "b", ")*");
+	taken(p);
+	free(p);
+	p = nest("a", TEXTMATCH_PATTERN_MAX, "", "");
+	taken(p);
+	free(p);
+	p = nest("a", TEXTMATCH_PATTERN_MAX + 1, "", "");
+	refused(p, "pattern longer than 4096 bytes (4097)");
+	free(p);
+
+	/* Repetitions are written out: sizes multiply. */
+#define TOO_LARGE "pattern too large with its repetitions written out " \
+	"(more than 100000 characters)"
+	refused("((a{255}){255}){255}", TOO_LARGE);
+	refused("(a{,400}){,400}", TOO_LARGE);
+	refused("(a{400,}){400}", TOO_LARGE);
+	refused("(ab{2}c){50000}", TOO_LARGE);
+	refused("a{32767}b{32767}c{32767}d{32767}", TOO_LARGE);
+	refused("a++++++++++++++++++++", TOO_LARGE);	/* each + doubles */
+	refused("(x|(a{99999999999999999999}))", TOO_LARGE);
+	taken("(a{300}){300}");
+	taken("a{32767}");
+	taken("a+++++++++++++");
+	taken("(a|b){100}x*y?");
+
+	/* Brackets and escapes hold no groups and no repetitions. */
+	p = nest("[(]", 1300, "", "");
+	taken(p);
+	free(p);
+	p = nest("[]({]", 800, "", "");
+	taken(p);
+	free(p);
+	p = nest("[[:alpha:](]", 300, "", "");
+	taken(p);
+	free(p);
+	p = nest("\\(", 2000, "", "");
+	taken(p);
+	free(p);
+	taken("[{]99999}");
+	taken("a\\{99999}");
+	/* A '{' that starts no interval is regcomp's to judge. */
+	refused("a{1", "Unmatched \\{");
+	refused("[(", "Unmatched [, [^, [:, [., or [=");
+}
+END_TEST
+
 START_TEST(test_from_offsets)
 {
 	const char		*t = "error one\nok\nerror two\n";
@@ -229,6 +342,7 @@ textmatch_suite(void)
 	tcase_add_test(tc, test_empty_match);
 	tcase_add_test(tc, test_last_line_without_newline);
 	tcase_add_test(tc, test_bad_pattern);
+	tcase_add_test(tc, test_unsafe_patterns);
 	tcase_add_test(tc, test_from_offsets);
 	tcase_add_test(tc, test_utf8_locale);
 	suite_add_tcase(s, tc);
