@@ -199,11 +199,11 @@ stdins_stashed() {
 		"$REXEC" run --read-stdin -- sha256sum <"$input" >"$BATS_TEST_TMPDIR/out.$i" &
 	done
 	WAIT_SECONDS=120 wait_for stdins_stashed 5
-	# 5 x 8 MiB of stdin are queued; the host holds none of it.
-	local rss
-	rss=$(host_rss_kb)
-	echo "host rss ${rss} KiB" >&3
-	[ "$rss" -lt 32768 ]
+	# 5 x 8 MiB of stdin are queued; the host holds none of it (ASan
+	# keeps what is freed in quarantine: its size says nothing there).
+	if ! ldd "$REXEC" 2>/dev/null | grep -q libasan; then
+		[ "$(host_rss_kb)" -lt 32768 ]
+	fi
 	touch "$gate"
 	wait "$holder"
 	for i in 1 2 3 4 5; do
