@@ -30,6 +30,7 @@ struct config {
 	unsigned long		 max_parallel;
 	unsigned long		 max_queue;
 	int			 allow_root;
+	unsigned long		 console_backlog; /* a waiting run's, at most */
 
 	/* [pty] */
 	unsigned long		 cols;

@@ -1,5 +1,13 @@
 /*
  * console.h: the serialised console stream (DESIGN.md section 6).
+ *
+ * console_new(spill_dir, mem_limit, bound, cb, arg): entries buffer in
+ * memory up to mem_limit bytes between them, then in unlinked files in
+ * spill_dir; each entry keeps at most its newest bound bytes besides its
+ * banner.  cb gets the stream in order.
+ *
+ * console_error() hands out, once, a message about a spill that failed
+ * (the console went on without it); NULL otherwise.  The caller frees it.
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -11,14 +19,18 @@ struct console_entry;
 
 typedef void (*console_write_cb)(const char *, size_t, void *);
 
-struct console	*console_new(const char *, size_t, console_write_cb, void *);
+struct console	*console_new(const char *, size_t, size_t, console_write_cb,
+		    void *);
 void		 console_free(struct console *);
-struct console_entry *console_add(struct console *);
+struct console_entry *console_add(struct console *, unsigned int);
+void		 console_banner(struct console *, struct console_entry *,
+		    const char *, size_t);
 void		 console_write(struct console *, struct console_entry *,
 		    const char *, size_t);
 void		 console_end(struct console *, struct console_entry *);
 int		 console_pump(struct console *, size_t);
 size_t		 console_memory(const struct console *);
 size_t		 console_spilled(const struct console *);
+char		*console_error(struct console *);
 
 #endif

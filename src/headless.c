@@ -23,11 +23,21 @@
 #include "frontend.h"
 #include "headless.h"
 
+/* A console write has failed before: said once only. */
+static int	headless_failed;
+
 static void
 headless_console(const char *buf, size_t len, void *arg)
 {
-	/* A stdout that is gone is ignored: the host keeps running. */
-	(void)fdio_write_all(STDOUT_FILENO, buf, len);
+	/*
+	 * A stdout that is gone or full is skipped: the host keeps running,
+	 * and the journal and the recordings keep every run's output.
+	 */
+	if (fdio_write_all(STDOUT_FILENO, buf, len) == -1 && !headless_failed) {
+		headless_failed = 1;
+		fprintf(stderr, "rexec: console on standard output: %s; "
+		    "what cannot be written is skipped\n", strerror(errno));
+	}
 }
 
 static void

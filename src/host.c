@@ -56,7 +56,10 @@
 
 extern char	**environ;
 
-/* Memory the console may buffer for runs waiting their turn. */
+/*
+ * Memory the console may buffer for runs waiting their turn, between
+ * them; each keeps at most [host] console_backlog.
+ */
 #define HOST_CONSOLE_MEMORY	(8 * 1024 * 1024)
 /* Console backlog written per loop turn. */
 #define HOST_CONSOLE_PUMP	(1024 * 1024)
@@ -165,6 +168,18 @@ host_journal_errors(struct host *h)
 		host_message(h, "journal: %s", line);
 	}
 	free(errors);
+}
+
+/* A console spill that failed, once: the console went on without it. */
+static void
+host_console_errors(struct host *h)
+{
+	char	*error;
+
+	if ((error = console_error(h->console)) == NULL)
+		return;
+	host_message(h, "%s", error);
+	free(error);
 }
 
 static void
@@ -307,11 +322,15 @@ static void
 hook_started(struct run *r, void *arg)
 {
 	struct slot	*s = arg;
-	char		*banner;
+	char		*banner, *line;
+	size_t		 len;
 
+	/* Never cut from a backlog: the console says whose output follows. */
 	banner = run_banner(r);
-	slot_console(s, banner, strlen(banner));
-	slot_console(s, "\n", 1);
+	len = (size_t)xasprintf(&line, "%s\n", banner);
+	console_banner(s->host->console, s->entry, line, len);
+	s->last_newline = 1;
+	free(line);
 	free(banner);
 	slot_record_open(s, r);
 	s->host->queued--;
@@ -387,7 +406,7 @@ hook_done(struct run *r, void *arg)
 	free(record);
 	if (longrun_detached(s->lr)) {
 		/* Its turn is long gone: one line at the end of the queue. */
-		s->entry = console_add(h->console);
+		s->entry = console_add(h->console, run_seq(r));
 		line = run_ended_line(r);
 		slot_console(s, line, strlen(line));
 		free(line);
@@ -494,7 +513,7 @@ host_enqueue(struct host *h, struct request *req, double now)
 	s->run = run_new(req, h->next_seq++, h->cfg, &hooks);
 	run_size(s->run, &cols, &rows);
 	s->lr = longrun_new(cols, rows, yield_at);
-	s->entry = console_add(h->console);
+	s->entry = console_add(h->console, run_seq(s->run));
 	TAILQ_INSERT_TAIL(&h->slots, s, link);
 	h->queued++;
 	if (h->fe->run_queued != NULL)
@@ -1242,6 +1261,7 @@ host_loop(struct host *h)
 		journal_tick(h->journal, now);
 		host_journal_errors(h);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
+		host_console_errors(h);
 		host_sweep(h);
 		host_schedule(h, now);
 	}
@@ -1266,6 +1286,12 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	 * raising it after the first big free.
 	 */
 	mallopt(M_MMAP_THRESHOLD, HOST_MMAP_THRESHOLD);
+	/*
+	 * Past a file size limit a write fails with EFBIG, which every
+	 * writer here handles, instead of a signal that ends every run.  A
+	 * run starts with every signal back at its default.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 
 	memset(&h, 0, sizeof h);
 	h.cfg = cfg;
@@ -1293,8 +1319,8 @@ host_main(const struct config *cfg, const struct frontend *fe)
 		free(cause);
 	}
 	h.control = control_new(host_line, &h);
-	h.console = console_new(h.rundir, HOST_CONSOLE_MEMORY, fe->console,
-	    fe->arg);
+	h.console = console_new(h.rundir, HOST_CONSOLE_MEMORY,
+	    cfg->console_backlog, fe->console, fe->arg);
 	if (fe->attach != NULL)
 		fe->attach(&h, fe->arg);
 	host_message(&h, "host %s started: pid %ld, runtime %s, journal %s",
