@@ -312,3 +312,106 @@ expect_bad_spool() {
 	rx check
 	[ "$status" -eq 127 ]
 }
+
+# Bytes of the host's console spill files (unlinked, so seen through its
+# fds): the host is ours, and only its own fds are looked at.
+spill_bytes() {
+	local fd sum=0
+	for fd in /proc/"$HOST_PID"/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in
+		*console-spill*'(deleted)')
+			sum=$((sum + $(stat -L -c %s "$fd"))) ;;
+		esac
+	done
+	echo "$sum"
+}
+
+# What seq 1 $1 puts on the console: each line ends "\r\n" on a
+# terminal, and the host closes the run's turn with a newline.
+seq_console_bytes() {
+	echo $(($(seq "$1" "$2" | wc -c) + $2 - $1 + 1 + 1))
+}
+
+# The console from the line "[rexec: N bytes not shown; rexec replay 2]":
+# N plus what follows it is all run 2 printed, and what follows is whole
+# lines, the newest.
+expect_console_cut() {
+	local console=$BATS_TEST_TMPDIR/console line n first
+	line=$(grep -a -n '^\[rexec: [0-9]* bytes not shown; rexec replay 2\]$' "$console")
+	n=${line#*rexec: }
+	n=${n%% *}
+	line=${line%%:*}
+	# The run's banner just before it.
+	sed -n "$((line - 1))p" "$console" | grep -aq '\$ seq 1 3000000'
+	first=$(sed -n "$((line + 1))p" "$console" | tr -d '\r')
+	[[ "$first" =~ ^[0-9]+$ ]]
+	[ "$(tail -n +"$((line + 1))" "$console" | tr -d '\r' | sed '/^$/,$d' | sha1sum)" = \
+		"$(seq "$first" 3000000 | sha1sum)" ]
+	[ "$((n + $(seq_console_bytes "$first" 3000000)))" -eq "$(seq_console_bytes 1 3000000)" ]
+}
+
+@test "console: a run waiting its turn keeps a bounded backlog; its turn says what it left out; the journal has it all" {
+	printf '[host]\nconsole_backlog = 10M\n[journal]\nmax_output = 64M\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' \
+		>"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	"$REXEC" run -- sh -c "while [ ! -e '$BATS_TEST_TMPDIR/go' ]; do sleep 0.05; done; echo first-done" \
+		>"$BATS_TEST_TMPDIR/first" 3>&- &
+	first=$!
+	wait_for grep -q 'sleep 0.05' "$BATS_TEST_TMPDIR/console"
+	# About 26 MB on the console while run 1 holds it; 8 MiB fit in
+	# memory, and the spill keeps at most the bound.
+	WAIT_SECONDS=120 rx run -- seq 1 3000000
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = 3000000 ]
+	spilled=$(spill_bytes)
+	[ "$spilled" -gt 0 ]
+	[ "$spilled" -le $((10 * 1024 * 1024)) ]
+	! grep -aq '^1'$'\r''$' "$BATS_TEST_TMPDIR/console"
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$first"
+	WAIT_SECONDS=60 wait_for grep -aq '^3000000'$'\r''$' "$BATS_TEST_TMPDIR/console"
+	expect_console_cut
+	# The spill went with the backlog; the journal keeps every line.
+	[ "$(spill_bytes)" -eq 0 ]
+	[ "$("$REXEC" log 2 | sha1sum)" = "$(seq 1 3000000 | sha1sum)" ]
+	! grep -q 'console spill' "$BATS_TEST_TMPDIR/host.err"
+}
+
+@test "console: a full runtime directory (ENOSPC) costs the console its spill, never the host" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a tmpfs"
+	unshare -m true 2>/dev/null || skip "no mount namespaces"
+	printf '[host]\nconsole_backlog = 16M\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' \
+		>"$BATS_TEST_TMPDIR/rexec.ini"
+	export REXEC_CONFIG="$BATS_TEST_TMPDIR/rexec.ini"
+	mkdir -p "$REXEC_RUNTIME_DIR"
+	# A 1 MiB tmpfs as the runtime directory, seen by this host alone (a
+	# private mount namespace) and by the clients that enter it.
+	unshare -m sh -c 'mount -t tmpfs -o size=1m,mode=0700 rexec-test "$1" &&
+		exec "$2" host --headless' sh "$REXEC_RUNTIME_DIR" "$REXEC" \
+		>"$BATS_TEST_TMPDIR/console" 2>"$BATS_TEST_TMPDIR/host.err" 3>&- &
+	HOST_PID=$!
+	printf '#!/bin/sh\nexec nsenter -t %s -m -- "%s" "$@"\n' "$HOST_PID" "$REXEC" \
+		>"$BATS_TEST_TMPDIR/rexec-ns"
+	chmod +x "$BATS_TEST_TMPDIR/rexec-ns"
+	REXEC=$BATS_TEST_TMPDIR/rexec-ns
+	wait_for host_answers
+	[ "$(nsenter -t "$HOST_PID" -m -- df --output=size -k "$REXEC_RUNTIME_DIR" | tail -n 1)" -eq 1024 ]
+	"$REXEC" run -- sh -c "while [ ! -e '$BATS_TEST_TMPDIR/go' ]; do sleep 0.05; done" 3>&- &
+	first=$!
+	wait_for grep -q 'sleep 0.05' "$BATS_TEST_TMPDIR/console"
+	# 8 MiB fit in memory; the spill for the rest cannot be made.
+	WAIT_SECONDS=120 rx run -- seq 1 3000000
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = 3000000 ]
+	wait_for grep -q "console spill in $REXEC_RUNTIME_DIR: reserve: No space left on device" \
+		"$BATS_TEST_TMPDIR/host.err"
+	[ "$(spill_bytes)" -eq 0 ]
+	host_answers
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$first"
+	WAIT_SECONDS=60 wait_for grep -aq '^3000000'$'\r''$' "$BATS_TEST_TMPDIR/console"
+	expect_console_cut
+	[ "$(grep -c 'console spill' "$BATS_TEST_TMPDIR/host.err")" -eq 1 ]
+	rx run -- echo still-here
+	[ "$output" = still-here ]
+}
