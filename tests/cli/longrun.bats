@@ -59,7 +59,10 @@ seq_of() {
 
 @test "longrun: waited on in pieces, the outputs concatenated are rexec log" {
 	start_host
-	out=$(req p1 "$(run_line '["sh","-c","for i in $(seq 1 40); do echo line $i; sleep 0.05; done"]'),\"yield\":0.1")
+	# The second half waits for the test's first wait, so the run is
+	# waited on in pieces however loaded the machine is.
+	local gate="$BATS_TEST_TMPDIR/gate"
+	out=$(req p1 "$(run_line '["sh","-c","for i in $(seq 1 20); do echo line $i; sleep 0.01; done; while [ ! -e '"$gate"' ]; do sleep 0.02; done; for i in $(seq 21 40); do echo line $i; sleep 0.05; done"]'),\"yield\":0.1")
 	seq=$(seq_of "$out")
 	text=$(jq -j .output <<<"$out")
 	off=$(jq -r .offset <<<"$out")
@@ -67,6 +70,7 @@ seq_of() {
 	n=0
 	while [ "$running" = true ]; do
 		n=$((n + 1))
+		[ "$n" -ne 2 ] || touch "$gate"
 		w=$(req "p-$n" "\"action\":\"wait\",\"seq\":$seq,\"timeout\":0.3,\"offset\":$off")
 		text=$text$(jq -j .output <<<"$w"; printf x)
 		text=${text%x}
