@@ -187,27 +187,26 @@ static void
 push_task_children(struct pids *st, pid_t pid, long tid)
 {
 	char	 path[64], buf[512];
-	ssize_t	 n;
-	size_t	 have = 0, i;
+	ssize_t	 n, i;
 	long	 v = 0;
-	int	 fd;
+	int	 fd, digits = 0;
 
 	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    tid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		for (i = 0; i < (size_t)n; i++) {
+		for (i = 0; i < n; i++) {
 			if (buf[i] >= '0' && buf[i] <= '9') {
 				v = v * 10 + (buf[i] - '0');
-				have = 1;
-			} else if (have) {
+				digits = 1;
+			} else if (digits) {
 				pids_push(st, (pid_t)v);
-				v = have = 0;
+				v = digits = 0;
 			}
 		}
 	}
-	if (have)
+	if (digits)
 		pids_push(st, (pid_t)v);
 	close(fd);
 }
