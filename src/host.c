@@ -3,7 +3,8 @@
  *
  * One process, one thread, one poll() loop.  Every fd is non-blocking and
  * served from here: the signalfd, the control FIFO, each run's PTY master
- * and stdin pipe, and the front end's keyboard.  Read this file top to
+ * and stdin pipe, the front end's keyboard, and the journal's error
+ * descriptor (its own threads write and sync it, so no disk stalls us).  Read this file top to
  * bottom to follow the data: a line arrives on the FIFO (host_fifo), becomes
  * a request (host_line), a queued run (host_enqueue), a started run
  * (host_schedule); its bytes flow through the run to the console and the
@@ -154,7 +155,7 @@ host_journal(struct host *h, json_t *line)
 	json_decref(line);
 }
 
-/* What the journal's writer thread could not write, for the human. */
+/* What the journal's threads could not write or sync, for the human. */
 static void
 host_journal_errors(struct host *h)
 {
@@ -1188,7 +1189,7 @@ host_loop(struct host *h)
 		    !spool_busy(h->spool))
 			break;
 
-		n = 4 + 2 * (h->running + h->queued);
+		n = 5 + 2 * (h->running + h->queued);
 		if (n > size) {
 			size = n * 2;
 			pfd = xreallocarray(pfd, size, sizeof *pfd);
@@ -1207,14 +1208,13 @@ host_loop(struct host *h)
 		fe_fd = h->fe->fd != NULL ? h->fe->fd(h->fe->arg) : -1;
 		pfd[npfd].fd = fe_fd;
 		pfd[npfd++].events = POLLIN;
+		pfd[npfd].fd = journal_fd(h->journal);
+		pfd[npfd++].events = POLLIN;
 		pfd[npfd].fd = spool_fd(h->spool);
 		pfd[npfd++].events = POLLIN;
 
 		now = mono_now();
-		deadline = journal_next_tick(h->journal);
-		d = reaper_deadline(h->reaper);
-		if (d >= 0 && (deadline < 0 || d < deadline))
-			deadline = d;
+		deadline = reaper_deadline(h->reaper);
 		TAILQ_FOREACH(s, &h->slots, link) {
 			d = run_deadline(s->run);
 			if (d >= 0 && (deadline < 0 || d < deadline))
@@ -1252,14 +1252,14 @@ host_loop(struct host *h)
 		    h->fe->ready != NULL)
 			h->fe->ready(h->fe->arg, now);
 		if (pfd[own + 3].revents != 0)
+			host_journal_errors(h);
+		if (pfd[own + 4].revents != 0)
 			host_spooled(h, now);
 
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);
 		host_longrun_timers(h, now);
 		reaper_timers(h->reaper, now);
-		journal_tick(h->journal, now);
-		host_journal_errors(h);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
 		host_console_errors(h);
 		host_sweep(h);

@@ -12,7 +12,15 @@
  *    waiting for a key).  A program that polls sockets in cooked mode, such
  *    as a silent download, does not count.
  * Only sleeping processes are looked at, and the host asks only about runs
- * that have been silent for a while, so the /proc walk stays rare.
+ * that have been silent for a while.
+ *
+ * The cost of a look must not grow with the machine: it reads the /proc
+ * entries of the foreground group's leader and of the run's own processes,
+ * found from its first process down through the kernel's lists of each
+ * task's children (/proc/PID/task/TID/children), never the whole of /proc.
+ * A process of the group that left the run's tree (its parent died) and
+ * does not lead the group is not seen.  Only a kernel built without those
+ * lists (CONFIG_PROC_CHILDREN) gets the walk over every process.
  */
 #include "rexec.h"
 
@@ -29,6 +37,24 @@
 #include <unistd.h>
 
 #include "inputwait.h"
+
+/* Processes of one run looked at, at most; a fork bomb gets no more. */
+#define INPUTWAIT_MAX_PROCS	4096
+
+/* What a process must be to count: the run's, and waiting at its tty. */
+struct probe {
+	pid_t	 sid;		/* the run's session */
+	pid_t	 fg;		/* the terminal's foreground group */
+	int	 raw;		/* the terminal is not canonical */
+	char	*tty;		/* the slave's name */
+};
+
+/* A stack of pids still to visit. */
+struct pids {
+	pid_t	*v;
+	size_t	 n;
+	size_t	 size;
+};
 
 /* Fields of /proc/PID/stat after the command name. */
 static int
@@ -118,42 +144,158 @@ proc_waits(pid_t pid, const char *tty, int raw)
 	return (raw && is_poll_call(nr));
 }
 
-/*
- * Does the run whose session leader is sid, on the PTY master, wait for
- * terminal input?  Returns 1 or 0.
- */
-int
-inputwait_check(pid_t sid, int master)
+/* Is pid a process of the run's foreground group, asleep at its tty? */
+static int
+member_waits(const struct probe *p, pid_t pid)
 {
-	struct termios	 t;
+	char	state;
+	pid_t	pgrp, session;
+
+	if (read_stat(pid, &state, &pgrp, &session) != 0)
+		return (0);
+	if (session != p->sid || pgrp != p->fg || state != 'S')
+		return (0);
+	return (proc_waits(pid, p->tty, p->raw));
+}
+
+/* Whether the kernel lists a task's children (CONFIG_PROC_CHILDREN). */
+static int
+children_listed(void)
+{
+	static int	listed = -1;
+
+	if (listed == -1)
+		listed = access("/proc/thread-self/children", R_OK) == 0;
+	return (listed);
+}
+
+static void
+pids_push(struct pids *st, pid_t pid)
+{
+	if (st->n == st->size) {
+		st->size = st->size == 0 ? 64 : st->size * 2;
+		st->v = xreallocarray(st->v, st->size, sizeof *st->v);
+	}
+	st->v[st->n++] = pid;
+}
+
+/*
+ * Push the children of one task, from its children file: pids separated
+ * by spaces, read in pieces since a shell may have many.
+ */
+static void
+push_task_children(struct pids *st, pid_t pid, long tid)
+{
+	char	 path[64], buf[512];
+	ssize_t	 n, i;
+	long	 v = 0;
+	int	 fd, digits = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				v = v * 10 + (buf[i] - '0');
+				digits = 1;
+			} else if (digits) {
+				pids_push(st, (pid_t)v);
+				v = digits = 0;
+			}
+		}
+	}
+	if (digits)
+		pids_push(st, (pid_t)v);
+	close(fd);
+}
+
+/* Push the children of every thread of pid: each lists its own. */
+static void
+push_children(struct pids *st, pid_t pid)
+{
+	char		 path[64], *end;
 	DIR		*d;
 	struct dirent	*de;
-	char		*tty, state, *end;
-	pid_t		 fg, pid, pgrp, session;
-	int		 raw, found = 0;
-	long		 v;
+	long		 tid;
 
-	if ((fg = tcgetpgrp(master)) <= 0 || (tty = ptsname(master)) == NULL)
-		return (0);
-	raw = tcgetattr(master, &t) == 0 && (t.c_lflag & ICANON) == 0;
-	tty = xstrdup(tty);
-	if ((d = opendir("/proc")) == NULL) {
-		free(tty);
-		return (0);
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		tid = strtol(de->d_name, &end, 10);
+		if (*end == '\0' && tid > 0)
+			push_task_children(st, pid, tid);
 	}
+	closedir(d);
+}
+
+/* Does a process of the run's tree, from root down, wait? */
+static int
+tree_waits(const struct probe *p, pid_t root)
+{
+	struct pids	st = { NULL, 0, 0 };
+	size_t		seen = 0;
+	pid_t		pid;
+	int		found = 0;
+
+	pids_push(&st, root);
+	while (!found && st.n > 0 && seen++ < INPUTWAIT_MAX_PROCS) {
+		pid = st.v[--st.n];
+		if (pid != p->fg && member_waits(p, pid))
+			found = 1;
+		else
+			push_children(&st, pid);
+	}
+	free(st.v);
+	return (found);
+}
+
+/* The same question asked of every process on the machine. */
+static int
+scan_waits(const struct probe *p)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*end;
+	long		 v;
+	int		 found = 0;
+
+	if ((d = opendir("/proc")) == NULL)
+		return (0);
 	while (!found && (de = readdir(d)) != NULL) {
 		errno = 0;
 		v = strtol(de->d_name, &end, 10);
 		if (*end != '\0' || v <= 0 || errno != 0)
 			continue;
-		pid = (pid_t)v;
-		if (read_stat(pid, &state, &pgrp, &session) != 0)
-			continue;
-		if (session != sid || pgrp != fg || state != 'S')
-			continue;
-		found = proc_waits(pid, tty, raw);
+		found = member_waits(p, (pid_t)v);
 	}
 	closedir(d);
-	free(tty);
+	return (found);
+}
+
+/*
+ * Does the run whose session leader is sid (its first process), on the
+ * PTY master, wait for terminal input?  Returns 1 or 0.
+ */
+int
+inputwait_check(pid_t sid, int master)
+{
+	struct probe	 p;
+	struct termios	 t;
+	const char	*tty;
+	int		 found;
+
+	if ((p.fg = tcgetpgrp(master)) <= 0 || (tty = ptsname(master)) == NULL)
+		return (0);
+	p.sid = sid;
+	p.raw = tcgetattr(master, &t) == 0 && (t.c_lflag & ICANON) == 0;
+	p.tty = xstrdup(tty);
+	if (!children_listed())
+		found = scan_waits(&p);
+	else
+		found = member_waits(&p, p.fg) || tree_waits(&p, sid);
+	free(p.tty);
 	return (found);
 }

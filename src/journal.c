@@ -17,12 +17,23 @@
  * work queue behind it, so lines keep their order.  The thread gets an
  * object nobody else touches (a copy when secrets are redacted, else the
  * caller's, which the caller only releases; jansson's reference counts
- * are atomic) and reports failures through journal_error().  The reader must never return an incomplete line: a final
- * line without its newline is held back until the newline arrives, which is
- * what lets a follower read a journal while the host appends to it.
+ * are atomic) and reports failures through journal_error().
+ *
+ * fdatasync(2) never runs on the caller's thread either: a slow disk would
+ * stall every run the host serves.  A sync thread owns it: a written line
+ * wakes it, and it syncs at once (always) or at most once a second
+ * (interval).  So a line is written when journal_append returns, and on
+ * disk a little later; lines written while a sync runs share the next one.
+ * Both threads tell the host about failures through journal_fd(), a
+ * descriptor its loop polls.
+ *
+ * The reader must never return an incomplete line: a final line without
+ * its newline is held back until the newline arrives, which is what lets a
+ * follower read a journal while the host appends to it.
  */
 #include "rexec.h"
 
+#include <sys/eventfd.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 
@@ -31,6 +42,8 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +55,7 @@
 #include "config.h"
 #include "journal.h"
 #include "jsonfield.h"
+#include "mono.h"
 #include "paths.h"
 
 /* How many "-N" names journal_open tries before it gives up. */
@@ -49,6 +63,9 @@
 
 /* Lines with more text than this go to the writer thread. */
 #define JOURNAL_ASYNC_MIN	(256 * 1024)
+
+/* With fsync=interval, seconds between the starts of two syncs. */
+#define JOURNAL_SYNC_EVERY	1.0
 
 /* The reader's buffer starts at, and grows by at least, this much. */
 #define READER_CHUNK		(64 * 1024)
@@ -62,10 +79,8 @@ struct journal {
 	char			**redact;	/* copied: cfg may go away */
 	size_t			 nredact;
 
-	int			 dirty;		/* written since last sync */
-	int			 synced;	/* last_sync is valid */
-	double			 last_sync;
 	int			 torn;		/* the last write was short */
+	int			 error_fd;	/* eventfd: error is set */
 
 	/* The writer thread: everything below is under mu. */
 	pthread_t		 writer;
@@ -76,6 +91,17 @@ struct journal {
 	int			 writing;	/* a line is being written */
 	int			 stop;
 	char			*error;		/* failures, one per line */
+
+	/* The sync thread (none with fsync=never), also under mu. */
+	pthread_t		 syncer;
+	int			 syncer_up;
+	pthread_cond_t		 sync_cv;	/* on CLOCK_MONOTONIC */
+	int			 dirty;		/* written since last sync */
+	int			 syncing;	/* fdatasync is running */
+	int			 sync_now;	/* journal_drain waits */
+	int			 synced;	/* last_sync is valid */
+	double			 last_sync;	/* mono_now() at its start */
+	int			 sync_stop;
 };
 
 /* A line queued for the writer thread. */
@@ -113,12 +139,12 @@ static int	 session_claim(const char *, const char *, char **, int *,
 static int	 redacted(const struct journal *, const char *);
 static json_t	*redact_copy(const struct journal *, json_t *);
 static int	 line_append(const char *, size_t, void *);
-static void	 journal_sync(struct journal *);
-static int	 journal_dirty(struct journal *);
 static int	 journal_write(struct journal *, json_t *, char **);
 static size_t	 journal_text_size(json_t *);
 static void	*journal_writer(void *);
 static void	 journal_failed(struct journal *, char *);
+static void	*journal_syncer(void *);
+static int	 journal_thread(pthread_t *, void *(*)(void *), void *);
 static int	 reader_fill(struct journal_reader *);
 static int	 reader_blank(const char *, size_t);
 static size_t	 reader_elide(char *, size_t, size_t);
@@ -179,11 +205,12 @@ struct journal *
 journal_open(const char *dir, time_t start, const struct config *cfg,
     char **cause)
 {
-	struct journal	*j;
-	struct tm	 tm;
-	char		 base[64], *name, *path;
-	int		 fd, n, r;
-	size_t		 i;
+	struct journal		*j;
+	struct tm		 tm;
+	pthread_condattr_t	 attr;
+	char			 base[64], *name, *path;
+	int			 fd, n, r, e;
+	size_t			 i;
 
 	if (gmtime_r(&start, &tm) == NULL ||
 	    strftime(base, sizeof base, "%Y-%m-%d-%H:%M:%S", &tm) == 0) {
@@ -208,28 +235,46 @@ journal_open(const char *dir, time_t start, const struct config *cfg,
 		    dir, base, JOURNAL_SUFFIX_MAX);
 		return (NULL);
 	}
-	if (fchmod(fd, 0600) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		free(path);
-		free(name);
-		return (NULL);
-	}
-
 	j = xcalloc(1, sizeof *j);
 	j->fd = fd;
+	j->error_fd = -1;
 	j->path = path;
 	j->session = name;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->sync_cv, &attr);
+	pthread_condattr_destroy(&attr);
 	TAILQ_INIT(&j->pending);
 	j->fsync = cfg->fsync;
 	j->nredact = cfg->nredact;
 	j->redact = xcalloc(cfg->nredact + 1, sizeof *j->redact);
 	for (i = 0; i < cfg->nredact; i++)
 		j->redact[i] = xstrdup(cfg->redact[i]);
+
+	if (fchmod(fd, 0600) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if ((j->error_fd = eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC)) == -1) {
+		xasprintf(cause, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	if (j->fsync != CONFIG_FSYNC_NEVER) {
+		if ((e = journal_thread(&j->syncer, journal_syncer, j)) != 0) {
+			xasprintf(cause, "%s: sync thread: %s", path,
+			    strerror(e));
+			goto fail;
+		}
+		j->syncer_up = 1;
+	}
 	return (j);
+
+fail:
+	unlink(j->path);
+	journal_close(j);
+	return (NULL);
 }
 
 const char *
@@ -365,6 +410,7 @@ journal_write(struct journal *j, json_t *line, char **cause)
 	}
 	pthread_mutex_lock(&j->mu);
 	j->dirty = 1;
+	pthread_cond_signal(&j->sync_cv);
 	pthread_mutex_unlock(&j->mu);
 	if ((size_t)n != b.len) {
 		xasprintf(cause, "%s: short write (%zd of %zu bytes)", j->path,
@@ -375,12 +421,6 @@ journal_write(struct journal *j, json_t *line, char **cause)
 	}
 	j->torn = 0;
 	free(b.data);
-
-	if (j->fsync == CONFIG_FSYNC_ALWAYS && fdatasync(j->fd) == -1) {
-		xasprintf(cause, "%s: fdatasync: %s", j->path,
-		    strerror(errno));
-		return (-1);
-	}
 	return (0);
 }
 
@@ -429,7 +469,7 @@ journal_append(struct journal *j, json_t *line, char **cause)
 	}
 
 	if (!j->writer_up) {
-		if (pthread_create(&j->writer, NULL, journal_writer, j) != 0) {
+		if (journal_thread(&j->writer, journal_writer, j) != 0) {
 			r = journal_write(j, safe, cause);
 			json_decref(safe);
 			return (r);
@@ -445,11 +485,34 @@ journal_append(struct journal *j, json_t *line, char **cause)
 	return (0);
 }
 
-/* Keep a queued line's failure for journal_error(). */
+/*
+ * Start one of the journal's threads with every signal blocked: signals
+ * are for the host's loop, which takes them through its signalfd, and a
+ * thread that let SIGCHLD in would take it from the loop.
+ */
+static int
+journal_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t	all, old;
+	int		e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return (e);
+}
+
+/*
+ * Keep a thread's failure for journal_error(), and make journal_fd()
+ * readable: under mu, so that the descriptor is readable exactly while
+ * there is something to read.
+ */
 static void
 journal_failed(struct journal *j, char *cause)
 {
-	char	*all;
+	char		*all;
+	uint64_t	 one = 1;
 
 	pthread_mutex_lock(&j->mu);
 	if (j->error == NULL)
@@ -460,6 +523,8 @@ journal_failed(struct journal *j, char *cause)
 		free(cause);
 		j->error = all;
 	}
+	/* Only a full counter fails, and it is readable then. */
+	(void)!write(j->error_fd, &one, sizeof one);
 	pthread_mutex_unlock(&j->mu);
 }
 
@@ -492,86 +557,105 @@ journal_writer(void *arg)
 	return (NULL);
 }
 
-/* Wait until every queued line is written (or failed). */
+/*
+ * The sync thread.  It syncs when a line was written: at once with
+ * always, with interval when a second has passed since the last sync
+ * began, and at once whatever the policy when journal_drain() waits or
+ * the journal closes.  A failed sync is reported and not retried: Linux
+ * reports a writeback error once.
+ */
+static void *
+journal_syncer(void *arg)
+{
+	struct journal	*j = arg;
+	struct timespec	 at;
+	double		 now, due;
+	char		*cause;
+	int		 r, e;
+
+	pthread_mutex_lock(&j->mu);
+	for (;;) {
+		while (!j->dirty && !j->sync_stop)
+			pthread_cond_wait(&j->sync_cv, &j->mu);
+		if (!j->dirty)
+			break;		/* stopping, and all synced */
+		now = mono_now();
+		due = j->last_sync + JOURNAL_SYNC_EVERY;
+		if (j->fsync == CONFIG_FSYNC_INTERVAL && j->synced &&
+		    now < due && !j->sync_now && !j->sync_stop) {
+			at.tv_sec = (time_t)due;
+			at.tv_nsec = (long)((due - at.tv_sec) * 1e9);
+			if (at.tv_nsec > 999999999)
+				at.tv_nsec = 999999999;
+			pthread_cond_timedwait(&j->sync_cv, &j->mu, &at);
+			continue;
+		}
+		j->dirty = 0;
+		j->syncing = 1;
+		j->synced = 1;
+		j->last_sync = now;
+		pthread_mutex_unlock(&j->mu);
+		r = fdatasync(j->fd);
+		e = errno;
+		if (r == -1) {
+			xasprintf(&cause, "%s: fdatasync: %s", j->path,
+			    strerror(e));
+			journal_failed(j, cause);
+		}
+		pthread_mutex_lock(&j->mu);
+		j->syncing = 0;
+		pthread_cond_broadcast(&j->cv);	/* journal_drain() */
+	}
+	pthread_mutex_unlock(&j->mu);
+	return (NULL);
+}
+
+/*
+ * Wait until every queued line is written (or failed) and, unless fsync
+ * is never, synced: for the host's exit, and for tests.
+ */
 void
 journal_drain(struct journal *j)
 {
 	pthread_mutex_lock(&j->mu);
 	while (j->writing || !TAILQ_EMPTY(&j->pending))
 		pthread_cond_wait(&j->cv, &j->mu);
+	if (j->syncer_up) {
+		j->sync_now = 1;
+		pthread_cond_signal(&j->sync_cv);
+		while (j->dirty || j->syncing)
+			pthread_cond_wait(&j->cv, &j->mu);
+		j->sync_now = 0;
+	}
 	pthread_mutex_unlock(&j->mu);
 }
 
 /*
- * What went wrong with queued lines since the last call, one per line, or
- * NULL; free() it.
+ * What went wrong on the journal's threads since the last call, one
+ * failure per line, or NULL; free() it.
  */
 char *
 journal_error(struct journal *j)
 {
-	char	*e;
+	char		*e;
+	uint64_t	 n;
 
 	pthread_mutex_lock(&j->mu);
 	e = j->error;
 	j->error = NULL;
+	(void)!read(j->error_fd, &n, sizeof n);	/* EAGAIN: none */
 	pthread_mutex_unlock(&j->mu);
 	return (e);
 }
 
-/* A failed sync is not retried: Linux reports a writeback error once. */
-static void
-journal_sync(struct journal *j)
-{
-	int	dirty;
-
-	pthread_mutex_lock(&j->mu);
-	dirty = j->dirty;
-	j->dirty = 0;
-	pthread_mutex_unlock(&j->mu);
-	if (dirty && j->fsync != CONFIG_FSYNC_NEVER)
-		fdatasync(j->fd);
-}
-
-/* Whether a line was written since the last sync. */
-static int
-journal_dirty(struct journal *j)
-{
-	int	dirty;
-
-	pthread_mutex_lock(&j->mu);
-	dirty = j->dirty;
-	pthread_mutex_unlock(&j->mu);
-	return (dirty);
-}
-
 /*
- * The host's loop calls this with its clock (any clock, used consistently).
- * With fsync=interval it syncs what was written, at most once a second.
+ * A descriptor that is readable while journal_error() has something to
+ * say, for the host's loop to poll.
  */
-void
-journal_tick(struct journal *j, double now)
+int
+journal_fd(const struct journal *j)
 {
-	if (j->fsync != CONFIG_FSYNC_INTERVAL || !journal_dirty(j))
-		return;
-	if (j->synced && now < j->last_sync + 1.0)
-		return;
-	journal_sync(j);
-	j->synced = 1;
-	j->last_sync = now;
-}
-
-/*
- * When journal_tick next has work, on the caller's clock: -1 for never, 0
- * for at once (a line is waiting and nothing was synced yet).
- */
-double
-journal_next_tick(struct journal *j)
-{
-	if (j->fsync != CONFIG_FSYNC_INTERVAL || !journal_dirty(j))
-		return (-1);
-	if (!j->synced)
-		return (0);
-	return (j->last_sync + 1.0);
+	return (j->error_fd);
 }
 
 void
@@ -588,8 +672,18 @@ journal_close(struct journal *j)
 		pthread_mutex_unlock(&j->mu);
 		pthread_join(j->writer, NULL);
 	}
-	journal_sync(j);
+	/* After the writer: every line is written, the last sync follows. */
+	if (j->syncer_up) {
+		pthread_mutex_lock(&j->mu);
+		j->sync_stop = 1;
+		pthread_cond_signal(&j->sync_cv);
+		pthread_mutex_unlock(&j->mu);
+		pthread_join(j->syncer, NULL);
+	}
 	close(j->fd);
+	if (j->error_fd != -1)
+		close(j->error_fd);
+	pthread_cond_destroy(&j->sync_cv);
 	pthread_cond_destroy(&j->cv);
 	pthread_mutex_destroy(&j->mu);
 	free(j->error);

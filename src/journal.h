@@ -27,10 +27,9 @@ const char	*journal_path(const struct journal *);
 const char	*journal_session(const struct journal *);
 char		*journal_recording(const char *, const char *, unsigned int);
 int		 journal_append(struct journal *, json_t *, char **);
-void		 journal_tick(struct journal *, double);
-double		 journal_next_tick(struct journal *);
 void		 journal_drain(struct journal *);
 char		*journal_error(struct journal *);
+int		 journal_fd(const struct journal *);
 void		 journal_close(struct journal *);
 
 struct journal_reader *journal_reader_open(const char *, char **);

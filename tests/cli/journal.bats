@@ -11,6 +11,8 @@ setup() {
 
 teardown() {
 	[ -n "${follower:-}" ] && kill "$follower" 2>/dev/null
+	# A host whose disk is held cannot finish its last sync.
+	[ -n "${gate:-}" ] && touch "$gate"
 	stop_host
 }
 
@@ -116,6 +118,49 @@ session_name() {
 	wait_for grep -q '^hand-written' "$BATS_TEST_TMPDIR/followed"
 	kill "$follower"
 	follower=
+}
+
+# How many syncs tests/data/holdsync.c finished.
+syncs_at_least() {
+	[ "$(cat "$synced" 2>/dev/null | wc -l)" -ge "$1" ]
+}
+
+# The host's syncs go through tests/data/holdsync.c, which holds each one
+# until $gate exists.  fsync = always: a sync per line.
+@test "journal: a sync held up by the disk holds up no run; the line follows" {
+	cc=${CC:-cc}
+	command -v "$cc" >/dev/null || skip "no C compiler"
+	"$cc" -shared -fPIC -o "$BATS_TEST_TMPDIR/holdsync.so" \
+		"$TESTS_SRCDIR/data/holdsync.c"
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[journal]\nfsync = always\n' \
+		>"$BATS_TEST_TMPDIR/rexec.ini"
+	held=$BATS_TEST_TMPDIR/held gate=$BATS_TEST_TMPDIR/gate
+	synced=$BATS_TEST_TMPDIR/synced
+	# An ASan build links its runtime dynamically; it need not come first.
+	LD_PRELOAD=$BATS_TEST_TMPDIR/holdsync.so HOLDSYNC_HELD=$held \
+		HOLDSYNC_GATE=$gate HOLDSYNC_LOG=$synced \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		start_host
+	rx run -- echo one
+	[ "$status" -eq 0 ]
+	[ "$output" = one ]
+	wait_for test -e "$held"
+	# The first line's sync is held: runs, replies and status go on.
+	output=$(timeout 10 "$REXEC" run -- echo two) && status=0 || status=$?
+	[ "$status" -eq 0 ]
+	[ "$output" = two ]
+	output=$(timeout 10 "$REXEC" run -- sh -c 'echo three; exit 3') &&
+		status=0 || status=$?
+	[ "$status" -eq 3 ]
+	[ "$output" = three ]
+	timeout 10 "$REXEC" status >/dev/null
+	[ ! -e "$synced" ]
+	touch "$gate"
+	# Every line is there, and synced after the one held.
+	wait_for grep -q '"output":"three' "$(journal_file)"
+	grep -q '"output":"one' "$(journal_file)"
+	grep -q '"output":"two' "$(journal_file)"
+	wait_for syncs_at_least 2
 }
 
 @test "log: the full text of a run whose response was capped" {

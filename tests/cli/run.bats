@@ -355,6 +355,49 @@ teardown() {
 	[ "$(jq -r .output <<<"$output")" = "Password:" ]
 }
 
+@test "run: a prompt in a child of the run's first process is seen" {
+	printf '[run]\ninput_timeout = 0.5\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- sh -c 'sh -c "printf \"name? \"; read x"; echo after'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = waiting_for_input ]
+	[ "$(jq -r .output <<<"$output")" = "name?" ]
+}
+
+# With job control the prompt is in a group of its own, led by a process
+# that has already ended: only the walk down the run's tree finds it.
+@test "run: a prompt in a foreground job whose leader is gone is seen" {
+	command -v bash >/dev/null || skip "no bash"
+	printf '[run]\ninput_timeout = 0.5\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	# The reader's stdin is the pipe; fd 3 is the terminal.
+	rx run --json -- bash --norc -ic \
+		'exec 3<&0; true | sh -c "printf \"job? \"; read x <&3"; echo after'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = waiting_for_input ]
+	[[ "$(jq -r .output <<<"$output")" == "job?"* ]]
+}
+
+# A full-screen program waits for a key in poll or select: that counts
+# once the terminal is out of canonical mode, and not before (a silent
+# download polls its sockets too).
+@test "run: a program polling its terminal waits for input only when not canonical" {
+	command -v python3 >/dev/null || skip "no python3"
+	printf '[run]\ninput_timeout = 0.5\nkill_grace = 0.2\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- python3 -c 'import select, tty
+tty.setcbreak(0)
+print("key?", flush=True)
+select.select([0], [], [])'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = waiting_for_input ]
+	rx run --json --timeout 2 -- python3 -c 'import select
+select.select([0], [], [])'
+	[ "$status" -eq 124 ]
+	[ "$(jq -r .error <<<"$output")" = timeout ]
+	[ "$(jq -r .waiting_for_input <<<"$output")" = false ]
+}
+
 @test "run: a silent command that is not reading its terminal is not waiting for input" {
 	printf '[run]\ninput_timeout = 0.3\n' >"$BATS_TEST_TMPDIR/rexec.ini"
 	start_host

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
@@ -18,6 +20,7 @@
 
 #include "config.h"
 #include "journal.h"
+#include "mono.h"
 #include "paths.h"
 #include "unit.h"
 
@@ -27,11 +30,99 @@ static struct config	 cfg;
 /* 2026-11-27 18:43:08 UTC, the example of DESIGN.md. */
 #define START	((time_t)1795804988)
 
+/* How long a test waits for the journal's sync thread. */
+#define SYNC_WAIT	10.0
+
+/*
+ * The journal's fdatasync, replaced for these tests (a definition in the
+ * program comes before the C library's): it counts the syncs, notes when
+ * each began, and can be held, as a slow disk holds it, or fail.
+ */
+static pthread_mutex_t	 sync_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 sync_cv = PTHREAD_COND_INITIALIZER;
+static int		 sync_held, sync_errno, sync_entered, sync_done;
+static double		 sync_at[8];
+
+int
+fdatasync(int fd)
+{
+	int	e;
+
+	(void)fd;
+	pthread_mutex_lock(&sync_mu);
+	if (sync_entered < (int)nitems(sync_at))
+		sync_at[sync_entered] = mono_now();
+	sync_entered++;
+	pthread_cond_broadcast(&sync_cv);
+	while (sync_held)
+		pthread_cond_wait(&sync_cv, &sync_mu);
+	e = sync_errno;
+	sync_done++;
+	pthread_cond_broadcast(&sync_cv);
+	pthread_mutex_unlock(&sync_mu);
+	if (e != 0) {
+		errno = e;
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+sync_hold(int on)
+{
+	pthread_mutex_lock(&sync_mu);
+	sync_held = on;
+	pthread_cond_broadcast(&sync_cv);
+	pthread_mutex_unlock(&sync_mu);
+}
+
+static void
+sync_fail(int e)
+{
+	pthread_mutex_lock(&sync_mu);
+	sync_errno = e;
+	pthread_mutex_unlock(&sync_mu);
+}
+
+/* Syncs finished so far. */
+static int
+sync_count(void)
+{
+	int	n;
+
+	pthread_mutex_lock(&sync_mu);
+	n = sync_done;
+	pthread_mutex_unlock(&sync_mu);
+	return (n);
+}
+
+/* Wait, up to SYNC_WAIT seconds, until *counter reaches n. */
+static void
+sync_await(int *counter, int n)
+{
+	struct timespec	ts;
+	int		got;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)SYNC_WAIT;
+	pthread_mutex_lock(&sync_mu);
+	while (*counter < n &&
+	    pthread_cond_timedwait(&sync_cv, &sync_mu, &ts) == 0)
+		;
+	got = *counter;
+	pthread_mutex_unlock(&sync_mu);
+	ck_assert_int_ge(got, n);
+}
+
+#define await_syncs(n)		sync_await(&sync_done, (n))
+#define await_entered(n)	sync_await(&sync_entered, (n))
+
 static void
 setup(void)
 {
 	tmp = unit_tmpdir();
 	config_defaults(&cfg);
+	sync_held = sync_errno = sync_entered = sync_done = 0;
 }
 
 static void
@@ -624,6 +715,8 @@ START_TEST(test_concurrent_appends)
 	char			*pad, c, *text, *cp;
 	size_t			 len, nl = 0;
 
+	/* No sync thread: a forked child has none of its parent's. */
+	cfg.fsync = CONFIG_FSYNC_NEVER;
 	j = open_ok(START);
 	ck_assert_int_eq(pipe(go), 0);
 	pad = xmalloc(3073);
@@ -681,6 +774,10 @@ START_TEST(test_concurrent_appends)
 }
 END_TEST
 
+/*
+ * Each policy's syncs, counted by the fdatasync above: always syncs what
+ * each append wrote, never syncs nothing, not even at close.
+ */
 START_TEST(test_fsync_always_never)
 {
 	struct journal		*j;
@@ -690,11 +787,12 @@ START_TEST(test_fsync_always_never)
 	cfg.fsync = CONFIG_FSYNC_ALWAYS;
 	j = open_ok(START);
 	APPEND(j, "{s:i}", "a", 1);
-	ck_assert_double_eq(journal_next_tick(j), -1);
-	journal_tick(j, 5);
+	await_syncs(1);
 	APPEND(j, "{s:i}", "a", 2);
+	await_syncs(2);
 	path = xstrdup(journal_path(j));
 	journal_close(j);
+	ck_assert_int_eq(sync_count(), 2);
 	r = reader_ok(path);
 	expect_line(r, "{\"a\":1}");
 	expect_line(r, "{\"a\":2}");
@@ -705,11 +803,10 @@ START_TEST(test_fsync_always_never)
 	cfg.fsync = CONFIG_FSYNC_NEVER;
 	j = open_ok(START);
 	APPEND(j, "{s:i}", "b", 1);
-	ck_assert_double_eq(journal_next_tick(j), -1);
-	journal_tick(j, 5);
-	ck_assert_double_eq(journal_next_tick(j), -1);
+	journal_drain(j);
 	path = xstrdup(journal_path(j));
 	journal_close(j);
+	ck_assert_int_eq(sync_count(), 2);
 	r = reader_ok(path);
 	expect_line(r, "{\"b\":1}");
 	expect_none(r);
@@ -718,37 +815,105 @@ START_TEST(test_fsync_always_never)
 }
 END_TEST
 
+/*
+ * interval: the first line is synced at once, the ones after it together
+ * a second after that sync began, and what is left at close.
+ */
 START_TEST(test_fsync_interval)
 {
 	struct journal		*j;
 	struct journal_reader	*r;
+	char			*path;
 
 	cfg.fsync = CONFIG_FSYNC_INTERVAL;
 	j = open_ok(START);
-	ck_assert_double_eq(journal_next_tick(j), -1);
 	APPEND(j, "{s:i}", "a", 1);
-	ck_assert_double_eq(journal_next_tick(j), 0);	/* due at once */
-	journal_tick(j, 100);
-	ck_assert_double_eq(journal_next_tick(j), -1);
+	await_syncs(1);
 	APPEND(j, "{s:i}", "a", 2);
 	APPEND(j, "{s:i}", "a", 3);
-	ck_assert_double_eq(journal_next_tick(j), 101);
-	journal_tick(j, 100.5);				/* too soon */
-	ck_assert_double_eq(journal_next_tick(j), 101);
-	journal_tick(j, 101.25);
-	ck_assert_double_eq(journal_next_tick(j), -1);
-	journal_tick(j, 300);				/* nothing to do */
-	ck_assert_double_eq(journal_next_tick(j), -1);
+	await_syncs(2);
+	/* Each began a moment after the syncer read its clock. */
+	ck_assert(sync_at[1] - sync_at[0] >= 0.99);
 	APPEND(j, "{s:i}", "a", 4);
-	ck_assert_double_eq(journal_next_tick(j), 102.25);
+	path = xstrdup(journal_path(j));
+	journal_close(j);		/* does not wait for the second */
+	ck_assert_int_eq(sync_count(), 3);
 
-	r = reader_ok(journal_path(j));
+	r = reader_ok(path);
 	expect_line(r, "{\"a\":1}");
 	expect_line(r, "{\"a\":2}");
 	expect_line(r, "{\"a\":3}");
 	expect_line(r, "{\"a\":4}");
 	expect_none(r);
 	journal_reader_close(r);
+	free(path);
+}
+END_TEST
+
+/*
+ * A sync the disk holds up holds up nobody else: appends return, their
+ * lines are in the file, and the lines written meanwhile are synced by
+ * the next sync, after it.
+ */
+START_TEST(test_sync_held)
+{
+	struct journal		*j;
+	struct journal_reader	*r;
+	char			*path;
+
+	cfg.fsync = CONFIG_FSYNC_ALWAYS;
+	j = open_ok(START);
+	path = xstrdup(journal_path(j));
+	sync_hold(1);
+	APPEND(j, "{s:i}", "a", 1);
+	await_entered(1);
+	APPEND(j, "{s:i}", "a", 2);
+	APPEND(j, "{s:i}", "a", 3);
+	r = reader_ok(path);
+	expect_line(r, "{\"a\":1}");
+	expect_line(r, "{\"a\":2}");
+	expect_line(r, "{\"a\":3}");
+	expect_none(r);
+	journal_reader_close(r);
+	ck_assert_int_eq(sync_count(), 0);
+	sync_hold(0);
+	journal_drain(j);
+	ck_assert_int_eq(sync_count(), 2);	/* a; then b and c at once */
+	journal_close(j);
+	ck_assert_int_eq(sync_count(), 2);
+	free(path);
+}
+END_TEST
+
+/*
+ * A failed sync reaches the host through journal_fd() and
+ * journal_error(), once.
+ */
+START_TEST(test_sync_error)
+{
+	struct journal	*j;
+	struct pollfd	 pfd;
+	char		*e;
+
+	cfg.fsync = CONFIG_FSYNC_ALWAYS;
+	j = open_ok(START);
+	pfd.fd = journal_fd(j);
+	pfd.events = POLLIN;
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	sync_fail(EIO);
+	APPEND(j, "{s:i}", "a", 1);
+	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	e = journal_error(j);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, ": fdatasync: Input/output error"));
+	free(e);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_ptr_null(journal_error(j));
+	sync_fail(0);
+	APPEND(j, "{s:i}", "a", 2);
+	journal_drain(j);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_ptr_null(journal_error(j));
 	journal_close(j);
 }
 END_TEST
@@ -821,6 +986,8 @@ journal_suite(void)
 	tcase_add_test(tc, test_concurrent_appends);
 	tcase_add_test(tc, test_fsync_always_never);
 	tcase_add_test(tc, test_fsync_interval);
+	tcase_add_test(tc, test_sync_held);
+	tcase_add_test(tc, test_sync_error);
 	tcase_add_test(tc, test_short_write);
 	suite_add_tcase(s, tc);
 	return (s);
