@@ -269,24 +269,32 @@ out:
 }
 
 /*
- * One line, one write(2), on a FIFO opened without blocking: our own
- * FIFO, not a symbolic link or a file put in its place.
+ * Open the FIFO without blocking: our own FIFO, not a symbolic link or a
+ * file put in its place.  Returns 0 with *fd, CLIENT_NO_HOST (nothing
+ * there, nobody reading) or -1 with *cause.
  */
 static int
-fifo_write(struct client *c, const char *line, size_t len, char **cause)
+fifo_open(struct client *c, int *fd, char **cause)
+{
+	*fd = paths_open_own(c->fifo, O_WRONLY | O_NONBLOCK, S_IFIFO, cause);
+	if (*fd == -1)
+		return (*cause == NULL ? CLIENT_NO_HOST : -1);
+	return (0);
+}
+
+/* One line, one write(2). */
+static int
+fifo_write(struct client *c, int fd, const char *line, size_t len,
+    char **cause)
 {
 	struct pollfd	pfd;
 	double		give_up = mono_now() + 10;
 	ssize_t		n;
-	int		fd;
 
-	fd = paths_open_own(c->fifo, O_WRONLY | O_NONBLOCK, S_IFIFO, cause);
-	if (fd == -1)
-		return (*cause == NULL ? CLIENT_NO_HOST : -1);
 	for (;;) {
 		n = write(fd, line, len);
 		if (n == (ssize_t)len)
-			break;
+			return (0);
 		if (n == -1 && (errno == EINTR || errno == EAGAIN) &&
 		    mono_now() < give_up) {
 			/* The FIFO is full: wait for the host to drain it. */
@@ -295,22 +303,17 @@ fifo_write(struct client *c, const char *line, size_t len, char **cause)
 			(void)poll(&pfd, 1, 100);
 			continue;
 		}
-		if (n == -1 && errno == EPIPE) {
-			close(fd);
+		if (n == -1 && errno == EPIPE)
 			return (CLIENT_NO_HOST);
-		}
 		xasprintf(cause, "%s: %s", c->fifo, n == -1 ? strerror(errno) :
 		    "short write");
-		close(fd);
 		return (-1);
 	}
-	close(fd);
-	return (0);
 }
 
 /* One JSON object as one line on the FIFO, if it fits in PIPE_BUF. */
 static int
-send_line(struct client *c, json_t *obj, char **text, char **cause)
+send_line(struct client *c, int fd, json_t *obj, char **text, char **cause)
 {
 	char	*line;
 	size_t	 len;
@@ -329,14 +332,16 @@ send_line(struct client *c, json_t *obj, char **text, char **cause)
 	line = xrealloc(line, len + 2);
 	line[len++] = '\n';
 	line[len] = '\0';
-	r = fifo_write(c, line, len, cause);
+	r = fifo_write(c, fd, line, len, cause);
 	free(line);
 	return (r);
 }
 
 /*
  * Send one request.  Lines over PIPE_BUF go to spool/<id>.json and are
- * announced by a spool line.  Remembers which host it was sent to.
+ * announced by a spool line.  The FIFO is opened, and so checked, before
+ * anything is written, a spool file included.  Remembers which host it
+ * was sent to.
  */
 int
 client_send(struct client *c, json_t *req, char **cause)
@@ -344,25 +349,30 @@ client_send(struct client *c, json_t *req, char **cause)
 	const char	*id = json_string_value(json_object_get(req, "id"));
 	json_t		*spool;
 	char		*text, *name, *unused;
-	int		 r;
+	int		 r, fd;
 
 	if ((c->host = hostlock_holder(c->lock)) == 0)
 		return (CLIENT_NO_HOST);
-	if ((r = send_line(c, req, &text, cause)) != 1)
+	if ((r = fifo_open(c, &fd, cause)) != 0)
 		return (r);
+	if ((r = send_line(c, fd, req, &text, cause)) != 1)
+		goto out;
 	if ((r = paths_trusted_dir(c->spool, cause)) != 0) {
 		free(text);
-		return (r == 1 ? CLIENT_NO_HOST : -1);
+		r = r == 1 ? CLIENT_NO_HOST : -1;
+		goto out;
 	}
 	xasprintf(&name, "%s.json", id);
 	r = write_atomic(c->spool, name, text, strlen(text), cause);
 	free(name);
 	free(text);
 	if (r != 0)
-		return (-1);
+		goto out;
 	spool = json_pack("{s:s, s:s}", "action", "spool", "id", id);
-	r = send_line(c, spool, &unused, cause);
+	r = send_line(c, fd, spool, &unused, cause);
 	json_decref(spool);
+out:
+	close(fd);
 	return (r);
 }
 

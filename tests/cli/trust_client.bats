@@ -8,105 +8,22 @@
 # -- no request line in the FIFO, no spool file.
 #
 # The runtime directories here are made by hand, with a process of the
-# test in the host's place (fake_host.py): its pid in host.lock under a
-# POSIX record lock, as a ready host's, and the FIFO held open, so a
-# client that did not check would find a "host" and write to it.
+# test in the host's place (fakehost.bash), so a client that did not
+# check would find a "host" and write to it.
 
 load helpers
+load fakehost
 
 setup() {
 	setup_dirs
 	export REXEC_WHOAMI=tester
 	cd "$BATS_TEST_TMPDIR"
-	FAKE_PID=
 	T=$BATS_TEST_TMPDIR
-	write_fake_host
 }
 
 teardown() {
-	if [ -n "${FAKE_PID:-}" ]; then
-		kill "$FAKE_PID" 2>/dev/null || true
-		wait "$FAKE_PID" 2>/dev/null || true
-	fi
+	stop_fake_host
 	stop_host
-}
-
-needs_root() {
-	[ "$(id -u)" = 0 ] || skip "needs root to chown"
-}
-
-# fake_host.py R MODE READY: hold R/host.lock as a ready host does and
-# keep R/control open (read and write, as the host: nothing written to
-# it is lost or read by anyone else).  MODE hold reads nothing; MODE
-# symlink and foreign answer each request line: replies/<id>.json is a
-# symbolic link to $T/bait.json, or a reply file owned by uid 65534.
-write_fake_host() {
-	cat >"$T/fake_host.py" <<'EOF'
-import fcntl, json, os, select, signal, sys
-rd, mode, ready = sys.argv[1:4]
-bait = os.path.join(os.path.dirname(ready), "bait.json")
-lock = os.open(os.path.join(rd, "host.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-os.write(lock, b"%d\n" % os.getpid())
-fcntl.lockf(lock, fcntl.LOCK_EX)
-ctl = os.open(os.path.join(rd, "control"), os.O_RDWR | os.O_NONBLOCK)
-with open(ready, "w") as f:
-    f.write("ready\n")
-buf = b""
-while True:
-    if mode == "hold":
-        signal.pause()
-    select.select([ctl], [], [])
-    buf += os.read(ctl, 65536)
-    while b"\n" in buf:
-        line, buf = buf.split(b"\n", 1)
-        rid = json.loads(line)["id"]
-        path = os.path.join(rd, "replies", rid + ".json")
-        if mode == "symlink":
-            os.symlink(bait, path)
-        else:
-            with open(path + ".tmp", "w") as f:
-                json.dump({"id": rid, "exit": 0, "output": "BAIT\n"}, f)
-            os.chown(path + ".tmp", 65534, 65534)
-            os.rename(path + ".tmp", path)
-EOF
-	printf '{"id":"x","seq":1,"exit":0,"output":"BAIT\\n"}\n' >"$T/bait.json"
-}
-
-# make_runtime R: a runtime directory as a host leaves it.
-make_runtime() {
-	mkdir -m 0700 "$1" "$1/replies" "$1/spool"
-	mkfifo -m 0600 "$1/control"
-	: >"$1/host.lock"
-	chmod 0600 "$1/host.lock"
-}
-
-# start_fake_host R [MODE]
-start_fake_host() {
-	rm -f "$T/fake.ready"
-	python3 "$T/fake_host.py" "$1" "${2:-hold}" "$T/fake.ready" \
-	    >"$T/fake.log" 2>&1 3>&- &
-	FAKE_PID=$!
-	wait_for test -s "$T/fake.ready"
-}
-
-# The bytes waiting in FIFO $1, taken out of it.
-fifo_bytes() {
-	python3 -c 'import os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
-n = 0
-while True:
-    try:
-        b = os.read(fd, 65536)
-    except BlockingIOError:
-        break
-    if not b:
-        break
-    n += len(b)
-print(n)' "$1"
-}
-
-fifo_has_data() {
-	[ "$(fifo_bytes "$1")" -gt 0 ]
 }
 
 # rx, bounded: a client that wrote to the fake host would wait for ever
@@ -146,13 +63,6 @@ every_client_refuses() {
 	refuses "$want" status
 	refuses "$want" check
 	refuses "$want" mcp </dev/null
-}
-
-# Nothing reached the FIFO $1, and no spool or reply file in $2.
-nothing_written() {
-	[ "$(fifo_bytes "$1")" -eq 0 ]
-	[ -z "$(ls -A "$2/spool")" ]
-	[ -z "$(ls -A "$2/replies")" ]
 }
 
 @test "trust: a runtime directory another user made first (theirs, mode 0777): every client refuses, nothing is written" {
@@ -215,8 +125,10 @@ nothing_written() {
 # The commands that write to the FIFO (check only looks at it, and says
 # the same) refuse a FIFO that is not our own.
 every_writer_refuses() {
-	local want=$1
+	local want=$1 big
+	big=BIG=$(head -c 5000 /dev/zero | tr '\0' x)
 	refuses "$want" run -- true
+	refuses "$want" run --env "$big" -- true
 	printf 'secret input' | refuses "$want" run --read-stdin -- cat
 	refuses "$want" --whoami tester --dir / -- true
 	refuses "$want" wait 1
