@@ -479,9 +479,9 @@ clb() {
 	out_file="$BATS_TEST_TMPDIR/.cl-out"
 	status=0
 	if [ "$which" = sh ]; then
-		timeout 10 dash "$SH_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
+		timeout 30 dash "$SH_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
 	else
-		timeout 10 python3 "$PY_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
+		timeout 30 python3 "$PY_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
 	fi
 	stderr_out=$(cat "$err")
 }

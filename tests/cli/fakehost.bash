@@ -67,7 +67,7 @@ start_fake_host() {
 	python3 "$d/fakehost.py" "$1" "${2:-hold}" "$d/fake.ready" \
 	    >"$d/fake.log" 2>&1 3>&- &
 	FAKE_PID=$!
-	wait_for test -s "$d/fake.ready"
+	WAIT_SECONDS=30 wait_for test -s "$d/fake.ready"
 }
 
 stop_fake_host() {

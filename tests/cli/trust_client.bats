@@ -30,7 +30,7 @@ teardown() {
 # for its answer, and must fail the test (exit 124), not hang it.
 rxb() {
 	local errf="$T/.rxb-stderr"
-	output=$(timeout 10 "$REXEC" "$@" 2>"$errf") && status=0 || status=$?
+	output=$(timeout 30 "$REXEC" "$@" 2>"$errf") && status=0 || status=$?
 	stderr_out=$(cat "$errf")
 }
 
