@@ -62,6 +62,14 @@ make_parents(const char *path, char **cause)
 	return (0);
 }
 
+/* The one way to say that path belongs to someone else. */
+static void
+not_ours(const char *path, uid_t owner, char **cause)
+{
+	xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu); refusing "
+	    "to use it", path, (unsigned long)owner, (unsigned long)geteuid());
+}
+
 /*
  * Is path a private directory of ours?  lstat, never stat: a symbolic
  * link is refused, not followed, whoever owns its target.  Returns 0, 1
@@ -94,9 +102,7 @@ paths_trusted_dir(const char *path, char **cause)
 		return (-1);
 	}
 	if (sb.st_uid != geteuid()) {
-		xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu); "
-		    "refusing to use it", path, (unsigned long)sb.st_uid,
-		    (unsigned long)geteuid());
+		not_ours(path, sb.st_uid, cause);
 		return (-1);
 	}
 	if ((sb.st_mode & 077) != 0) {
@@ -164,9 +170,7 @@ paths_open_own(const char *path, int flags, mode_t type, char **cause)
 	else if ((sb.st_mode & S_IFMT) != type)
 		xasprintf(cause, "%s: exists and is not %s", path, what);
 	else if (sb.st_uid != geteuid())
-		xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu); "
-		    "refusing to use it", path, (unsigned long)sb.st_uid,
-		    (unsigned long)geteuid());
+		not_ours(path, sb.st_uid, cause);
 	if (*cause != NULL) {
 		close(fd);
 		errno = EPERM;
