@@ -19,6 +19,13 @@
  * SIGURG is ignored by default, so one still pending when the client
  * unblocks it is dropped, never fatal.
  *
+ * Nothing is written before the runtime directory has passed the host's
+ * own checks (client_check_dir): under /tmp it may have been made by
+ * another user, who would read every request (argv, environment, stdin)
+ * and answer what they like.  The FIFO, the reply files and the lock are
+ * opened without following a symbolic link and fstat'ed (paths_open_own),
+ * so what is checked is what is used.
+ *
  * The end of the file is what the commands print: a response, a long
  * run's reply (exit 75 and a hint while it goes on), a refusal, a missing
  * host.  run, wait, input, screen and kill share it, so they cannot drift
@@ -86,18 +93,72 @@ client_sigset(sigset_t *set)
 }
 
 /*
- * Set up: find the runtime directory, watch replies/ and take the stop
- * signals.  A missing runtime directory means no host.
+ * May a client talk to the runtime directory rundir?  It and its
+ * replies/ must pass the host's own check (paths_trusted_dir).  Returns
+ * 0, CLIENT_NO_HOST when either is missing, or -1 with *cause.
+ */
+int
+client_check_dir(const char *rundir, char **cause)
+{
+	char	*replies;
+	int	 r;
+
+	if ((r = paths_trusted_dir(rundir, cause)) == 0) {
+		replies = paths_join(rundir, "replies");
+		r = paths_trusted_dir(replies, cause);
+		free(replies);
+	}
+	return (r == 1 ? CLIENT_NO_HOST : r);
+}
+
+/*
+ * Is a host of ours serving rundir?  For the commands that only ask
+ * (check, the MCP check_host) and so write nothing: the directory's
+ * checks, then the FIFO's -- opened for reading, which no host notices
+ * -- then the lock.  Returns the host's pid, 0 when there is none, or -1
+ * with *cause.
+ */
+pid_t
+client_host_ready(const char *rundir, char **cause)
+{
+	char	*path;
+	int	 r, fd;
+	pid_t	 pid;
+
+	if ((r = client_check_dir(rundir, cause)) != 0)
+		return (r == CLIENT_NO_HOST ? 0 : -1);
+	path = paths_join(rundir, "control");
+	fd = paths_open_own(path, O_RDONLY | O_NONBLOCK, S_IFIFO, cause);
+	free(path);
+	if (fd == -1)
+		return (*cause == NULL ? 0 : -1);
+	close(fd);
+	path = paths_join(rundir, "host.lock");
+	pid = hostlock_holder(path);
+	free(path);
+	return (pid);
+}
+
+/*
+ * Set up: find the runtime directory and check it, watch replies/ and
+ * take the stop signals.  Returns NULL with *cause NULL when there is no
+ * host (no runtime directory), with *cause when it must not be used.
  */
 struct client *
 client_open(const struct config *cfg, char **cause)
 {
 	struct client	*c = xcalloc(1, sizeof *c);
 	sigset_t	 set;
+	int		 r;
 
 	c->dir_fd = c->sig_fd = -1;
 	if ((c->rundir = paths_runtime_dir(cfg, cause)) == NULL)
 		goto fail;
+	if ((r = client_check_dir(c->rundir, cause)) != 0) {
+		if (r == CLIENT_NO_HOST)
+			*cause = NULL;
+		goto fail;
+	}
 	c->replies = paths_join(c->rundir, "replies");
 	c->fifo = paths_join(c->rundir, "control");
 	c->lock = paths_join(c->rundir, "host.lock");
@@ -109,7 +170,8 @@ client_open(const struct config *cfg, char **cause)
 		xasprintf(cause, "signalfd: %s", strerror(errno));
 		goto fail;
 	}
-	c->dir_fd = open(c->replies, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->dir_fd = open(c->replies, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
 	if (c->dir_fd == -1) {
 		if (errno == ENOENT) {
 			client_close(c);
@@ -206,26 +268,33 @@ out:
 	return (r);
 }
 
-/* One line, one write(2), on a FIFO opened without blocking. */
+/*
+ * Open the FIFO without blocking: our own FIFO, not a symbolic link or a
+ * file put in its place.  Returns 0 with *fd, CLIENT_NO_HOST (nothing
+ * there, nobody reading) or -1 with *cause.
+ */
 static int
-fifo_write(struct client *c, const char *line, size_t len, char **cause)
+fifo_open(struct client *c, int *fd, char **cause)
+{
+	*fd = paths_open_own(c->fifo, O_WRONLY | O_NONBLOCK, S_IFIFO, cause);
+	if (*fd == -1)
+		return (*cause == NULL ? CLIENT_NO_HOST : -1);
+	return (0);
+}
+
+/* One line, one write(2). */
+static int
+fifo_write(struct client *c, int fd, const char *line, size_t len,
+    char **cause)
 {
 	struct pollfd	pfd;
 	double		give_up = mono_now() + 10;
 	ssize_t		n;
-	int		fd;
 
-	fd = open(c->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ENXIO || errno == ENOENT)
-			return (CLIENT_NO_HOST);
-		xasprintf(cause, "%s: %s", c->fifo, strerror(errno));
-		return (-1);
-	}
 	for (;;) {
 		n = write(fd, line, len);
 		if (n == (ssize_t)len)
-			break;
+			return (0);
 		if (n == -1 && (errno == EINTR || errno == EAGAIN) &&
 		    mono_now() < give_up) {
 			/* The FIFO is full: wait for the host to drain it. */
@@ -234,22 +303,17 @@ fifo_write(struct client *c, const char *line, size_t len, char **cause)
 			(void)poll(&pfd, 1, 100);
 			continue;
 		}
-		if (n == -1 && errno == EPIPE) {
-			close(fd);
+		if (n == -1 && errno == EPIPE)
 			return (CLIENT_NO_HOST);
-		}
 		xasprintf(cause, "%s: %s", c->fifo, n == -1 ? strerror(errno) :
 		    "short write");
-		close(fd);
 		return (-1);
 	}
-	close(fd);
-	return (0);
 }
 
 /* One JSON object as one line on the FIFO, if it fits in PIPE_BUF. */
 static int
-send_line(struct client *c, json_t *obj, char **text, char **cause)
+send_line(struct client *c, int fd, json_t *obj, char **text, char **cause)
 {
 	char	*line;
 	size_t	 len;
@@ -268,14 +332,16 @@ send_line(struct client *c, json_t *obj, char **text, char **cause)
 	line = xrealloc(line, len + 2);
 	line[len++] = '\n';
 	line[len] = '\0';
-	r = fifo_write(c, line, len, cause);
+	r = fifo_write(c, fd, line, len, cause);
 	free(line);
 	return (r);
 }
 
 /*
  * Send one request.  Lines over PIPE_BUF go to spool/<id>.json and are
- * announced by a spool line.  Remembers which host it was sent to.
+ * announced by a spool line.  The FIFO is opened, and so checked, before
+ * anything is written, a spool file included.  Remembers which host it
+ * was sent to.
  */
 int
 client_send(struct client *c, json_t *req, char **cause)
@@ -283,28 +349,39 @@ client_send(struct client *c, json_t *req, char **cause)
 	const char	*id = json_string_value(json_object_get(req, "id"));
 	json_t		*spool;
 	char		*text, *name, *unused;
-	int		 r;
+	int		 r, fd;
 
 	if ((c->host = hostlock_holder(c->lock)) == 0)
 		return (CLIENT_NO_HOST);
-	if ((r = send_line(c, req, &text, cause)) != 1)
+	if ((r = fifo_open(c, &fd, cause)) != 0)
 		return (r);
+	if ((r = send_line(c, fd, req, &text, cause)) != 1)
+		goto out;
+	if ((r = paths_trusted_dir(c->spool, cause)) != 0) {
+		free(text);
+		r = r == 1 ? CLIENT_NO_HOST : -1;
+		goto out;
+	}
 	xasprintf(&name, "%s.json", id);
 	r = write_atomic(c->spool, name, text, strlen(text), cause);
 	free(name);
 	free(text);
 	if (r != 0)
-		return (-1);
+		goto out;
 	spool = json_pack("{s:s, s:s}", "action", "spool", "id", id);
-	r = send_line(c, spool, &unused, cause);
+	r = send_line(c, fd, spool, &unused, cause);
 	json_decref(spool);
+out:
+	close(fd);
 	return (r);
 }
 
 /*
  * Send one request with no client of one's own, for a server that waits
  * for many replies in its own loop (mcp.c); *host is the pid it went to,
- * for that server's liveness checks.  Returns as client_send().
+ * for that server's liveness checks.  The runtime directory is checked
+ * each time: the server outlives hosts, and whoever made the directory
+ * may have changed.  Returns as client_send().
  */
 int
 client_post(const char *rundir, json_t *req, pid_t *host, char **cause)
@@ -312,6 +389,9 @@ client_post(const char *rundir, json_t *req, pid_t *host, char **cause)
 	struct client	c;
 	int		r;
 
+	*host = 0;
+	if ((r = client_check_dir(rundir, cause)) != 0)
+		return (r);
 	memset(&c, 0, sizeof c);
 	c.dir_fd = c.sig_fd = -1;
 	c.fifo = paths_join(rundir, "control");
@@ -325,34 +405,40 @@ client_post(const char *rundir, json_t *req, pid_t *host, char **cause)
 	return (r);
 }
 
-/* Read and delete replies/<id>.json if it is there. */
-static json_t *
-take_reply(struct client *c, const char *id)
-{
-	return (client_take_reply(c->replies, id));
-}
-
-/* Read and delete <replies>/<id>.json if it is there. */
+/*
+ * Read and delete <replies>/<id>.json if it is there.  Returns the reply;
+ * or NULL, with *cause NULL while there is none yet, with *cause when
+ * what is there is not a reply file of ours (a symbolic link, another
+ * owner, not a regular file, not JSON): it is left alone, never read.
+ */
 json_t *
-client_take_reply(const char *replies, const char *id)
+client_take_reply(const char *replies, const char *id, char **cause)
 {
 	json_error_t	 err;
-	json_t		*o;
+	json_t		*o = NULL;
 	char		*name, *path;
+	int		 fd;
 
 	xasprintf(&name, "%s.json", id);
 	path = paths_join(replies, name);
 	free(name);
-	o = json_load_file(path, 0, &err);
-	if (o != NULL)
-		unlink(path);
+	fd = paths_open_own(path, O_RDONLY | O_NONBLOCK, S_IFREG, cause);
+	if (fd != -1) {
+		if ((o = json_loadfd(fd, 0, &err)) != NULL)
+			unlink(path);
+		else
+			xasprintf(cause, "%s: not a reply: %s", path,
+			    err.text);
+		close(fd);
+	}
 	free(path);
 	return (o);
 }
 
 /*
  * Wait for the reply to id, at most timeout seconds (< 0: for ever).
- * Returns 0 with *reply, CLIENT_HOST_DIED, CLIENT_SIGNAL or CLIENT_TIMEOUT.
+ * Returns 0 with *reply, CLIENT_HOST_DIED, CLIENT_SIGNAL, CLIENT_TIMEOUT,
+ * or -1 with *cause (a reply file that is not to be trusted).
  */
 int
 client_wait(struct client *c, const char *id, double timeout, json_t **reply,
@@ -366,15 +452,20 @@ client_wait(struct client *c, const char *id, double timeout, json_t **reply,
 
 	*reply = NULL;
 	for (;;) {
-		if ((*reply = take_reply(c, id)) != NULL)
+		if ((*reply = client_take_reply(c->replies, id, cause)) != NULL)
 			return (0);
+		if (*cause != NULL)
+			return (-1);
 		now = mono_now();
 		if (now >= next_check) {
 			next_check = now + 1;
 			if (hostlock_holder(c->lock) != c->host) {
 				/* One last look: it may have answered first. */
-				if ((*reply = take_reply(c, id)) != NULL)
+				if ((*reply = client_take_reply(c->replies, id,
+				    cause)) != NULL)
 					return (0);
+				if (*cause != NULL)
+					return (-1);
 				xasprintf(cause, "the host (pid %ld) stopped "
 				    "before it answered", (long)c->host);
 				return (CLIENT_HOST_DIED);

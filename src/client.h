@@ -25,6 +25,8 @@ struct client;
 /* The exit status while a run goes on (EX_TEMPFAIL): "wait again". */
 #define CLIENT_EX_RUNNING	EX_TEMPFAIL
 
+int		 client_check_dir(const char *, char **);
+pid_t		 client_host_ready(const char *, char **);
 struct client	*client_open(const struct config *, char **);
 void		 client_close(struct client *);
 char		*client_make_id(void);
@@ -34,7 +36,7 @@ int		 client_wait(struct client *, const char *, double, json_t **,
 		    char **);
 int		 client_signal(const struct client *);
 int		 client_post(const char *, json_t *, pid_t *, char **);
-json_t		*client_take_reply(const char *, const char *);
+json_t		*client_take_reply(const char *, const char *, char **);
 int		 client_call(const struct config *, json_t *, double,
 		    json_t **, int *, char **);
 int		 client_request(const struct config *, json_t *, json_t **,

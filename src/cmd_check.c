@@ -7,15 +7,15 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "client.h"
 #include "config.h"
-#include "hostlock.h"
 #include "paths.h"
 
 int
 cmd_check_exec(int argc, char **argv)
 {
 	struct config	 cfg;
-	char		*dir, *lock, *cause;
+	char		*dir, *cause;
 	pid_t		 pid;
 
 	if (argc > 1)
@@ -30,10 +30,14 @@ cmd_check_exec(int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	lock = paths_join(dir, "host.lock");
-	pid = hostlock_holder(lock);
-	free(lock);
+	/* What we must not trust is refused, never "HOST RUNNING". */
+	pid = client_host_ready(dir, &cause);
 	free(dir);
+	if (pid == -1) {
+		cli_error("%s", cause);
+		free(cause);
+		return (127);
+	}
 	if (pid == 0) {
 		printf("HOST NOT FOUND\n");
 		return (127);

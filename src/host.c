@@ -1033,9 +1033,8 @@ host_signals(struct host *h)
 static int
 host_setup(struct host *h, char **cause)
 {
-	struct stat	sb;
-	char		*err;
-	int		 n;
+	char	*err;
+	int	 n;
 
 	if ((h->rundir = paths_runtime_dir(h->cfg, cause)) == NULL)
 		return (-1);
@@ -1067,19 +1066,20 @@ host_setup(struct host *h, char **cause)
 	}
 
 	h->fifo_path = paths_join(h->rundir, "control");
-	if (lstat(h->fifo_path, &sb) == 0 && !S_ISFIFO(sb.st_mode)) {
-		xasprintf(cause, "%s: exists and is not a FIFO", h->fifo_path);
-		return (-1);
-	}
-	if (lstat(h->fifo_path, &sb) == -1 &&
-	    mkfifo(h->fifo_path, 0600) == -1) {
+	if (mkfifo(h->fifo_path, 0600) == -1 && errno != EEXIST) {
 		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
 		return (-1);
 	}
-	/* O_RDWR: we are a writer too, so the FIFO never reads EOF. */
-	h->fifo_fd = open(h->fifo_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	/*
+	 * O_RDWR: we are a writer too, so the FIFO never reads EOF.  What
+	 * was there already is checked as the clients check it.
+	 */
+	h->fifo_fd = paths_open_own(h->fifo_path, O_RDWR | O_NONBLOCK, S_IFIFO,
+	    cause);
 	if (h->fifo_fd == -1) {
-		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
+		if (*cause == NULL)
+			xasprintf(cause, "%s: %s", h->fifo_path,
+			    strerror(errno));
 		return (-1);
 	}
 	if (fchmod(h->fifo_fd, 0600) == -1) {

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "hostlock.h"
+#include "paths.h"
 
 /* How long a starting host waits for a lock that is held. */
 #define HOSTLOCK_WAIT_MS	1000
@@ -158,18 +159,23 @@ hostlock_unready(int fd)
 
 /*
  * The pid of the ready host whose lock is on path, or 0 when there is
- * none.  Must not be called by the host itself: its own lock never
- * conflicts with a test, and closing the fd would drop it.
+ * none: a lock file that is not our own regular file (a symbolic link,
+ * another owner) names no host of ours.  Must not be called by the host
+ * itself: its own lock never conflicts with a test, and closing the fd
+ * would drop it.
  */
 pid_t
 hostlock_holder(const char *path)
 {
-	int	fd;
-	pid_t	holder;
+	char	*cause;
+	int	 fd;
+	pid_t	 holder;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd == -1)
+	fd = paths_open_own(path, O_RDONLY | O_NONBLOCK, S_IFREG, &cause);
+	if (fd == -1) {
+		free(cause);
 		return (0);
+	}
 	holder = ready_holder(fd);
 	close(fd);
 	return (holder);

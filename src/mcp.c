@@ -25,6 +25,11 @@
  * host does for the control FIFO.  A client never waits for an answer
  * that will not come.
  *
+ * The runtime directory is held to the host's checks before anything is
+ * sent (client_check_dir, at start and on every call, since hosts come
+ * and go while the server lives): a directory that fails them is never
+ * written to, and each call says why in its error.
+ *
  * Only JSON-RPC goes to stdout, one line per message; diagnostics go to
  * stderr.  Nothing a client sends ends the server but the end of stdin,
  * and then the runs of the calls still in flight are aborted, as a client
@@ -150,6 +155,7 @@ static int	mcp_is(json_t *, const char *);
 static json_t	*mcp_guess_id(const char *, size_t);
 static void	mcp_unparsed(struct mcp *, const char *, size_t,
 		    const json_error_t *);
+static void	mcp_fail(struct mcp *, struct hreq *, const char *);
 
 /* Write one message (which it takes) as one line on stdout. */
 static void
@@ -229,7 +235,7 @@ mcp_watch(struct mcp *m)
 	if (m->wd != -1)
 		return;
 	m->wd = inotify_add_watch(m->ino_fd, m->replies, IN_MOVED_TO |
-	    IN_CLOSE_WRITE | IN_ONLYDIR);
+	    IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW);
 }
 
 /*
@@ -399,14 +405,36 @@ mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 	    mcp_instructions));
 }
 
-/* check_host: the lock says it all. */
+/*
+ * Is a host of ours there (client_host_ready)?  0, or -1 with *why:
+ * HOST NOT FOUND, or what in the runtime directory is not to be trusted.
+ */
+static int
+mcp_host(struct mcp *m, char **why)
+{
+	pid_t	pid;
+
+	if ((pid = client_host_ready(m->rundir, why)) == -1)
+		return (-1);
+	if (pid == 0) {
+		*why = xstrdup("HOST NOT FOUND");
+		return (-1);
+	}
+	return (0);
+}
+
+/* check_host: the runtime directory and the lock say it all. */
 static json_t *
 mcp_check_host(struct mcp *m)
 {
 	json_t	*res;
+	char	*why;
 
-	if (hostlock_holder(m->lock) == 0)
-		return (mcp_tool_error("HOST NOT FOUND", 0));
+	if (mcp_host(m, &why) != 0) {
+		res = mcp_tool_error(why, 0);
+		free(why);
+		return (res);
+	}
 	res = json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text",
 	    "text", "HOST RUNNING", "isError", 0);
 	return (res);
@@ -460,9 +488,9 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 		mcp_result(m, id, mcp_check_host(m));
 		goto out;
 	}
-	if (hostlock_holder(m->lock) == 0) {
-		mcp_result(m, id, mcp_tool_error("HOST NOT FOUND",
-		    mcp_structured(m)));
+	if (mcp_host(m, &why) != 0) {
+		mcp_result(m, id, mcp_tool_error(why, mcp_structured(m)));
+		free(why);
 		goto out;
 	}
 	if (mcp_tool_kind(t) == MCP_TOOL_JOURNAL) {
@@ -848,14 +876,26 @@ mcp_answer(struct mcp *m, struct hreq *h, json_t *reply)
 	json_decref(reply);
 }
 
-/* Take h's reply if it has landed; returns 1 if it had (h is gone). */
+/*
+ * Take h's reply if it has landed; returns 1 if it had, or if what is
+ * there is not to be read, which fails h (h is gone).
+ */
 static int
 mcp_take(struct mcp *m, struct hreq *h)
 {
 	json_t	*reply;
+	char	*cause;
 
-	if ((reply = client_take_reply(m->replies, h->id)) == NULL)
-		return (0);
+	if ((reply = client_take_reply(m->replies, h->id, &cause)) == NULL) {
+		if (cause == NULL)
+			return (0);
+		if (h->call != NULL)
+			mcp_fail(m, h, cause);
+		else
+			mcp_hreq_free(m, h);
+		free(cause);
+		return (1);
+	}
 	mcp_answer(m, h, reply);
 	return (1);
 }
@@ -1080,6 +1120,13 @@ mcp_serve(const struct config *cfg, const char *whoami, int in_fd, int out_fd)
 		fprintf(stderr, "rexec mcp: %s\n", cause);
 		free(cause);
 		return (1);
+	}
+	/* No host yet is fine (one may start); a directory to refuse is not. */
+	if (client_check_dir(m->rundir, &cause) == -1) {
+		fprintf(stderr, "rexec mcp: %s\n", cause);
+		free(cause);
+		mcp_free(m);
+		return (127);
 	}
 	next_tick = mono_now() + 1;
 	while (!m->done) {

@@ -5,13 +5,18 @@
  * journals with command output), so a directory is accepted only if it is
  * a real directory, owned by us, with no group or other permission bits.
  * Anything else is refused with a message that says what to fix; rexec never
- * chmods or chowns a directory it did not create.
+ * chmods or chowns a directory it did not create.  The clients hold the
+ * host's directories and files to the same checks, with the same
+ * functions, before they write a byte: a runtime directory under /tmp can
+ * be made by anyone first, and a client that talked to it would hand its
+ * requests (argv, environment, stdin) to whoever did.
  */
 #include "rexec.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,13 +62,23 @@ make_parents(const char *path, char **cause)
 	return (0);
 }
 
+/* The one way to say that path belongs to someone else. */
+static void
+not_ours(const char *path, uid_t owner, char **cause)
+{
+	xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu); refusing "
+	    "to use it", path, (unsigned long)owner, (unsigned long)geteuid());
+}
+
 /*
- * Make sure path is a private directory: create it with mode 0700 if it does
- * not exist, else refuse a symlink, a non-directory, another owner, or group
- * and other permission bits, each with its own message.
+ * Is path a private directory of ours?  lstat, never stat: a symbolic
+ * link is refused, not followed, whoever owns its target.  Returns 0, 1
+ * when nothing is at path, or -1 with *cause naming the problem.  The
+ * host calls it on what it creates and the clients on what they are
+ * about to talk to, so both sides trust the same directories.
  */
 int
-paths_private_dir(const char *path, char **cause)
+paths_trusted_dir(const char *path, char **cause)
 {
 	struct stat	sb;
 
@@ -72,20 +87,10 @@ paths_private_dir(const char *path, char **cause)
 		return (-1);
 	}
 	if (lstat(path, &sb) == -1) {
-		if (errno != ENOENT) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			return (-1);
-		}
-		if (make_parents(path, cause) != 0)
-			return (-1);
-		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			return (-1);
-		}
-		if (lstat(path, &sb) == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			return (-1);
-		}
+		if (errno == ENOENT)
+			return (1);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
 	}
 	if (S_ISLNK(sb.st_mode)) {
 		xasprintf(cause, "%s: is a symbolic link; refusing to use it "
@@ -97,8 +102,7 @@ paths_private_dir(const char *path, char **cause)
 		return (-1);
 	}
 	if (sb.st_uid != geteuid()) {
-		xasprintf(cause, "%s: owned by uid %lu, not by us (uid %lu)",
-		    path, (unsigned long)sb.st_uid, (unsigned long)geteuid());
+		not_ours(path, sb.st_uid, cause);
 		return (-1);
 	}
 	if ((sb.st_mode & 077) != 0) {
@@ -108,6 +112,71 @@ paths_private_dir(const char *path, char **cause)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Make sure path is a private directory: create it with mode 0700 if it
+ * does not exist, then check it as paths_trusted_dir() does.
+ */
+int
+paths_private_dir(const char *path, char **cause)
+{
+	int	r;
+
+	if ((r = paths_trusted_dir(path, cause)) != 1)
+		return (r);
+	if (make_parents(path, cause) != 0)
+		return (-1);
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if ((r = paths_trusted_dir(path, cause)) == 1)
+		xasprintf(cause, "%s: %s", path, strerror(ENOENT));
+	return (r == 0 ? 0 : -1);
+}
+
+/*
+ * Open a file of ours in a private directory: never through a symbolic
+ * link (O_NOFOLLOW), never becoming our terminal (O_NOCTTY), and only if
+ * fstat says it is of type (S_IFIFO, S_IFREG) and owned by us -- checked
+ * on what was opened, so nothing can be swapped in between.  Returns
+ * the fd, or -1: with *cause, or with *cause NULL when open(2) said
+ * ENOENT or ENXIO (nothing there, a FIFO nobody reads), errno kept.
+ */
+int
+paths_open_own(const char *path, int flags, mode_t type, char **cause)
+{
+	struct stat	 sb;
+	const char	*what = type == S_IFIFO ? "a FIFO" : "a regular file";
+	int		 fd, saved;
+
+	*cause = NULL;
+	fd = open(path, flags | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT || errno == ENXIO)
+			return (-1);
+		saved = errno;
+		if (errno == ELOOP)
+			xasprintf(cause, "%s: is a symbolic link; refusing to "
+			    "use it", path);
+		else
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+		errno = saved;
+		return (-1);
+	}
+	if (fstat(fd, &sb) == -1)
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+	else if ((sb.st_mode & S_IFMT) != type)
+		xasprintf(cause, "%s: exists and is not %s", path, what);
+	else if (sb.st_uid != geteuid())
+		not_ours(path, sb.st_uid, cause);
+	if (*cause != NULL) {
+		close(fd);
+		errno = EPERM;
+		return (-1);
+	}
+	return (fd);
 }
 
 /* An environment override must be an absolute path to be used. */

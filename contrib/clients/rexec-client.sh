@@ -11,6 +11,12 @@
 # POSIX sh (it is tested under dash), jq and coreutils (dd, od, sleep,
 # date, mv, rm, wc, stat).
 #
+# Before it writes anything it holds R to the host's own checks: a real
+# directory (not a symbolic link), owned by the user, no group or other
+# permission bits -- under /tmp another user may have made R first, and
+# would read every request.  It refuses anything else with one line and
+# exit 127.
+#
 #   rexec-client.sh [-w WHOAMI] [-d DIR] [-e NAME=VALUE]... [-i]
 #                   [-t TIMEOUT] [-y YIELD] [-m MAX_OUTPUT] [-W MAX_WAIT]
 #                   -- CMD [ARG...]
@@ -84,16 +90,62 @@ runtime_dir() {
 	fi
 }
 
+# check_dir DIR: is DIR a private directory of ours, as the host wants
+# its own?  stat without -L looks at a symbolic link itself, as lstat.
+# Missing: no host.  Anything else wrong: refuse, having written nothing.
+check_dir() {
+	[ -e "$1" ] || [ -L "$1" ] || no_host
+	st_info=$(LC_ALL=C stat -c '%F:%u:%a' "$1" 2>/dev/null) ||
+	    die "$1: cannot stat"
+	case $st_info in
+	'symbolic link:'*)
+		die "$1: is a symbolic link; refusing to use it (point the setting at the real directory)" ;;
+	directory:*) ;;
+	*) die "$1: exists and is not a directory" ;;
+	esac
+	st_owner=${st_info#*:}
+	st_owner=${st_owner%%:*}
+	st_perm=${st_info##*:}
+	[ "$st_owner" = "$uid" ] ||
+	    die "$1: owned by uid $st_owner, not by us (uid $uid); refusing to use it"
+	[ $((0$st_perm & 077)) -eq 0 ] ||
+	    die "$1: mode $(printf %04o $((0$st_perm))) lets group or others in; run chmod 700 $1"
+}
+
+# check_file FILE TYPE: is FILE, in a directory that passed check_dir, our
+# own file of TYPE (fifo, regular)?  Returns 1 if it is missing.  A shell
+# cannot open with O_NOFOLLOW and fstat what it opened, as rexec does;
+# but nobody else can add or swap a name in a directory of ours with no
+# group or other bits, so a look just before the use is as good.
+check_file() {
+	[ -e "$1" ] || [ -L "$1" ] || return 1
+	st_info=$(LC_ALL=C stat -c '%F:%u' "$1" 2>/dev/null) ||
+	    die "$1: cannot stat"
+	case $st_info in
+	'symbolic link:'*) die "$1: is a symbolic link; refusing to use it" ;;
+	"$2"*) ;;
+	*) if [ "$2" = fifo ]; then
+		die "$1: exists and is not a FIFO"
+	   fi
+	   die "$1: exists and is not a regular file" ;;
+	esac
+	[ "${st_info##*:}" = "$uid" ] ||
+	    die "$1: owned by uid ${st_info##*:}, not by us (uid $uid); refusing to use it"
+	return 0
+}
+
 # An id no other client picks: pid, time and 32 random bits.
 make_id() {
 	printf 'sh%s-%s-%s' "$$" "$(date +%s%N)" \
 	    "$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
 }
 
-# The pid written in host.lock, or nothing.
+# The pid written in host.lock, or nothing: a lock file that is not our
+# own regular file (a symbolic link, someone else's) names no host.
 lock_pid() {
 	p=
-	[ -r "$R/host.lock" ] && read -r p <"$R/host.lock" 2>/dev/null
+	[ -f "$R/host.lock" ] && [ ! -L "$R/host.lock" ] &&
+	    [ -O "$R/host.lock" ] && read -r p <"$R/host.lock" 2>/dev/null
 	is_integer "$p" && printf '%s' "$p"
 }
 
@@ -109,7 +161,7 @@ host_alive() {
 	[ "$(lock_pid)" = "$1" ] || return 1
 	kill -0 "$1" 2>/dev/null || return 1
 	[ -r /proc/locks ] || return 0
-	ino=$(stat -L -c %i "$R/host.lock" 2>/dev/null) || return 1
+	ino=$(stat -c %i "$R/host.lock" 2>/dev/null) || return 1
 	while read -r _n kind _adv _mode lpid dev _rest; do
 		[ "$kind" = POSIX ] && [ "$lpid" = "$1" ] &&
 		    [ "${dev##*:}" = "$ino" ] && return 0
@@ -127,14 +179,16 @@ host_alive() {
 # (a regular file, so one read gets all of it) and writes it with one
 # write(2), on a FIFO it opens O_WRONLY|O_NONBLOCK (oflag=nonblock), which
 # fails at once with ENXIO when nobody reads it; conv=nocreat makes a
-# FIFO that is gone an ENOENT, never a regular file in its place.  A full
-# FIFO (EAGAIN) is retried for up to ten seconds, as rexec does.
+# FIFO that is gone an ENOENT, never a regular file in its place, and
+# oflag=nofollow refuses a symbolic link.  A full FIFO (EAGAIN) is
+# retried for up to ten seconds, as rexec does.
 fifo_write() {
 	tries=0
+	check_file "$R/control" fifo || no_host
 	while :; do
 		err=$(LC_ALL=C dd if="$1" of="$R/control" bs=$line_max count=1 \
-		    oflag=nonblock conv=nocreat,notrunc status=none 2>&1) &&
-		    return 0
+		    oflag=nonblock,nofollow conv=nocreat,notrunc status=none \
+		    2>&1) && return 0
 		case $err in
 		*'No such device or address'* | *'No such file or directory'* | \
 		*'Broken pipe'*)
@@ -185,7 +239,7 @@ await() {
 	start=$(date +%s)
 	polls=0
 	naps=0.01
-	while [ ! -e "$reply" ]; do
+	while [ ! -e "$reply" ] && [ ! -L "$reply" ]; do
 		# Only a run is aborted; a control request is just left.
 		[ -n "$caught" ] && [ "$mode" != run ] && exit $((128 + caught))
 		if [ -n "$caught" ] && [ -z "$aborted" ]; then
@@ -198,7 +252,7 @@ await() {
 		if [ $((polls % 10)) -eq 0 ]; then
 			naps=0.1
 			if ! host_alive "$host"; then
-				[ -e "$reply" ] && break
+				{ [ -e "$reply" ] || [ -L "$reply" ]; } && break
 				die "the host (pid $host) stopped before it answered"
 			fi
 			if [ -n "$limit" ] &&
@@ -210,6 +264,9 @@ await() {
 		fi
 		sleep "$naps"
 	done
+	# Read only a reply file of ours; a link is left where it is.
+	check_file "$reply" regular ||
+	    die "the host (pid $host) stopped before it answered"
 }
 
 # The interrupted run is aborted on the host; its reply comes as usual.
@@ -267,15 +324,19 @@ trap cleanup EXIT
 
 command -v jq >/dev/null 2>&1 || die "jq is needed (apt-get install jq)"
 R=$(runtime_dir)
+uid=$(id -u)
 id=$(make_id)
 mode=run
 case ${1:-} in
 ping | wait) mode=$1; shift ;;
 esac
 
-if [ ! -d "$R/replies" ] || [ ! -d "$R/spool" ]; then
-	no_host
-fi
+# Nothing is written -- not even a file in spool/ -- before R, what the
+# request goes through and what the reply comes through pass.
+check_dir "$R"
+check_dir "$R/replies"
+check_dir "$R/spool"
+check_file "$R/control" fifo || no_host
 umask 077
 tmp="$R/spool/.$id.tmp"
 

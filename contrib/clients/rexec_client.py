@@ -14,6 +14,13 @@ asks F_GETLK on R/host.lock which process holds the host's record lock
 -- without taking it -- and gives up with HostDied when that is no
 longer the host it wrote to.
 
+Nothing is written before R has passed the host's own checks (a real
+directory, not a symbolic link, owned by the user, no group or other
+permission bits): under /tmp another user may have made it first, and
+would read every request.  The FIFO and the reply files are opened with
+O_NOFOLLOW and fstat'ed: the user's own FIFO, the user's own regular
+file.  Anything else raises Untrusted (exit 127, one line).
+
     client = RexecClient()
     reply = client.run(["make", "-j4"], whoami="bot", dir="/src",
                        yield_=30)
@@ -29,13 +36,14 @@ import json
 import os
 import secrets
 import signal
+import stat
 import struct
 import sys
 import time
 
 __all__ = ["RexecClient", "RexecError", "HostNotFound", "HostDied",
-           "NoAnswer", "default_runtime_dir", "lock_holder", "exit_status",
-           "print_reply", "main"]
+           "NoAnswer", "Untrusted", "default_runtime_dir", "check_dir",
+           "open_own", "lock_holder", "exit_status", "print_reply", "main"]
 
 # The kernel keeps a write of at most PIPE_BUF bytes to a pipe whole, so
 # lines of concurrent clients never interleave: the host's line limit.
@@ -72,6 +80,10 @@ class NoAnswer(RexecError):
     """The host did not answer in time."""
 
 
+class Untrusted(RexecError):
+    """Something in R is not the user's own: nothing was sent."""
+
+
 def default_runtime_dir():
     """R, found as the rexec client finds it (the INI is not read)."""
     if os.environ.get("REXEC_RUNTIME_DIR"):
@@ -79,6 +91,61 @@ def default_runtime_dir():
     if os.environ.get("XDG_RUNTIME_DIR"):
         return os.path.join(os.environ["XDG_RUNTIME_DIR"], "rexec")
     return "/tmp/rexec-%d" % os.getuid()
+
+
+def check_dir(path):
+    """Is path a private directory of ours, as the host wants its own?
+
+    lstat: a symbolic link is refused, whoever owns what it points to.
+    Raises HostNotFound when path is missing, Untrusted when it must
+    not be used.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise HostNotFound() from None
+    except OSError as e:
+        raise Untrusted("%s: %s" % (path, e.strerror)) from None
+    uid = os.geteuid()
+    if stat.S_ISLNK(st.st_mode):
+        raise Untrusted("%s: is a symbolic link; refusing to use it (point "
+                        "the setting at the real directory)" % path)
+    if not stat.S_ISDIR(st.st_mode):
+        raise Untrusted("%s: exists and is not a directory" % path)
+    if st.st_uid != uid:
+        raise Untrusted("%s: owned by uid %d, not by us (uid %d); refusing "
+                        "to use it" % (path, st.st_uid, uid))
+    if st.st_mode & 0o077:
+        raise Untrusted("%s: mode %04o lets group or others in; run chmod "
+                        "700 %s" % (path, stat.S_IMODE(st.st_mode), path))
+
+
+def open_own(path, flags, kind):
+    """Open path, never through a symbolic link, if fstat says it is of
+    kind (stat.S_IFIFO, stat.S_IFREG) and ours: what is checked is what
+    is used.  OSError from open(2) itself (ENOENT, ENXIO) goes to the
+    caller; anything else wrong raises Untrusted.
+    """
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NOCTTY |
+                     os.O_CLOEXEC)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise Untrusted("%s: is a symbolic link; refusing to use it" %
+                            path) from None
+        raise
+    st = os.fstat(fd)
+    why = None
+    if stat.S_IFMT(st.st_mode) != kind:
+        why = "exists and is not %s" % ("a FIFO" if kind == stat.S_IFIFO
+                                        else "a regular file")
+    elif st.st_uid != os.geteuid():
+        why = "owned by uid %d, not by us (uid %d); refusing to use it" % (
+            st.st_uid, os.geteuid())
+    if why is not None:
+        os.close(fd)
+        raise Untrusted("%s: %s" % (path, why))
+    return fd
 
 
 def make_id():
@@ -93,12 +160,12 @@ def lock_holder(path):
     anything; a client must never take the lock, not even for a moment
     (a host starting that instant would refuse to start).  The kernel
     drops the lock as the host's files close, so a host killed with
-    SIGKILL is seen gone at once, zombie or not.
+    SIGKILL is seen gone at once, zombie or not.  A lock file that is
+    not the user's own regular file names no host.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW |
-                     os.O_CLOEXEC)
-    except OSError:
+        fd = open_own(path, os.O_RDONLY | os.O_NONBLOCK, stat.S_IFREG)
+    except (OSError, Untrusted):
         return 0
     try:
         query = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
@@ -125,37 +192,46 @@ class RexecClient:
 
     # The wire.
 
-    def _write_line(self, line):
-        """One line, one os.write(), on a FIFO opened without blocking."""
+    def _open_fifo(self):
+        """Our FIFO, opened without blocking (ENXIO or ENOENT: no host)."""
         try:
-            fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK |
-                         os.O_CLOEXEC)
+            return open_own(self.fifo, os.O_WRONLY | os.O_NONBLOCK,
+                            stat.S_IFIFO)
         except OSError as e:
             if e.errno in (errno.ENXIO, errno.ENOENT):
                 raise HostNotFound() from None
             raise RexecError("%s: %s" % (self.fifo, e.strerror)) from None
+
+    def _write_fd(self, fd, line):
+        """One line, one os.write()."""
+        give_up = time.monotonic() + 10
+        while True:
+            try:
+                n = os.write(fd, line)
+            except BlockingIOError:
+                # The FIFO is full: the host drains it soon.
+                if time.monotonic() >= give_up:
+                    raise RexecError("%s: the host does not read its "
+                                     "FIFO" % self.fifo) from None
+                time.sleep(0.05)
+                continue
+            except BrokenPipeError:
+                raise HostNotFound() from None
+            if n != len(line):
+                raise RexecError("%s: short write" % self.fifo)
+            return
+
+    def _write_line(self, line):
+        """One line on the FIFO, opened for it."""
+        fd = self._open_fifo()
         try:
-            give_up = time.monotonic() + 10
-            while True:
-                try:
-                    n = os.write(fd, line)
-                except BlockingIOError:
-                    # The FIFO is full: the host drains it soon.
-                    if time.monotonic() >= give_up:
-                        raise RexecError("%s: the host does not read its "
-                                         "FIFO" % self.fifo) from None
-                    time.sleep(0.05)
-                    continue
-                except BrokenPipeError:
-                    raise HostNotFound() from None
-                if n != len(line):
-                    raise RexecError("%s: short write" % self.fifo)
-                return
+            self._write_fd(fd, line)
         finally:
             os.close(fd)
 
     def _spool(self, rid, text):
         """R/spool/<id>.json, 0600, complete before its name appears."""
+        check_dir(self.spool)
         tmp = os.path.join(self.spool, ".%s.%d.tmp" % (rid, os.getpid()))
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL |
@@ -176,28 +252,45 @@ class RexecClient:
                 raise HostNotFound() from None
             raise RexecError("%s: %s" % (self.spool, e.strerror)) from None
 
+    def check(self):
+        """Raise HostNotFound or Untrusted unless R and replies/ pass
+        the host's own checks; nothing is written before they do."""
+        check_dir(self.runtime_dir)
+        check_dir(self.replies)
+
     def send(self, request):
         """Send one request (a dict with an id); returns nothing."""
+        self.check()
         self.host = lock_holder(self.lock)
         if self.host == 0:
             raise HostNotFound()
         text = json.dumps(request, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
-        if len(text) + 1 <= LINE_MAX:
-            self._write_line(text + b"\n")
-            return
-        self._spool(request["id"], text)
-        self._write_line(json.dumps({"action": "spool",
-                                     "id": request["id"]}).encode() + b"\n")
+        # Opened, and so checked, before anything is written.
+        fd = self._open_fifo()
+        try:
+            if len(text) + 1 <= LINE_MAX:
+                self._write_fd(fd, text + b"\n")
+                return
+            self._spool(request["id"], text)
+            self._write_fd(fd, json.dumps({"action": "spool",
+                                           "id": request["id"]}).encode() +
+                           b"\n")
+        finally:
+            os.close(fd)
 
     def take_reply(self, rid):
-        """Read and delete R/replies/<id>.json if it is there."""
+        """Read and delete R/replies/<id>.json if it is there; one that
+        is not our own regular file is left alone, unread (Untrusted)."""
         path = os.path.join(self.replies, rid + ".json")
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            fd = open_own(path, os.O_RDONLY | os.O_NONBLOCK, stat.S_IFREG)
         except FileNotFoundError:
             return None
+        except OSError as e:
+            raise RexecError("%s: %s" % (path, e.strerror)) from None
+        with os.fdopen(fd, "rb") as f:
+            data = f.read()
         os.unlink(path)
         return json.loads(data.decode("utf-8"))
 

@@ -3,9 +3,11 @@
 # protocol (rexec-protocol(7)) without the rexec binary, against a real
 # host: the POSIX sh one under dash, the Python one with the standard
 # library only.  Exact output and exit codes, the spool, no host, a host
-# killed while they wait, long runs, bad requests and usage errors.
+# killed while they wait, long runs, bad requests and usage errors, and
+# the runtime directories, FIFOs and reply files they must refuse.
 
 load helpers
+load fakehost
 
 SH_CLIENT="$TESTS_SRCDIR/../contrib/clients/rexec-client.sh"
 PY_CLIENT="$TESTS_SRCDIR/../contrib/clients/rexec_client.py"
@@ -27,6 +29,7 @@ teardown() {
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
+	stop_fake_host
 	stop_host
 }
 
@@ -161,7 +164,8 @@ check_no_host() {
 }
 
 @test "clients: HOST NOT FOUND, never a hang, on a FIFO nobody reads (a live process holds the lock, as a host would)" {
-	mkdir -p -m 0700 "$REXEC_RUNTIME_DIR/replies" "$REXEC_RUNTIME_DIR/spool"
+	mkdir -m 0700 "$REXEC_RUNTIME_DIR" "$REXEC_RUNTIME_DIR/replies" \
+	    "$REXEC_RUNTIME_DIR/spool"
 	mkfifo -m 0600 "$REXEC_RUNTIME_DIR/control"
 	# A process of ours that looks like a ready host to both liveness
 	# checks (its pid in host.lock, a POSIX record lock on it) but never
@@ -464,4 +468,154 @@ EOF
 	[ "$(jq -r .pid "$out_file")" = "$HOST_PID" ]
 	replies_empty
 	spool_empty
+}
+
+# clb sh|py ARGS...: cl, bounded: a client that wrote to the fake host
+# would wait for ever for its answer, and must fail the test, not hang.
+clb() {
+	local which=$1
+	shift
+	local err="$BATS_TEST_TMPDIR/.cl-err"
+	out_file="$BATS_TEST_TMPDIR/.cl-out"
+	status=0
+	if [ "$which" = sh ]; then
+		timeout 30 dash "$SH_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
+	else
+		timeout 30 python3 "$PY_CLIENT" "$@" >"$out_file" 2>"$err" || status=$?
+	fi
+	stderr_out=$(cat "$err")
+}
+
+# cl_refuses sh|py WANT ARGS...: exit 127, nothing on stdout, one line
+# on stderr that contains WANT.
+cl_refuses() {
+	local which=$1 want=$2
+	shift 2
+	clb "$which" "$@"
+	echo "$which $1...: status $status, stderr: $stderr_out" >&2
+	[ "$status" -eq 127 ]
+	[ ! -s "$out_file" ]
+	[ "$(printf '%s\n' "$stderr_out" | wc -l)" -eq 1 ]
+	[[ "$stderr_out" == "rexec: "*"$want"* ]]
+}
+
+# Every request of client $1 refuses with $2 ($3: the FIFO is the
+# problem, so the runtime directory's checks pass).
+check_all_refuse() {
+	local big
+	big=BIG=$(head -c 5000 /dev/zero | tr '\0' x)
+	if [ "$1" = sh ]; then
+		cl_refuses sh "$2" -- true
+		cl_refuses sh "$2" -e "$big" -- true
+		printf 'secret' | cl_refuses sh "$2" -i -- cat
+		cl_refuses sh "$2" ping
+		cl_refuses sh "$2" wait 1
+	else
+		cl_refuses py "$2" run -- true
+		cl_refuses py "$2" run -e "$big" -- true
+		printf 'secret' | cl_refuses py "$2" run -i -- cat
+		cl_refuses py "$2" ping
+		cl_refuses py "$2" status
+		cl_refuses py "$2" wait 1
+		cl_refuses py "$2" input 1 text
+		cl_refuses py "$2" screen 1
+		cl_refuses py "$2" kill 1
+	fi
+}
+
+both_refuse() {
+	local c
+	for c in sh py; do
+		check_all_refuse "$c" "$1"
+	done
+}
+
+@test "clients: a runtime directory another user made first (theirs, mode 0777): both refuse, nothing is written" {
+	needs_root
+	R=$REXEC_RUNTIME_DIR
+	make_runtime "$R"
+	start_fake_host "$R"
+	chmod 0777 "$R"
+	chown -R 65534:65534 "$R"
+	both_refuse "$R: owned by uid 65534, not by us (uid 0); refusing to use it"
+	nothing_written "$R/control" "$R"
+	# Made ours, the same directory and fake host get the request.
+	chown -R 0:0 "$R"
+	chmod 0700 "$R"
+	dash "$SH_CLIENT" -- true >/dev/null 2>&1 3>&- &
+	local pid=$!
+	wait_for fifo_has_data "$R/control"
+	kill -KILL "$pid"
+	wait "$pid" || true
+}
+
+@test "clients: a runtime directory of ours with mode 0777, or a symbolic link: both refuse, nothing is written" {
+	R=$REXEC_RUNTIME_DIR
+	make_runtime "$R"
+	start_fake_host "$R"
+	chmod 0777 "$R"
+	both_refuse "$R: mode 0777 lets group or others in; run chmod 700 $R"
+	nothing_written "$R/control" "$R"
+	chmod 0700 "$R"
+	mv "$R" "$BATS_TEST_TMPDIR/real"
+	ln -s "$BATS_TEST_TMPDIR/real" "$R"
+	both_refuse "$R: is a symbolic link; refusing to use it"
+	nothing_written "$BATS_TEST_TMPDIR/real/control" "$BATS_TEST_TMPDIR/real"
+}
+
+@test "clients: control that is a regular file, or a symbolic link to a FIFO someone reads: both refuse, nothing is written" {
+	R=$REXEC_RUNTIME_DIR
+	make_runtime "$R"
+	rm "$R/control"
+	: >"$R/control"
+	start_fake_host "$R"
+	both_refuse "$R/control: exists and is not a FIFO"
+	[ ! -s "$R/control" ]
+	[ -z "$(ls -A "$R/spool")" ]
+	stop_fake_host
+	make_runtime "$BATS_TEST_TMPDIR/other"
+	start_fake_host "$BATS_TEST_TMPDIR/other"
+	rm "$R/control" "$R/host.lock"
+	ln -s "$BATS_TEST_TMPDIR/other/control" "$R/control"
+	ln "$BATS_TEST_TMPDIR/other/host.lock" "$R/host.lock"
+	both_refuse "$R/control: is a symbolic link; refusing to use it"
+	nothing_written "$BATS_TEST_TMPDIR/other/control" "$R"
+}
+
+@test "clients: a FIFO owned by another user: both refuse" {
+	needs_root
+	R=$REXEC_RUNTIME_DIR
+	make_runtime "$R"
+	start_fake_host "$R"
+	chown 65534 "$R/control"
+	both_refuse "$R/control: owned by uid 65534, not by us (uid 0)"
+	nothing_written "$R/control" "$R"
+}
+
+check_reply_refused() {
+	clb "$1" "${@:3}"
+	echo "$1 $3...: status $status, stderr: $stderr_out" >&2
+	[ "$status" -eq 127 ]
+	[ ! -s "$out_file" ]
+	[ "$(printf '%s\n' "$stderr_out" | wc -l)" -eq 1 ]
+	[[ "$stderr_out" == "rexec: $R/replies/"*".json: $2" ]]
+}
+
+@test "clients: a reply file that is a symbolic link, or not ours, is never read: exit 127, one line" {
+	R=$REXEC_RUNTIME_DIR
+	make_runtime "$R"
+	start_fake_host "$R" symlink
+	local want="is a symbolic link; refusing to use it"
+	check_reply_refused sh "$want" -- true
+	check_reply_refused sh "$want" ping
+	check_reply_refused py "$want" run -- true
+	check_reply_refused py "$want" status
+	[ -s "$BATS_TEST_TMPDIR/bait.json" ]
+	[ "$(id -u)" = 0 ] || return 0
+	stop_fake_host
+	rm -f "$R"/replies/*
+	start_fake_host "$R" foreign
+	want="owned by uid 65534, not by us (uid 0); refusing to use it"
+	check_reply_refused sh "$want" -- true
+	check_reply_refused py "$want" run -- true
 }

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -146,6 +148,107 @@ START_TEST(test_refuses_relative_and_bad_parent)
 }
 END_TEST
 
+/* The clients' check: the host's, without creating anything. */
+START_TEST(test_trusted_dir_creates_nothing)
+{
+	char		*dir = sub("absent"), *real = sub("real"), *link;
+	char		*cause = NULL;
+	struct stat	 sb;
+
+	ck_assert_int_eq(paths_trusted_dir(dir, &cause), 1);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(lstat(dir, &sb), -1);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(paths_trusted_dir(dir, &cause), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(paths_trusted_dir(dir, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "mode 0777 lets group or others"));
+	free(cause);
+	ck_assert_int_eq(mkdir(real, 0700), 0);
+	link = sub("link");
+	ck_assert_int_eq(symlink(real, link), 0);
+	ck_assert_int_eq(paths_trusted_dir(link, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "is a symbolic link"));
+	free(cause);
+	free(dir);
+	free(real);
+	free(link);
+}
+END_TEST
+
+/* paths_open_own must refuse path with a message containing what. */
+static void
+expect_open_refused(const char *path, int flags, mode_t type,
+    const char *what)
+{
+	char	*cause = NULL;
+
+	ck_assert_int_eq(paths_open_own(path, flags, type, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	if (strstr(cause, what) == NULL)
+		ck_abort_msg("\"%s\" does not say \"%s\"", cause, what);
+	ck_assert_int_eq(strncmp(cause, path, strlen(path)), 0);
+	free(cause);
+}
+
+START_TEST(test_open_own)
+{
+	char	*fifo = sub("fifo"), *file = sub("file"), *link = sub("link");
+	char	*cause = NULL, *text;
+	int	 rfd, fd;
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	unit_write(file, "{}");
+	ck_assert_int_eq(symlink(fifo, link), 0);
+
+	/* A FIFO nobody reads, and nothing at all: no host, no message. */
+	ck_assert_int_eq(paths_open_own(fifo, O_WRONLY | O_NONBLOCK, S_IFIFO,
+	    &cause), -1);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(errno, ENXIO);
+	free(link);
+	link = sub("absent");
+	ck_assert_int_eq(paths_open_own(link, O_RDONLY, S_IFREG, &cause), -1);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(errno, ENOENT);
+	free(link);
+	link = sub("link");
+
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ne(rfd, -1);
+	fd = paths_open_own(fifo, O_WRONLY | O_NONBLOCK, S_IFIFO, &cause);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	fd = paths_open_own(file, O_RDONLY, S_IFREG, &cause);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+
+	/* A symbolic link to the very FIFO is not followed. */
+	expect_open_refused(link, O_WRONLY | O_NONBLOCK, S_IFIFO,
+	    "is a symbolic link; refusing to use it");
+	expect_open_refused(file, O_WRONLY | O_NONBLOCK, S_IFIFO,
+	    "exists and is not a FIFO");
+	expect_open_refused(fifo, O_RDONLY | O_NONBLOCK, S_IFREG,
+	    "exists and is not a regular file");
+	/* Opened for writing and refused: not a byte went into it. */
+	text = unit_slurp(file, NULL);
+	ck_assert_str_eq(text, "{}");
+	free(text);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(fifo, 65534, 65534), 0);
+		ck_assert_int_eq(chown(file, 65534, 65534), 0);
+		expect_open_refused(fifo, O_WRONLY | O_NONBLOCK, S_IFIFO,
+		    "owned by uid 65534, not by us (uid 0)");
+		expect_open_refused(file, O_RDONLY, S_IFREG,
+		    "owned by uid 65534, not by us (uid 0)");
+	}
+	close(rfd);
+	free(fifo);
+	free(file);
+	free(link);
+}
+END_TEST
+
 START_TEST(test_runtime_lookup)
 {
 	char	*p, *cause, want[64];
@@ -226,6 +329,8 @@ paths_suite(void)
 	tcase_add_test(tc, test_refuses_group_other_bits);
 	tcase_add_test(tc, test_refuses_foreign_owner);
 	tcase_add_test(tc, test_refuses_relative_and_bad_parent);
+	tcase_add_test(tc, test_trusted_dir_creates_nothing);
+	tcase_add_test(tc, test_open_own);
 	tcase_add_test(tc, test_runtime_lookup);
 	tcase_add_test(tc, test_journal_lookup);
 	suite_add_tcase(s, tc);
