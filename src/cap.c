@@ -37,8 +37,6 @@ struct cap {
 };
 
 static void	cap_grow(struct cap *, const char *, size_t);
-static size_t	cap_cut_head(const char *, size_t, char);
-static size_t	cap_cut_tail(const char *, size_t, char);
 
 struct cap *
 cap_new(size_t max, const char *ref)
@@ -128,7 +126,7 @@ cap_append(struct cap *c, const char *buf, size_t len)
  * How much of the n-byte head budget to keep (see the cut rule in cap.h);
  * next is the byte after it.
  */
-static size_t
+size_t
 cap_cut_head(const char *s, size_t n, char next)
 {
 	size_t	h = utf8_truncate(s, n), i;
@@ -146,7 +144,7 @@ cap_cut_head(const char *s, size_t n, char next)
 }
 
 /* Where the kept tail starts in the last n bytes; prev is the byte before. */
-static size_t
+size_t
 cap_cut_tail(const char *s, size_t n, char prev)
 {
 	size_t	t = utf8_boundary_after(s, n, 0), i;
@@ -164,14 +162,50 @@ cap_cut_tail(const char *s, size_t n, char prev)
 }
 
 /*
+ * The head, the omitted line on a line of its own, the tail: the one
+ * place that writes the line, so every cut text says it alike.
+ */
+char *
+cap_join(const char *head, size_t h, size_t omitted, const char *ref,
+    const char *tail, size_t t, size_t *len)
+{
+	char	*line, *out, *p;
+	size_t	 linelen;
+
+	if (ref != NULL)
+		linelen = xasprintf(&line,
+		    "[rexec: %zu bytes omitted; full output: rexec log %s]\n",
+		    omitted, ref);
+	else
+		linelen = xasprintf(&line, "[rexec: %zu bytes omitted]\n",
+		    omitted);
+	out = p = xmalloc(h + 1 + linelen + t + 1);
+	if (h > 0) {
+		memcpy(p, head, h);
+		p += h;
+		if (head[h - 1] != '\n')
+			*p++ = '\n';
+	}
+	memcpy(p, line, linelen);
+	p += linelen;
+	if (t > 0)
+		memcpy(p, tail, t);
+	p += t;
+	*p = '\0';
+	free(line);
+	*len = p - out;
+	return (out);
+}
+
+/*
  * The final text, NUL-terminated, owned by the cap; *len (if not NULL)
  * gets its length.  Later appends are ignored.
  */
 const char *
 cap_finish(struct cap *c, size_t *len)
 {
-	char	*tail, *line, *p;
-	size_t	 h, t, tlen, linelen;
+	char	*tail;
+	size_t	 h, t, tlen;
 
 	if (c->result != NULL)
 		goto done;
@@ -195,26 +229,8 @@ cap_finish(struct cap *c, size_t *len)
 	t = 1 + cap_cut_tail(tail + 1, c->tailmax, tail[0]);
 	tlen = c->ringsize - t;
 	c->omitted = c->total - h - tlen;
-	if (c->ref != NULL)
-		linelen = xasprintf(&line,
-		    "[rexec: %zu bytes omitted; full output: rexec log %s]\n",
-		    c->omitted, c->ref);
-	else
-		linelen = xasprintf(&line, "[rexec: %zu bytes omitted]\n",
-		    c->omitted);
-
-	c->result = p = xmalloc(h + 1 + linelen + tlen + 1);
-	memcpy(p, c->head, h);
-	p += h;
-	if (h > 0 && c->head[h - 1] != '\n')
-		*p++ = '\n';
-	memcpy(p, line, linelen);
-	p += linelen;
-	memcpy(p, tail + t, tlen);
-	p += tlen;
-	*p = '\0';
-	c->resultlen = p - c->result;
-	free(line);
+	c->result = cap_join(c->head, h, c->omitted, c->ref, tail + t, tlen,
+	    &c->resultlen);
 	free(tail);
 
 done:

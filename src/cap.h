@@ -41,4 +41,21 @@ size_t		 cap_omitted(const struct cap *);
 int		 cap_truncated(const struct cap *);
 void		 cap_free(struct cap *);
 
+/*
+ * The cut rule and the omitted line on their own, for texts that are not
+ * kept in a struct cap (textring.c reads a run's text from its head, its
+ * ring and its file):
+ * - cap_cut_head(s, n, next): how many of the n head-budget bytes at s to
+ *   keep; next is the byte after them.
+ * - cap_cut_tail(s, n, prev): where the kept tail starts in the last n
+ *   bytes at s; prev is the byte before them.
+ * - cap_join(head, h, omitted, ref, tail, t, &len): head[0, h), a newline
+ *   if head does not end with one, the omitted line for omitted bytes,
+ *   tail[0, t); NUL-terminated, in memory the caller frees.
+ */
+size_t		 cap_cut_head(const char *, size_t, char);
+size_t		 cap_cut_tail(const char *, size_t, char);
+char		*cap_join(const char *, size_t, size_t, const char *,
+		    const char *, size_t, size_t *);
+
 #endif

@@ -11,7 +11,9 @@
  * newest ringlen bytes, [total - ringlen, total), the byte at offset o at
  * ring[(o - ringbase) % ringcap].  Until the ring is full its bytes lie in
  * order from ring[0], so it can grow with realloc; it wraps only once it
- * has its full size.
+ * has its full size.  A backing (a run's text file) adds [0, extent); a
+ * read looks at it once, so a file that grows meanwhile changes nothing.
+ * The cut rule and the omitted line are cap.c's: there is one of each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@ struct textring {
 	size_t	 headmax;
 	size_t	 headlen;
 	size_t	 headcap;	/* allocated, at most headmax */
+	char	 next;		/* the byte at offset headmax, once there */
 
 	char	*ring;
 	size_t	 ringmax;
@@ -36,6 +39,15 @@ struct textring {
 	size_t	 ringbase;	/* byte o is at ring[(o - ringbase) % ringcap] */
 
 	size_t	 total;
+	struct textring_backing back;	/* read NULL: none */
+};
+
+/* What one read can reach: [0, pre) and [rstart, total). */
+struct tr_view {
+	const struct textring	*tr;
+	size_t			 ext;	/* [0, ext) from the backing */
+	size_t			 pre;
+	size_t			 rstart;
 };
 
 static size_t	tr_grow(size_t, size_t, size_t);
@@ -43,13 +55,15 @@ static void	tr_ring_add(struct textring *, const char *, size_t);
 static size_t	tr_span(const struct textring *, size_t, size_t,
 		    const char **);
 static void	tr_copy(const struct textring *, size_t, size_t, char *);
-static size_t	tr_char_start(const struct textring *, size_t, size_t);
-static char	*tr_read_cap(const struct textring *, size_t, size_t, size_t,
+static int	tr_get(const struct tr_view *, size_t, size_t, char *);
+static int	tr_byte(const struct tr_view *, size_t, char *);
+static size_t	tr_char_start(const struct tr_view *, size_t, size_t);
+static char	*tr_read(const struct tr_view *, size_t, size_t,
 		    const char *, size_t *, size_t *);
-static char	*tr_read_gap(const struct textring *, size_t, size_t,
+static char	*tr_read_whole(const struct tr_view *, size_t, size_t,
 		    const char *, size_t *, size_t *);
-static size_t	tr_cut_head(const char *, size_t, char);
-static size_t	tr_cut_tail(const char *, size_t, char);
+static char	*tr_read_gap(const struct tr_view *, size_t, size_t,
+		    const char *, size_t *, size_t *);
 
 struct textring *
 textring_new(size_t head, size_t ring)
@@ -71,6 +85,16 @@ textring_free(struct textring *tr)
 	free(tr->head);
 	free(tr->ring);
 	free(tr);
+}
+
+/* Read what is no longer held from b from now on (NULL: no backing). */
+void
+textring_back(struct textring *tr, const struct textring_backing *b)
+{
+	if (b != NULL)
+		tr->back = *b;
+	else
+		memset(&tr->back, 0, sizeof tr->back);
 }
 
 /* Bytes appended so far: the offset the next byte gets. */
@@ -125,6 +149,8 @@ tr_ring_add(struct textring *tr, const char *buf, size_t len)
 {
 	size_t	need, pos, k;
 
+	if (tr->total == tr->headmax)
+		tr->next = buf[0];	/* what the head's cut looks at */
 	if (tr->ringmax == 0) {
 		tr->total += len;
 		return;
@@ -229,16 +255,64 @@ tr_copy(const struct textring *tr, size_t o, size_t n, char *dst)
 	}
 }
 
+/*
+ * Copy [o, o + n) from wherever a read can reach it: the head, the ring,
+ * the backing.  Returns -1 when a byte lies in the gap or the backing
+ * fails.
+ */
+static int
+tr_get(const struct tr_view *v, size_t o, size_t n, char *dst)
+{
+	const struct textring	*tr = v->tr;
+	size_t			 k;
+
+	while (n > 0) {
+		if (o < tr->headlen) {
+			k = tr->headlen - o < n ? tr->headlen - o : n;
+			memcpy(dst, tr->head + o, k);
+		} else if (o >= v->rstart) {
+			k = n;
+			tr_copy(tr, o, k, dst);
+		} else if (o < v->ext) {
+			k = (v->rstart < v->ext ? v->rstart : v->ext) - o;
+			if (k > n)
+				k = n;
+			if (tr->back.read(tr->back.arg, o, dst, k) != 0)
+				return (-1);
+		} else
+			return (-1);
+		dst += k;
+		o += k;
+		n -= k;
+	}
+	return (0);
+}
+
+/* The byte at o: one a read reaches, or the one kept after the head. */
+static int
+tr_byte(const struct tr_view *v, size_t o, char *c)
+{
+	const struct textring	*tr = v->tr;
+
+	if (tr_get(v, o, 1, c) == 0)
+		return (0);
+	if (o == tr->headmax && tr->total > tr->headmax) {
+		*c = tr->next;
+		return (0);
+	}
+	return (-1);
+}
+
 /* The first offset at or after o, before end, where a character starts. */
 static size_t
-tr_char_start(const struct textring *tr, size_t o, size_t end)
+tr_char_start(const struct tr_view *v, size_t o, size_t end)
 {
-	const char	*p;
-	int		 k;
+	char	c;
+	int	k;
 
 	for (k = 0; k < 3 && o < end; k++, o++) {
-		tr_span(tr, o, end, &p);
-		if (((unsigned char)*p & 0xc0) != 0x80)
+		if (tr_get(v, o, 1, &c) != 0 ||
+		    ((unsigned char)c & 0xc0) != 0x80)
 			break;
 	}
 	return (o);
@@ -248,143 +322,138 @@ char *
 textring_read(const struct textring *tr, size_t off, size_t max,
     const char *ref, size_t *len, size_t *omitted)
 {
-	size_t	 start, n;
-	char	*out;
+	struct tr_view	 v;
+	char		*out;
 
 	*len = *omitted = 0;
 	if (off > tr->total)
 		return (NULL);
 	if (off == tr->total)
 		return (xcalloc(1, 1));
-	if (tr->total - tr->ringlen > tr->headlen &&
-	    off < tr->total - tr->ringlen)
-		return (tr_read_gap(tr, off, max, ref, len, omitted));
-
-	/* All of it is held: as a cap cuts it, when it must be cut. */
-	start = tr_char_start(tr, off, tr->total);
-	n = tr->total - start;
-	if (max != 0 && n > max)
-		return (tr_read_cap(tr, off, start, max, ref, len, omitted));
-	out = xmalloc(n + 1);
-	tr_copy(tr, start, n, out);
-	out[n] = '\0';
-	*len = n;
-	*omitted = start - off;
-	return (out);
+	memset(&v, 0, sizeof v);
+	v.tr = tr;
+	v.rstart = tr->total - tr->ringlen;
+	if (tr->back.read != NULL && max != 0) {
+		v.ext = tr->back.extent(tr->back.arg);
+		if (v.ext > tr->total)
+			v.ext = tr->total;
+	}
+	v.pre = v.ext > tr->headlen ? v.ext : tr->headlen;
+	if ((out = tr_read(&v, off, max, ref, len, omitted)) != NULL)
+		return (out);
+	/* The backing failed: what memory holds still answers. */
+	v.ext = 0;
+	v.pre = tr->headlen;
+	return (tr_read(&v, off, max, ref, len, omitted));
 }
 
-/* The held text from start, fed to a struct cap from where it lies. */
 static char *
-tr_read_cap(const struct textring *tr, size_t off, size_t start,
-    size_t max, const char *ref, size_t *len, size_t *omitted)
+tr_read(const struct tr_view *v, size_t off, size_t max, const char *ref,
+    size_t *len, size_t *omitted)
 {
-	struct cap	*c = cap_new(max, ref);
-	const char	*p, *text;
-	char		*out;
-	size_t		 o, k;
+	if (off >= v->rstart || v->pre >= v->rstart)
+		return (tr_read_whole(v, off, max, ref, len, omitted));
+	return (tr_read_gap(v, off, max, ref, len, omitted));
+}
 
-	for (o = start; o < tr->total; o += k) {
-		k = tr_span(tr, o, tr->total, &p);
-		cap_append(c, p, k);
+/*
+ * All of the text from off can be reached: whole, or cut as a struct cap
+ * fed it from its first whole character would cut it.
+ */
+static char *
+tr_read_whole(const struct tr_view *v, size_t off, size_t max,
+    const char *ref, size_t *len, size_t *omitted)
+{
+	size_t	 total = v->tr->total, start, n, hb, tb, h, t, k;
+	char	*out = NULL, *head = NULL, *tail = NULL;
+
+	start = tr_char_start(v, off, total);
+	n = total - start;
+	if (max == 0 || n <= max) {
+		out = xmalloc(n + 1);
+		if (tr_get(v, start, n, out) != 0) {
+			free(out);
+			return (NULL);
+		}
+		out[n] = '\0';
+		*len = n;
+		*omitted = start - off;
+		return (out);
 	}
-	text = cap_finish(c, len);
-	out = xmalloc(*len + 1);
-	memcpy(out, text, *len + 1);
-	*omitted = start - off + cap_omitted(c);
-	cap_free(c);
+	hb = max / 4;
+	tb = max - hb;
+	head = xmalloc(hb + 1);
+	tail = xmalloc(tb + 1);
+	if (tr_get(v, start, hb + 1, head) == 0 &&
+	    tr_get(v, total - tb - 1, tb + 1, tail) == 0) {
+		h = cap_cut_head(head, hb, head[hb]);
+		t = cap_cut_tail(tail + 1, tb, tail[0]);
+		k = n - h - (tb - t);
+		out = cap_join(head, h, k, ref, tail + 1 + t, tb - t, len);
+		*omitted = start - off + k;
+	}
+	free(head);
+	free(tail);
 	return (out);
 }
 
 /*
- * A read across the gap: whole characters of the head from off, the
+ * A read across the gap: whole characters from off to the gap, the
  * omitted line, whole characters of the ring; cut at the gap when the two
  * together exceed max.
  */
 static char *
-tr_read_gap(const struct textring *tr, size_t off, size_t max,
+tr_read_gap(const struct tr_view *v, size_t off, size_t max,
     const char *ref, size_t *len, size_t *omitted)
 {
-	size_t	 a = off, alen = 0, b, blen, hb, tb, n, linelen;
-	char	*out, *p, *line, *last;
+	const struct textring	*tr = v->tr;
+	size_t			 a = off, alen = 0, araw = 0, b, blen, hb, tb;
+	size_t			 k, n;
+	char			 last4[4], *abuf, *bbuf, *out = NULL;
 
-	if (off < tr->headlen) {
-		a = tr_char_start(tr, off, tr->headlen);
-		alen = utf8_truncate(tr->head + a, tr->headlen - a);
+	if (off < v->pre) {
+		a = tr_char_start(v, off, v->pre);
+		araw = v->pre - a;
+		k = araw < 4 ? araw : 4;
+		if (tr_get(v, v->pre - k, k, last4) != 0)
+			return (NULL);
+		alen = araw - (k - utf8_truncate(last4, k));
 	}
-	b = tr_char_start(tr, tr->total - tr->ringlen, tr->total);
+	b = tr_char_start(v, v->rstart, tr->total);
 	blen = tr->total - b;
+	abuf = NULL;
 	if (max != 0 && alen + blen > max) {
 		hb = max / 4;
 		tb = max - hb;
-		if (alen > hb)
-			alen = tr_cut_head(tr->head + a, hb, tr->head[a + hb]);
+		abuf = xmalloc(hb + 1);
+		if (araw > hb || (araw == hb && araw > 0 &&
+		    tr_byte(v, a + hb, abuf + hb) == 0)) {
+			if (tr_get(v, a, araw > hb ? hb + 1 : hb, abuf) != 0)
+				goto out;
+			alen = cap_cut_head(abuf, hb, abuf[hb]);
+		}
 		if (blen > tb) {
-			last = xmalloc(tb + 1);
-			tr_copy(tr, tr->total - tb - 1, tb + 1, last);
-			blen = tb - tr_cut_tail(last + 1, tb, last[0]);
+			bbuf = xmalloc(tb + 1);
+			tr_copy(tr, tr->total - tb - 1, tb + 1, bbuf);
+			blen = tb - cap_cut_tail(bbuf + 1, tb, bbuf[0]);
 			b = tr->total - blen;
-			free(last);
+			free(bbuf);
 		}
 	}
-
-	n = tr->total - off - alen - blen;
-	if (ref != NULL)
-		linelen = xasprintf(&line,
-		    "[rexec: %zu bytes omitted; full output: rexec log %s]\n",
-		    n, ref);
-	else
-		linelen = xasprintf(&line, "[rexec: %zu bytes omitted]\n", n);
-	out = p = xmalloc(alen + 1 + linelen + blen + 1);
-	if (alen > 0) {
-		memcpy(p, tr->head + a, alen);
-		p += alen;
-		if (p[-1] != '\n')
-			*p++ = '\n';
+	/* Now at most max bytes, or all the head when there is no cap. */
+	if (abuf == NULL || alen > max / 4) {
+		free(abuf);
+		abuf = xmalloc(alen + 1);
 	}
-	memcpy(p, line, linelen);
-	p += linelen;
-	tr_copy(tr, b, blen, p);
-	p += blen;
-	*p = '\0';
-	free(line);
-	*len = p - out;
+	if (tr_get(v, a, alen, abuf) != 0)
+		goto out;
+	bbuf = xmalloc(blen + 1);
+	tr_copy(tr, b, blen, bbuf);
+	n = tr->total - off - alen - blen;
+	out = cap_join(abuf, alen, n, ref, bbuf, blen, len);
 	*omitted = n;
+	free(bbuf);
+out:
+	free(abuf);
 	return (out);
-}
-
-/*
- * cap.h's cut rule, for a read with a gap.  A struct cap counts only the
- * bytes it is given, and the gap's are gone, so its line would count too
- * few; the rule is applied here to the text kept on each side instead.
- * cap.c holds the same rule in static functions: these should move there.
- *
- * tr_cut_head: how many of the n bytes at s to keep; next follows them.
- */
-static size_t
-tr_cut_head(const char *s, size_t n, char next)
-{
-	size_t	h, i;
-
-	if (next == '\n')
-		return (n);
-	h = utf8_truncate(s, n);
-	for (i = h; i > 0 && s[i - 1] != '\n'; i--)
-		;
-	return (i > 0 && 2 * i >= n ? i : h);
-}
-
-/* Where to start in the last n bytes at s; prev comes before them. */
-static size_t
-tr_cut_tail(const char *s, size_t n, char prev)
-{
-	size_t	t, i;
-
-	if (prev == '\n')
-		return (0);
-	t = utf8_boundary_after(s, n, 0);
-	for (i = t; i < n && s[i] != '\n'; i++)
-		;
-	if (i + 1 < n && 2 * (n - (i + 1)) >= n)
-		return (i + 1);
-	return (t);
 }

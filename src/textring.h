@@ -10,20 +10,29 @@
  * between are gone.  Its buffers grow with the text up to those sizes, so
  * a short run costs what it printed.
  *
+ * A backing gives back what the textring no longer holds: the bytes
+ * [0, extent) of the full text, where a run's text file has them
+ * (textfile.c).  With one (textring_back), the bytes a read can reach are
+ * the head, the backing's and the ring's; the rest is the gap.
+ *
  * textring_read(tr, off, max, ref, &len, &omitted) gives the text from
  * off to the end, NUL-terminated, in memory the caller frees; *len gets
  * its length.  Its rules:
- * - Bytes no longer kept are replaced by one line in cap.h's wording,
+ * - Bytes it cannot reach are replaced by one line in cap.h's wording,
  *	[rexec: N bytes omitted; full output: rexec log <ref>]
  *   ("[rexec: N bytes omitted]" when ref is NULL), standing on a line of
  *   its own: a newline goes before it when the text before does not end
  *   with one.
- * - When the text kept exceeds max bytes (0: no cap) it is cut by cap.h's
- *   rule: the first quarter of max from the start, the rest from the end,
- *   at a line end when one falls in a budget's second half.  Without a
- *   gap the read is a struct cap's; with one, the gap is where it cuts:
- *   the text before the gap is held to the head budget, the text after
- *   it to the tail budget, and one line counts all that is left out.
+ * - When the text reached exceeds max bytes (0: no cap) it is cut by
+ *   cap.h's rule: the first quarter of max from the start, the rest from
+ *   the end, at a line end when one falls in a budget's second half.
+ *   Without a gap the read is a struct cap's; with one, the gap is where
+ *   it cuts: the text before the gap is held to the head budget, the text
+ *   after it to the tail budget, and one line counts all that is left
+ *   out.  Text before the gap that reaches the head budget is cut by the
+ *   rule (the byte after the head is kept for it), so a read from 0 with
+ *   max at most 4 * head, of a ring longer than max, is exactly a struct
+ *   cap's whatever is gone.
  * - It never splits a character: at a gap, a character cut by the end of
  *   the head or by the ring's oldest byte is left out whole, and a read
  *   from an offset inside a character starts at the next one.
@@ -33,8 +42,11 @@
  *   are textring_total() - off.
  * - off > textring_total() is the caller's error, to check first: the
  *   result is then NULL.  off == textring_total() gives "" at once.
+ * - A read with max 0 uses no backing (it could be all of a file); a
+ *   backing that fails a read is left out of that read.
  * Cost: O(min(total - off, max) + head) per read, never a copy of all
- * the text; appending is O(len).
+ * the text, and at most max + a few bytes read from the backing;
+ * appending is O(len).
  *
  * textring_trim(tr, ring) is for a run that has ended: the ring keeps at
  * most its newest ring bytes from then on (it never grows), and both
@@ -50,12 +62,21 @@
 
 struct textring;
 
+/* Where the bytes [0, extent) of the text can be read back from. */
+struct textring_backing {
+	size_t	(*extent)(void *);
+	int	(*read)(void *, size_t, char *, size_t);	/* 0 or -1 */
+	void	*arg;
+};
+
 struct textring	*textring_new(size_t head, size_t ring);
 void		 textring_append(struct textring *, const char *, size_t);
 size_t		 textring_total(const struct textring *);
 char		*textring_read(const struct textring *, size_t off,
 		    size_t max, const char *ref, size_t *len,
 		    size_t *omitted);
+void		 textring_back(struct textring *,
+		    const struct textring_backing *);
 void		 textring_trim(struct textring *, size_t ring);
 size_t		 textring_memory(const struct textring *);
 void		 textring_free(struct textring *);

@@ -102,16 +102,19 @@ capped(const char *t, size_t n, size_t max, const char *ref, size_t *len,
 
 /*
  * What a read from off must give, v being all the text and [0, headlen)
- * and [rstart, total) what is held.
+ * and [rstart, total) what is reached (headlen: the head, or a backing's
+ * extent past it); next says whether the byte at headlen is known too (it
+ * is when headlen is the head's: the textring keeps it).
  */
 static char *
-model(const char *v, size_t total, size_t headlen, size_t rstart,
-    size_t off, size_t max, const char *ref, size_t *len, size_t *omitted)
+model_next(const char *v, size_t total, size_t headlen, int next,
+    size_t rstart, size_t off, size_t max, const char *ref, size_t *len,
+    size_t *omitted)
 {
 	size_t	 a = off, aend = off, b, H, T, n;
 	char	*out, *line;
 
-	if (rstart == headlen || off >= rstart) {
+	if (headlen >= rstart || off >= rstart) {
 		a = skip_cont(v, off, total);
 		if (max == 0 || total - a <= max) {
 			*len = total - a;
@@ -130,7 +133,12 @@ model(const char *v, size_t total, size_t headlen, size_t rstart,
 	if (max != 0 && (aend - a) + (total - b) > max) {
 		H = max / 4;
 		T = max - H;
-		if (aend - a > H)
+		/*
+		 * What is before the gap is cut by the rule once it reaches
+		 * the budget: the byte after the head is kept for it.
+		 */
+		if (off < headlen && headlen > a && (headlen - a > H ||
+		    (headlen - a == H && next)))
 			aend = a + rule_head(v + a, H);
 		if (total - b > T)
 			b = rule_tail(v, total - T, total);
@@ -147,6 +155,15 @@ model(const char *v, size_t total, size_t headlen, size_t rstart,
 	*omitted = n;
 	free(line);
 	return (out);
+}
+
+/* The model without a backing: the byte after a full head is known. */
+static char *
+model(const char *v, size_t total, size_t headlen, size_t rstart,
+    size_t off, size_t max, const char *ref, size_t *len, size_t *omitted)
+{
+	return (model_next(v, total, headlen, 1, rstart, off, max, ref, len,
+	    omitted));
 }
 
 /* A textring of the sizes holding v, appended in pieces (0: whole). */
@@ -450,6 +467,145 @@ START_TEST(test_cap_applied)
 }
 END_TEST
 
+/* A text file's stand-in: the first ext bytes of v, or failing reads. */
+struct fake_back {
+	const char	*v;
+	size_t		 ext;
+	int		 fail;
+	size_t		 read;		/* bytes read, all told */
+};
+
+static size_t
+fake_extent(void *arg)
+{
+	return (((struct fake_back *)arg)->ext);
+}
+
+static int
+fake_read(void *arg, size_t off, char *buf, size_t n)
+{
+	struct fake_back	*fb = arg;
+
+	if (fb->fail || off + n > fb->ext)
+		return (-1);
+	memcpy(buf, fb->v + off, n);
+	fb->read += n;
+	return (0);
+}
+
+/*
+ * With a backing, a read reaches [0, max(head, extent)) and the ring; a
+ * read with max 0, or one whose backing fails, reaches what memory holds.
+ * It reads at most about max bytes of the backing.
+ */
+START_TEST(test_backing)
+{
+	struct textring		*tr;
+	struct textring_backing	 back;
+	struct fake_back	 fb;
+	const char		*v;
+	char			*got, *want;
+	size_t			 n, head, ring, headlen, rstart, ext, pre, off;
+	size_t			 m, t, glen, gom, wlen, wom;
+	int			 fail;
+
+	back.extent = fake_extent;
+	back.read = fake_read;
+	back.arg = &fb;
+	for (t = 0; t < nitems(texts); t++)
+	for (fail = 0; fail <= 1; fail++) {
+		v = texts[t];
+		n = strlen(v);
+		for (head = 0; head <= 5; head++)
+		for (ring = 0; ring <= 7; ring++)
+		for (ext = 0; ext <= n; ext++) {
+			memset(&fb, 0, sizeof fb);
+			fb.v = v;
+			fb.ext = ext;
+			fb.fail = fail;
+			tr = build(v, n, head, ring, 2);
+			textring_back(tr, &back);
+			headlen = n < head ? n : head;
+			rstart = n - (n - headlen < ring ? n - headlen : ring);
+			for (off = 0; off <= n; off++)
+			for (m = 0; m < nitems(maxes); m++) {
+				pre = ext > headlen && maxes[m] != 0 && !fail ?
+				    ext : headlen;
+				fb.read = 0;
+				got = textring_read(tr, off, maxes[m], "7",
+				    &glen, &gom);
+				want = model_next(v, n, pre, pre == headlen,
+				    rstart, off, maxes[m], "7", &wlen, &wom);
+				/*
+				 * A failing backing is no loss when the read
+				 * needs none of its bytes.
+				 */
+				if (fail && strcmp(got, want) != 0) {
+					free(want);
+					want = model_next(v, n, ext > headlen &&
+					    maxes[m] != 0 ? ext : headlen,
+					    ext <= headlen, rstart, off,
+					    maxes[m], "7", &wlen, &wom);
+				}
+				if (glen != wlen || strcmp(got, want) != 0 ||
+				    gom != wom || fb.read > maxes[m] + 8)
+					ck_abort_msg("text \"%s\" head %zu ring "
+					    "%zu backed to %zu%s, read at %zu max "
+					    "%zu:\nwant \"%s\"\ngot  \"%s\" (%zu "
+					    "bytes of the backing)", v, head, ring,
+					    ext, fail ? " (failing)" : "", off,
+					    maxes[m], want, got, fb.read);
+				free(got);
+				free(want);
+			}
+			textring_free(tr);
+		}
+	}
+}
+END_TEST
+
+static size_t
+first_diff(const char *a, const char *b)
+{
+	size_t	i;
+
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		;
+	return (i);
+}
+
+/*
+ * What the journal line keeps of a run's text: a read from 0 with max
+ * at most four times the head, of a ring longer than max, is a struct
+ * cap's, whatever the gap took,
+ * wherever the head's end falls (in a line, on a newline, in a
+ * character).
+ */
+START_TEST(test_read_from_start_is_cap)
+{
+	struct textring	*tr;
+	char		*v, *got, *want;
+	size_t		 n, head, max, glen, gom, wlen, wom;
+
+	v = lines_text(30000, &n);
+	for (head = 900; head < 1000; head++)
+		for (max = head; max <= 4 * head; max += head) {
+			tr = build(v, n, head, 4 * head + 1, 777);
+			got = textring_read(tr, 0, max, "4", &glen, &gom);
+			want = capped(v, n, max, "4", &wlen, &wom);
+			if (strcmp(got, want) != 0 || gom != wom)
+				ck_abort_msg("head %zu max %zu: want %zu bytes "
+				    "(%zu omitted), got %zu (%zu omitted), "
+				    "first difference at %zu", head, max, wlen,
+				    wom, glen, gom, first_diff(got, want));
+			free(got);
+			free(want);
+			textring_free(tr);
+		}
+	free(v);
+}
+END_TEST
+
 /* Byte o of a text that is block repeated. */
 static int
 repeated_eq(const char *s, size_t len, const char *block, size_t n,
@@ -545,6 +701,8 @@ textring_suite(void)
 	tcase_add_test(tc, test_utf8_never_split);
 	tcase_add_test(tc, test_bad_offset_and_peek);
 	tcase_add_test(tc, test_cap_applied);
+	tcase_add_test(tc, test_backing);
+	tcase_add_test(tc, test_read_from_start_is_cap);
 	tcase_add_test(tc, test_long_run_bounded);
 	suite_add_tcase(s, tc);
 	return (s);
