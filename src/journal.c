@@ -27,6 +27,14 @@
  * Both threads tell the host about failures through journal_fd(), a
  * descriptor its loop polls.
  *
+ * The writer thread also writes each run's text file (J/<session>/<seq>.txt,
+ * textfile.c) as the run makes its text final: chunks queue with the
+ * lines, so a run's line, queued after its last chunk, is written once its
+ * file is whole, and the host's loop never waits for a disk.  A line too
+ * long for one write (a request's argv of many MiB) is written shrunk:
+ * long strings cut, long arrays and objects shortened, each cut marked
+ * where it is, so a line never disappears because it is large.
+ *
  * The reader must never return an incomplete line: a final line without
  * its newline is held back until the newline arrives, which is what lets a
  * follower read a journal while the host appends to it.
@@ -57,6 +65,7 @@
 #include "jsonfield.h"
 #include "mono.h"
 #include "paths.h"
+#include "utf8.h"
 
 /* How many "-N" names journal_open tries before it gives up. */
 #define JOURNAL_SUFFIX_MAX	1000
@@ -69,6 +78,15 @@
 
 /* The reader's buffer starts at, and grows by at least, this much. */
 #define READER_CHUNK		(64 * 1024)
+
+/*
+ * A line too long to write is shrunk: strings cut to the first limit,
+ * arrays and objects to the second, both divided by SHRINK_STEP until
+ * the line fits.
+ */
+#define SHRINK_STRING		(1024 * 1024)
+#define SHRINK_ITEMS		65536
+#define SHRINK_STEP		16
 
 struct journal {
 	int			 fd;
@@ -104,9 +122,31 @@ struct journal {
 	int			 sync_stop;
 };
 
-/* A line queued for the writer thread. */
+/*
+ * A file the writer thread appends to in order with the lines: a run's
+ * text file.  Made and freed by its owner; the queue holds a reference
+ * until its close is written.
+ */
+struct journal_file {
+	struct journal		*j;
+	char			*path;
+	int			 closing;	/* the owner's: close queued */
+
+	int			 fd;		/* the writer's; -1: not made */
+	int			 failed;	/* the writer's: the rest goes */
+
+	/* Under j->mu. */
+	size_t			 written;	/* bytes on disk */
+	size_t			 queued;	/* given, not written or dropped */
+	int			 refs;
+};
+
+/* What the writer thread does next: a line, a file's bytes or close. */
 struct journal_pending {
 	json_t				*line;
+	struct journal_file		*file;
+	char				*data;		/* NULL: close the file */
+	size_t				 len;
 	TAILQ_ENTRY(journal_pending)	 link;
 };
 
@@ -140,7 +180,15 @@ static int	 redacted(const struct journal *, const char *);
 static json_t	*redact_copy(const struct journal *, json_t *);
 static int	 line_append(const char *, size_t, void *);
 static int	 journal_write(struct journal *, json_t *, char **);
+static int	 journal_encode(struct journal *, json_t *, struct line_buf *);
+static json_t	*journal_shrink(json_t *, size_t, size_t);
 static size_t	 journal_text_size(json_t *);
+static void	 journal_queue(struct journal *, struct journal_pending *);
+static int	 journal_do(struct journal *, struct journal_pending *,
+		    char **);
+static int	 journal_file_put(struct journal_file *, const char *, size_t,
+		    char **);
+static void	 journal_file_unref(struct journal_file *);
 static void	*journal_writer(void *);
 static void	 journal_failed(struct journal *, char *);
 static void	*journal_syncer(void *);
@@ -364,32 +412,120 @@ line_append(const char *data, size_t n, void *arg)
 }
 
 /*
+ * Serialise line into b, the newline of a torn last write first; 0, or
+ * -1 with b->too_long set when it passes JOURNAL_LINE_MAX.
+ */
+static int
+journal_encode(struct journal *j, json_t *line, struct line_buf *b)
+{
+	memset(b, 0, sizeof *b);
+	b->size = 4096;
+	b->data = xmalloc(b->size);
+	if (j->torn)
+		b->data[b->len++] = '\n';
+	if (json_dump_callback(line, line_append, b, JSON_COMPACT) != 0) {
+		free(b->data);
+		b->data = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A copy of v with strings longer than smax bytes cut at a character and
+ * marked, and arrays and objects of more than imax members shortened and
+ * marked: an array gets a last string, an object a member "=" (no
+ * environment name holds '=') saying how many went.
+ */
+static json_t *
+journal_shrink(json_t *v, size_t smax, size_t imax)
+{
+	json_t		*o, *e;
+	const char	*s, *key;
+	char		*cut, *k;
+	size_t		 len, n, i;
+
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		len = json_string_length(v);
+		if (len <= smax)
+			return (json_incref(v));
+		n = utf8_truncate(s, smax);
+		xasprintf(&cut, "%.*s[rexec: %zu bytes not journaled]",
+		    (int)n, s, len - n);
+		o = jcheck(json_string(cut));
+		free(cut);
+		return (o);
+	}
+	if (json_is_array(v)) {
+		o = jcheck(json_array());
+		n = json_array_size(v);
+		for (i = 0; i < n && i < imax; i++)
+			json_array_append_new(o, journal_shrink(
+			    json_array_get(v, i), smax, imax));
+		if (n > imax) {
+			xasprintf(&cut, "[rexec: %zu more items not journaled]",
+			    n - imax);
+			json_array_append_new(o, jcheck(json_string(cut)));
+			free(cut);
+		}
+		return (o);
+	}
+	if (json_is_object(v)) {
+		o = jcheck(json_object());
+		i = 0;
+		json_object_foreach(v, key, e) {
+			if (i++ == imax)
+				break;
+			len = strlen(key);
+			k = xstrndup(key, len <= smax ? len :
+			    utf8_truncate(key, smax));
+			json_object_set_new(o, k, journal_shrink(e, smax,
+			    imax));
+			free(k);
+		}
+		if ((n = json_object_size(v)) > imax) {
+			xasprintf(&cut, "[rexec: %zu more members not "
+			    "journaled]", n - imax);
+			json_object_set_new(o, "=", jcheck(json_string(cut)));
+			free(cut);
+		}
+		return (o);
+	}
+	return (json_incref(v));
+}
+
+/*
  * Write one object as one line, with a single write(2).  A short write is
  * an error and is not retried; the next line then starts with a newline so
- * that the torn fragment stays a line of its own, which readers skip.
- * Called by the host's thread while the writer thread is idle, else by
- * the writer thread alone.
+ * that the torn fragment stays a line of its own, which readers skip.  A
+ * line too long is shrunk until it fits.  Called by the host's thread
+ * while the writer thread is idle, else by the writer thread alone.
  */
 static int
 journal_write(struct journal *j, json_t *line, char **cause)
 {
 	struct line_buf	 b;
+	json_t		*small;
+	size_t		 smax = SHRINK_STRING, imax = SHRINK_ITEMS;
 	ssize_t		 n;
+	int		 r;
 
-	memset(&b, 0, sizeof b);
-	b.size = 4096;
-	b.data = xmalloc(b.size);
-	if (j->torn)
-		b.data[b.len++] = '\n';
-
-	if (json_dump_callback(line, line_append, &b, JSON_COMPACT) != 0) {
+	r = journal_encode(j, line, &b);
+	while (r != 0 && b.too_long && smax > 0) {
+		small = journal_shrink(line, smax, imax);
+		r = journal_encode(j, small, &b);
+		json_decref(small);
+		smax /= SHRINK_STEP;
+		imax = imax / SHRINK_STEP > 1 ? imax / SHRINK_STEP : 1;
+	}
+	if (r != 0) {
 		if (b.too_long)
 			xasprintf(cause, "%s: journal line longer than %d "
 			    "bytes", j->path, JOURNAL_LINE_MAX);
 		else
 			xasprintf(cause, "%s: cannot encode journal line",
 			    j->path);
-		free(b.data);
 		return (-1);
 	}
 	if (memchr(b.data + j->torn, '\n', b.len - j->torn) != NULL) {
@@ -467,22 +603,201 @@ journal_append(struct journal *j, json_t *line, char **cause)
 		json_decref(safe);
 		return (r);
 	}
+	p = xcalloc(1, sizeof *p);
+	p->line = safe;
+	journal_queue(j, p);
+	return (0);
+}
+
+/*
+ * Hand p to the writer thread, starting it the first time.  Without a
+ * thread (it could not start) p is done here and now.
+ */
+static void
+journal_queue(struct journal *j, struct journal_pending *p)
+{
+	char	*cause;
 
 	if (!j->writer_up) {
 		if (journal_thread(&j->writer, journal_writer, j) != 0) {
-			r = journal_write(j, safe, cause);
-			json_decref(safe);
-			return (r);
+			if (journal_do(j, p, &cause) != 0)
+				journal_failed(j, cause);
+			free(p);
+			return;
 		}
 		j->writer_up = 1;
 	}
-	p = xcalloc(1, sizeof *p);
-	p->line = safe;
 	pthread_mutex_lock(&j->mu);
 	TAILQ_INSERT_TAIL(&j->pending, p, link);
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
-	return (0);
+}
+
+/* Do one queued thing and release what it held. */
+static int
+journal_do(struct journal *j, struct journal_pending *p, char **cause)
+{
+	int	r = 0;
+
+	if (p->line != NULL) {
+		r = journal_write(j, p->line, cause);
+		json_decref(p->line);
+	} else if (p->data != NULL) {
+		r = journal_file_put(p->file, p->data, p->len, cause);
+		free(p->data);
+	} else {
+		if (p->file->fd != -1)
+			close(p->file->fd);
+		p->file->fd = -1;
+		journal_file_unref(p->file);
+	}
+	return (r);
+}
+
+/*
+ * A file the writer thread makes (mode 0600, never over an existing one)
+ * on its first bytes and appends to after that, in order with the lines.
+ */
+struct journal_file *
+journal_file_open(struct journal *j, const char *path)
+{
+	struct journal_file	*f = xcalloc(1, sizeof *f);
+
+	f->j = j;
+	f->path = xstrdup(path);
+	f->fd = -1;
+	f->refs = 2;		/* the owner's, the queue's */
+	return (f);
+}
+
+const char *
+journal_file_path(const struct journal_file *f)
+{
+	return (f->path);
+}
+
+/* Queue len bytes of data (copied) for the file. */
+void
+journal_file_write(struct journal_file *f, const char *data, size_t len)
+{
+	struct journal_pending	*p;
+
+	if (len == 0 || f->closing)
+		return;
+	p = xcalloc(1, sizeof *p);
+	p->file = f;
+	p->data = xmalloc(len);
+	memcpy(p->data, data, len);
+	p->len = len;
+	pthread_mutex_lock(&f->j->mu);
+	f->queued += len;
+	pthread_mutex_unlock(&f->j->mu);
+	journal_queue(f->j, p);
+}
+
+/* No more bytes: the file is closed once what is queued is written. */
+void
+journal_file_close(struct journal_file *f)
+{
+	struct journal_pending	*p;
+
+	if (f->closing)
+		return;
+	f->closing = 1;
+	p = xcalloc(1, sizeof *p);
+	p->file = f;
+	journal_queue(f->j, p);
+}
+
+/* Bytes of the file on disk so far. */
+size_t
+journal_file_written(struct journal_file *f)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&f->j->mu);
+	n = f->written;
+	pthread_mutex_unlock(&f->j->mu);
+	return (n);
+}
+
+/* Bytes queued for the file and not written yet: how far it lags. */
+size_t
+journal_file_queued(struct journal_file *f)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&f->j->mu);
+	n = f->queued;
+	pthread_mutex_unlock(&f->j->mu);
+	return (n);
+}
+
+/* The owner is done with f (closing it if it did not). */
+void
+journal_file_free(struct journal_file *f)
+{
+	if (f == NULL)
+		return;
+	journal_file_close(f);
+	journal_file_unref(f);
+}
+
+static void
+journal_file_unref(struct journal_file *f)
+{
+	int	refs;
+
+	pthread_mutex_lock(&f->j->mu);
+	refs = --f->refs;
+	pthread_mutex_unlock(&f->j->mu);
+	if (refs > 0)
+		return;
+	free(f->path);
+	free(f);
+}
+
+/*
+ * The writer's part: make the file on the first bytes, append them.  The
+ * first failure is reported and drops the rest of the file's bytes.
+ */
+static int
+journal_file_put(struct journal_file *f, const char *data, size_t len,
+    char **cause)
+{
+	size_t	done = 0;
+	ssize_t	n;
+	int	r = 0;
+
+	if (!f->failed && f->fd == -1) {
+		f->fd = open(f->path, O_WRONLY|O_CREAT|O_EXCL|O_APPEND|
+		    O_CLOEXEC|O_NOFOLLOW, 0600);
+		if (f->fd == -1 || fchmod(f->fd, 0600) == -1) {
+			xasprintf(cause, "%s: %s", f->path, strerror(errno));
+			f->failed = 1;
+			r = -1;
+		}
+	}
+	while (!f->failed && done < len) {
+		n = write(f->fd, data + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			xasprintf(cause, "%s: %s", f->path,
+			    strerror(n == 0 ? ENOSPC : errno));
+			f->failed = 1;
+			r = -1;
+			break;
+		}
+		done += n;
+		pthread_mutex_lock(&f->j->mu);
+		f->written += n;
+		pthread_mutex_unlock(&f->j->mu);
+	}
+	pthread_mutex_lock(&f->j->mu);
+	f->queued -= len;
+	pthread_mutex_unlock(&f->j->mu);
+	return (r);
 }
 
 /*
@@ -545,9 +860,8 @@ journal_writer(void *arg)
 		TAILQ_REMOVE(&j->pending, p, link);
 		j->writing = 1;
 		pthread_mutex_unlock(&j->mu);
-		if (journal_write(j, p->line, &cause) != 0)
+		if (journal_do(j, p, &cause) != 0)
 			journal_failed(j, cause);
-		json_decref(p->line);
 		free(p);
 		pthread_mutex_lock(&j->mu);
 		j->writing = 0;

@@ -19,6 +19,7 @@
 
 struct config;
 struct journal;
+struct journal_file;
 struct journal_reader;
 
 struct journal	*journal_open(const char *, time_t, const struct config *,
@@ -31,6 +32,14 @@ void		 journal_drain(struct journal *);
 char		*journal_error(struct journal *);
 int		 journal_fd(const struct journal *);
 void		 journal_close(struct journal *);
+
+struct journal_file *journal_file_open(struct journal *, const char *);
+const char	*journal_file_path(const struct journal_file *);
+void		 journal_file_write(struct journal_file *, const char *, size_t);
+void		 journal_file_close(struct journal_file *);
+size_t		 journal_file_written(struct journal_file *);
+size_t		 journal_file_queued(struct journal_file *);
+void		 journal_file_free(struct journal_file *);
 
 struct journal_reader *journal_reader_open(const char *, char **);
 int		 journal_reader_next(struct journal_reader *, json_t **);

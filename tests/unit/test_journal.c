@@ -652,15 +652,16 @@ END_TEST
 /*
  * A line of JOURNAL_LINE_MAX bytes with its newline is the longest the
  * reader returns (padded with white space, which is cheap to parse); the
- * writer refuses longer ones.
+ * writer shrinks longer ones until they fit, marking every cut.
  */
 START_TEST(test_line_limit)
 {
 	struct journal		*j;
 	struct journal_reader	*r;
-	json_t			*line;
+	json_t			*line, *got, *s;
 	char			*big, *cause = NULL;
-	size_t			 n = JOURNAL_LINE_MAX;
+	size_t			 n = JOURNAL_LINE_MAX, len, i;
+	const char		*v;
 	int			 fd;
 
 	j = open_ok(START);
@@ -683,24 +684,143 @@ START_TEST(test_line_limit)
 	expect_line(r, "{\"after\":1}");
 	expect_none(r);
 	ck_assert_uint_eq(journal_reader_skipped(r), 1);
-	journal_reader_close(r);
 
-	/* {"s":"..."} is 8 bytes around the string. */
+	/* {"s":"..."} is 8 bytes around the string: one byte too many. */
 	memset(big, 'x', n - 8);
+	memcpy(big + 4, "\xe2\x82\xac", 3);
 	big[n - 8] = '\0';
-	line = json_pack("{s:s}", "s", big);
+	line = json_pack("{s:s, s:i}", "s", big, "seq", 9);
 	ck_assert_ptr_nonnull(line);
-	/* A line that big is the writer thread's: its error comes later. */
 	ck_assert_int_eq(journal_append(j, line, &cause), 0);
-	journal_drain(j);
-	cause = journal_error(j);
-	ck_assert_ptr_nonnull(cause);
-	ck_assert_ptr_nonnull(strstr(cause, "journal line longer than"));
-	free(cause);
-	ck_assert_ptr_null(journal_error(j));
 	json_decref(line);
+	/* So is an argv of 66 strings of 1 MiB and one more item. */
+	line = json_pack("{s:[], s:{s:s}}", "exec", "envs", "A", "b");
+	for (i = 0; i < 66; i++)
+		json_array_append_new(json_object_get(line, "exec"),
+		    json_stringn(big, 1024 * 1024));
+	json_array_append_new(json_object_get(line, "exec"),
+	    json_string("last"));
+	append_ok(j, line);
+	json_decref(line);
+	journal_drain(j);
+	ck_assert_ptr_null(journal_error(j));
+
+	/* Strings of 1 MiB and more, cut at a character, say so. */
+	ck_assert_int_eq(journal_reader_next(r, &got), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(got, "seq")), 9);
+	v = json_string_value(json_object_get(got, "s"));
+	len = strlen(v);
+	ck_assert_uint_lt(len, 1024 * 1024 + 64);
+	ck_assert_mem_eq(v, big, 1024 * 1024);
+	ck_assert_str_eq(v + 1024 * 1024, "[rexec: 66060280 bytes not "
+	    "journaled]");
+	json_decref(got);
+	/* 66 MiB more than fits: cut to 64 KiB each, the last item kept. */
+	ck_assert_int_eq(journal_reader_next(r, &got), 1);
+	s = json_object_get(got, "exec");
+	ck_assert_uint_eq(json_array_size(s), 67);
+	v = json_string_value(json_array_get(s, 0));
+	ck_assert_str_eq(v + 65536, "[rexec: 983040 bytes not journaled]");
+	ck_assert_str_eq(json_string_value(json_array_get(s, 66)), "last");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    got, "envs"), "A")), "b");
+	json_decref(got);
+	expect_none(r);
+	journal_reader_close(r);
 	journal_close(j);
 	free(big);
+}
+END_TEST
+
+/*
+ * A text file's bytes are written by the writer thread, made 0600 on the
+ * first ones; a line queued after them is written once they all are, so
+ * whoever sees the line finds the file whole.
+ */
+START_TEST(test_text_file)
+{
+	struct journal		*j;
+	struct journal_file	*f;
+	struct journal_reader	*r;
+	struct stat		 sb;
+	json_t			*line;
+	char			*path, *chunk, *back;
+	size_t			 n = 64 * 1024, rounds = 64, i;
+	int			 fd, got;
+
+	j = open_ok(START);
+	xasprintf(&path, "%s/run.txt", tmp);
+	f = journal_file_open(j, path);
+	ck_assert_str_eq(journal_file_path(f), path);
+	ck_assert_int_eq(stat(path, &sb), -1);	/* made by the first bytes */
+	chunk = xmalloc(n);
+	for (i = 0; i < rounds; i++) {
+		memset(chunk, 'a' + (int)(i % 26), n);
+		journal_file_write(f, chunk, n);
+	}
+	journal_file_write(f, "end\n", 4);
+	journal_file_close(f);
+	APPEND(j, "{s:i}", "seq", 1);
+	r = reader_ok(journal_path(j));
+	while ((got = journal_reader_next(r, &line)) == 0)
+		usleep(1000);
+	ck_assert_int_eq(got, 1);
+	json_decref(line);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq((size_t)sb.st_size, n * rounds + 4);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
+	ck_assert_uint_eq(journal_file_written(f), n * rounds + 4);
+	ck_assert_uint_eq(journal_file_queued(f), 0);
+	journal_file_free(f);
+
+	back = xmalloc(n * rounds + 4);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(read(fd, back, n * rounds + 4),
+	    (ssize_t)(n * rounds + 4));
+	close(fd);
+	for (i = 0; i < rounds; i++)
+		ck_assert_int_eq(back[i * n + n - 1], 'a' + (int)(i % 26));
+	ck_assert_mem_eq(back + n * rounds, "end\n", 4);
+	ck_assert_ptr_null(journal_error(j));
+	journal_reader_close(r);
+	journal_close(j);
+	free(back);
+	free(chunk);
+	free(path);
+}
+END_TEST
+
+/*
+ * A text file that cannot be made (its name is taken) is reported once;
+ * its bytes go nowhere and the journal goes on.
+ */
+START_TEST(test_text_file_fails)
+{
+	struct journal		*j;
+	struct journal_file	*f;
+	struct journal_reader	*r;
+	char			*path, *e;
+
+	j = open_ok(START);
+	xasprintf(&path, "%s/taken.txt", tmp);
+	append_raw(path, "x", 1);
+	f = journal_file_open(j, path);
+	journal_file_write(f, "abc", 3);
+	journal_file_write(f, "def", 3);
+	APPEND(j, "{s:i}", "seq", 2);
+	journal_file_free(f);
+	journal_drain(j);
+	e = journal_error(j);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, "taken.txt: File exists"));
+	ck_assert_ptr_null(strchr(e, '\n'));
+	free(e);
+	r = reader_ok(journal_path(j));
+	expect_line(r, "{\"seq\":2}");
+	expect_none(r);
+	journal_reader_close(r);
+	journal_close(j);
+	free(path);
 }
 END_TEST
 
@@ -983,6 +1103,8 @@ journal_suite(void)
 	tcase_add_test(tc, test_writer_thread);
 	tcase_add_test(tc, test_reader_brief);
 	tcase_add_test(tc, test_line_limit);
+	tcase_add_test(tc, test_text_file);
+	tcase_add_test(tc, test_text_file_fails);
 	tcase_add_test(tc, test_concurrent_appends);
 	tcase_add_test(tc, test_fsync_always_never);
 	tcase_add_test(tc, test_fsync_interval);
