@@ -53,6 +53,7 @@
 #include "reaper.h"
 #include "run.h"
 #include "spool.h"
+#include "textfile.h"
 #include "utf8.h"
 
 extern char	**environ;
@@ -261,6 +262,28 @@ slot_console(struct slot *s, const char *buf, size_t len)
 }
 
 /*
+ * J/<session>, where the runs' recordings and text files go, made the
+ * first time one needs it.  Returns 0, or -1 after saying why (for what).
+ */
+static int
+host_session_dir(struct host *h, const char *what)
+{
+	char	*path, *cause;
+
+	if (h->record_dir != NULL)
+		return (0);
+	path = paths_join(h->journal_dir, journal_session(h->journal));
+	if (paths_private_dir(path, &cause) != 0) {
+		host_message(h, "%s: %s", what, cause);
+		free(cause);
+		free(path);
+		return (-1);
+	}
+	h->record_dir = path;
+	return (0);
+}
+
+/*
  * Open the run's recording, J/<session>/<seq>.cast.  A recording that
  * cannot be made is reported and the run goes on without it.
  */
@@ -271,18 +294,9 @@ slot_record_open(struct slot *s, struct run *r)
 	struct record_header	 hdr;
 	char			*path, *cmd, *title, *cause;
 
-	if (!h->cfg->record_enabled || h->journal == NULL)
+	if (!h->cfg->record_enabled || h->journal == NULL ||
+	    host_session_dir(h, "recording") != 0)
 		return;
-	if (h->record_dir == NULL) {
-		path = paths_join(h->journal_dir, journal_session(h->journal));
-		if (paths_private_dir(path, &cause) != 0) {
-			host_message(h, "recording: %s", cause);
-			free(cause);
-			free(path);
-			return;
-		}
-		h->record_dir = path;
-	}
 	path = journal_recording(h->journal_dir, journal_session(h->journal),
 	    run_seq(r));
 	cmd = run_command_line(r);
@@ -334,6 +348,12 @@ hook_started(struct run *r, void *arg)
 	free(line);
 	free(banner);
 	slot_record_open(s, r);
+	/* Its text file, J/<session>/<seq>.txt, once its text is big. */
+	if (s->host->journal != NULL && s->host->cfg->journal_max_output > 0 &&
+	    host_session_dir(s->host, "text file") == 0)
+		run_text_file(r, textfile_new(s->host->journal,
+		    s->host->journal_dir, journal_session(s->host->journal),
+		    run_seq(r), s->host->cfg->journal_max_output));
 	s->host->queued--;
 	s->host->running++;
 	if (s->host->fe->run_started != NULL)

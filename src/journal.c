@@ -65,6 +65,7 @@
 #include "jsonfield.h"
 #include "mono.h"
 #include "paths.h"
+#include "textfile.h"
 #include "utf8.h"
 
 /* How many "-N" names journal_open tries before it gives up. */
@@ -87,6 +88,12 @@
 #define SHRINK_STRING		(1024 * 1024)
 #define SHRINK_ITEMS		65536
 #define SHRINK_STEP		16
+
+/*
+ * A line whose own text is longer than this (encoded) names no text file:
+ * one that does keeps at most TEXTFILE_INLINE bytes inline.
+ */
+#define READER_FILE_LINE	(8 * TEXTFILE_INLINE)
 
 struct journal {
 	int			 fd;
@@ -152,6 +159,7 @@ struct journal_pending {
 
 struct journal_reader {
 	int			 fd;
+	char			*path;
 	char			*buf;
 	size_t			 size;		/* allocated */
 	size_t			 off;		/* first byte not returned */
@@ -199,6 +207,8 @@ static size_t	 reader_elide(char *, size_t, size_t);
 static int	 journal_reader_next_text(struct journal_reader *, char **,
 		    size_t *);
 static json_t	*journal_parse_line(const char *, size_t);
+static int	 reader_file_text(struct journal_reader *, const char *,
+		    size_t, size_t *);
 
 /* jansson returns NULL when out of memory; treat it as xmalloc does. */
 static json_t *
@@ -1037,6 +1047,7 @@ journal_reader_open(const char *path, char **cause)
 	}
 	r = xcalloc(1, sizeof *r);
 	r->fd = fd;
+	r->path = xstrdup(path);
 	r->size = READER_CHUNK;
 	r->buf = xmalloc(r->size);
 	return (r);
@@ -1171,16 +1182,18 @@ journal_reader_next(struct journal_reader *r, json_t **line)
 }
 
 /*
- * The next line whose run text ("output") the caller wants, for readers
- * that look for something in what runs printed (rexec grep, the history's
- * search).  want(text, len, arg) is asked of each line's text, decoded
- * straight from the line by jsonfield.c; only a line it wants goes to
- * jansson, with its text cut out (jansson builds a string a byte at a
- * time, most of the time a whole parse would take), so jansson still
- * judges every line returned.  A line jsonfield cannot read that way goes
- * to jansson whole.  Returns 1 with *line (its "output" may be empty: the
- * text is *text, *len, valid until the next call), else as
- * journal_reader_next.  Lines without a string "output" are passed over.
+ * The next line whose run text the caller wants, for readers that look
+ * for something in what runs printed (rexec grep, the history's search).
+ * A run's text is its text file when the line names one (read whole into
+ * the reader's buffer), else its "output".  want(text, len, arg) is asked
+ * of each line's text, decoded straight from the line by jsonfield.c;
+ * only a line it wants goes to jansson, with its text cut out (jansson
+ * builds a string a byte at a time, most of the time a whole parse would
+ * take), so jansson still judges every line returned.  A line jsonfield
+ * cannot read that way, or one with a file (it is small), goes to jansson
+ * whole.  Returns 1 with *line (its "output" may be empty: the text is
+ * *text, *len, valid until the next call), else as journal_reader_next.
+ * Lines without a string "output" are passed over.
  */
 int
 journal_reader_next_run(struct journal_reader *r,
@@ -1188,7 +1201,7 @@ journal_reader_next_run(struct journal_reader *r,
     const char **text, size_t *len)
 {
 	json_t	*v, *output;
-	char	*s;
+	char	*s, *path, *cause;
 	size_t	 n, a, b;
 	int	 got;
 
@@ -1198,6 +1211,14 @@ journal_reader_next_run(struct journal_reader *r,
 		case 0:			/* no text: a rejected request */
 			continue;
 		case 1:
+			if (b - a <= READER_FILE_LINE &&
+			    reader_file_text(r, s, n, len)) {
+				if (!want(r->text, *len, arg) ||
+				    (v = journal_parse_line(s, n)) == NULL)
+					continue;
+				*text = r->text;
+				break;
+			}
 			if (jsonfield_decode(s + a, b - a, &r->text,
 			    &r->textsize, len) != 0 ||
 			    !want(r->text, *len, arg) ||
@@ -1214,6 +1235,15 @@ journal_reader_next_run(struct journal_reader *r,
 			output = json_object_get(v, "output");
 			*text = json_string_value(output);
 			*len = json_string_length(output);
+			path = textfile_of_line(r->path, v);
+			if (path != NULL && textfile_load(path, &r->text,
+			    &r->textsize, len, &cause) == 0)
+				*text = r->text;
+			else if (path != NULL) {
+				free(cause);
+				*len = json_string_length(output);
+			}
+			free(path);
 			if (*text == NULL || !want(*text, *len, arg)) {
 				json_decref(v);
 				continue;
@@ -1224,6 +1254,37 @@ journal_reader_next_run(struct journal_reader *r,
 		return (1);
 	}
 	return (got);
+}
+
+/*
+ * The text file the line s[0, n) names, read whole into r->text: 1, or 0
+ * when it names none or the file cannot be read (the line's own head and
+ * tail stand in for it then).
+ */
+static int
+reader_file_text(struct journal_reader *r, const char *s, size_t n,
+    size_t *len)
+{
+	char	*name = NULL, *path, *cause;
+	size_t	 a, b, size = 0, namelen;
+	int	 ok = 0;
+
+	if (jsonfield_find(s, n, "output_file", &a, &b) != 1 ||
+	    jsonfield_decode(s + a, b - a, &name, &size, &namelen) != 0 ||
+	    strlen(name) != namelen) {
+		free(name);
+		return (0);
+	}
+	if ((path = textfile_named(r->path, name)) != NULL) {
+		if (textfile_load(path, &r->text, &r->textsize, len,
+		    &cause) == 0)
+			ok = 1;
+		else
+			free(cause);
+	}
+	free(path);
+	free(name);
+	return (ok);
 }
 
 /* A journal line's text as a JSON object, or NULL when it is not one. */
@@ -1335,6 +1396,7 @@ journal_reader_close(struct journal_reader *r)
 	if (r == NULL)
 		return;
 	close(r->fd);
+	free(r->path);
 	free(r->buf);
 	free(r->text);
 	free(r);
@@ -1485,10 +1547,23 @@ journal_parse_ref(const char *ref, char **session, long long *seq)
 int
 journal_lookup(const char *dir, const char *ref, json_t **line, char **cause)
 {
+	return (journal_lookup_path(dir, ref, line, NULL, cause));
+}
+
+/*
+ * As journal_lookup, and *journal (when not NULL) gets the path of the
+ * journal the line is in, which the line's text file is named beside.
+ */
+int
+journal_lookup_path(const char *dir, const char *ref, json_t **line,
+    char **journal, char **cause)
+{
 	char		*session, *path;
 	long long	 seq;
 
 	*line = NULL;
+	if (journal != NULL)
+		*journal = NULL;
 	if (journal_parse_ref(ref, &session, &seq) != 0) {
 		xasprintf(cause, "not [SESSION:]SEQ: \"%s\"", ref);
 		return (-2);
@@ -1498,6 +1573,9 @@ journal_lookup(const char *dir, const char *ref, json_t **line, char **cause)
 	if (path == NULL)
 		return (-1);
 	*line = journal_find_run(path, seq, cause);
-	free(path);
+	if (*line != NULL && journal != NULL)
+		*journal = path;
+	else
+		free(path);
 	return (*line == NULL ? -1 : 0);
 }

@@ -57,5 +57,7 @@ void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
 json_t		*journal_find_run(const char *, long long, char **);
 int		 journal_lookup(const char *, const char *, json_t **, char **);
+int		 journal_lookup_path(const char *, const char *, json_t **,
+		    char **, char **);
 
 #endif

@@ -22,6 +22,7 @@
 #include "client.h"
 #include "journal.h"
 #include "mcp.h"
+#include "textfile.h"
 #include "utf8.h"
 
 /* read_output's slice when the call gives no limit. */
@@ -686,9 +687,11 @@ mcp_tool_error(const char *why, int structured)
 
 /*
  * read_output: a slice of run seq's full text from the journal, as
- * "rexec log" reads it, cut at character boundaries.  No call can ask for
- * more than max bytes (the host's [agent] max_output_limit): a limit of
- * 0, or above max, is max.
+ * "rexec log" reads it (its text file, else its line's own text), cut at
+ * character boundaries.  No call can ask for more than max bytes (the
+ * host's [agent] max_output_limit): a limit of 0, or above max, is max.
+ * total_bytes is what the journal keeps; text past [journal] max_output
+ * is counted in omitted_bytes.
  */
 json_t *
 mcp_tool_read_output(json_t *args, const char *journal_dir, size_t max,
@@ -696,8 +699,8 @@ mcp_tool_read_output(json_t *args, const char *journal_dir, size_t max,
 {
 	const char	*session, *text;
 	json_t		*line, *o;
-	json_int_t	 seq, off = 0, limit = MCP_READ_LIMIT;
-	char		*ref, *cause;
+	json_int_t	 seq, off = 0, limit = MCP_READ_LIMIT, all;
+	char		*ref, *cause, *journal, *path, *slice = NULL;
 	size_t		 total, start, end;
 	int		 r;
 
@@ -711,26 +714,48 @@ mcp_tool_read_output(json_t *args, const char *journal_dir, size_t max,
 		xasprintf(&ref, "%s:%lld", session, (long long)seq);
 	else
 		xasprintf(&ref, "%lld", (long long)seq);
-	r = journal_lookup(journal_dir, ref, &line, &cause);
+	r = journal_lookup_path(journal_dir, ref, &line, &journal, &cause);
 	free(ref);
 	if (r != 0) {
 		o = mcp_tool_error(cause, structured);
 		free(cause);
 		return (o);
 	}
-	text = json_string_value(json_object_get(line, "output"));
-	total = text != NULL ? json_string_length(json_object_get(line,
-	    "output")) : 0;
-	if (text == NULL)
-		text = "";
-	start = (size_t)off > total ? total : (size_t)off;
-	start = utf8_boundary_after(text, total, start);
-	end = total - start > (size_t)limit ? start + (size_t)limit : total;
-	end = start + utf8_truncate(text + start, end - start);
+	if ((path = textfile_of_line(journal, line)) != NULL) {
+		slice = textfile_slice(path, (size_t)off, (size_t)limit,
+		    &start, &end, &total, &cause);
+		free(path);
+		if (slice == NULL) {
+			o = mcp_tool_error(cause, structured);
+			free(cause);
+			free(journal);
+			json_decref(line);
+			return (o);
+		}
+		text = slice;
+	} else {
+		text = json_string_value(json_object_get(line, "output"));
+		total = text != NULL ? json_string_length(json_object_get(line,
+		    "output")) : 0;
+		if (text == NULL)
+			text = "";
+		start = (size_t)off > total ? total : (size_t)off;
+		start = utf8_boundary_after(text, total, start);
+		end = total - start > (size_t)limit ? start + (size_t)limit :
+		    total;
+		end = start + utf8_truncate(text + start, end - start);
+		text += start;
+	}
+	free(journal);
 	o = json_pack("{s:I, s:I, s:I, s:I, s:b, s:s%}", "seq", seq, "offset",
 	    (json_int_t)start, "next_offset", (json_int_t)end, "total_bytes",
-	    (json_int_t)total, "more", end < total, "output", text + start,
+	    (json_int_t)total, "more", end < total, "output", text,
 	    end - start);
+	all = json_integer_value(json_object_get(line, "output_bytes"));
+	if (slice != NULL && all > (json_int_t)total)
+		json_object_set_new(o, "omitted_bytes",
+		    json_integer(all - (json_int_t)total));
+	free(slice);
 	json_decref(line);
 	return (mcp_tool_result(o, structured));
 }

@@ -6,8 +6,12 @@
  * (run_pollfds), hands back their events (run_poll), reports the child's
  * wait status (run_reaped) and fires timers (run_timers).  What the run
  * reads goes out through its hooks: raw bytes to whoever shows or records
- * them, agent text to the console when it wants text; the run itself only
- * keeps the capped agent text for the response and the journal.
+ * them, agent text to the console when it wants text.  The run keeps its
+ * text in one store, the textring (what the journal line and wait read),
+ * beside the agent's cap for the response; past TEXTFILE_INLINE bytes the
+ * text also streams to the run's text file, which keeps all of it on disk
+ * and answers what the textring no longer holds.  A run whose file lags
+ * stops reading its PTY until the disk catches up.
  *
  * A run is done when its child has been reaped and its PTY has reached EOF
  * (EIO on Linux).  A child that exits while something still holds the PTY
@@ -34,10 +38,12 @@
 #include "cap.h"
 #include "config.h"
 #include "inputwait.h"
+#include "mono.h"
 #include "request.h"
 #include "reaper.h"
 #include "run.h"
 #include "spawn.h"
+#include "textfile.h"
 #include "textring.h"
 
 /* Most bytes read from one PTY per wakeup, so one flood cannot starve. */
@@ -56,6 +62,18 @@
 #define RUN_TEXT_HEAD		(16 * 1024)
 #define RUN_TEXT_RING		(1024 * 1024)
 #define RUN_TEXT_RING_DONE	(64 * 1024)
+/*
+ * The journal line keeps the text whole up to TEXTFILE_INLINE, else its
+ * head and tail cut as a cap of that size cuts: a read of the textring,
+ * exact while its head is a quarter of it and its ring longer.
+ */
+#define RUN_JOURNAL_INLINE	TEXTFILE_INLINE
+#if RUN_JOURNAL_INLINE > 4 * RUN_TEXT_HEAD || \
+    RUN_JOURNAL_INLINE >= RUN_TEXT_RING
+#error "the journal line's text must be readable from the textring"
+#endif
+/* How often a run that stopped reading for its file looks again. */
+#define RUN_FILE_POLL		0.01
 
 struct run {
 	struct request		*req;
@@ -96,18 +114,19 @@ struct run {
 	char			*error;		/* tag, or NULL */
 
 	struct agentview	*view;
-	struct textring		*text;		/* final text by offset, for wait */
+	struct textring		*text;		/* final text by offset */
+	struct textfile		*file;		/* NULL: not journaled */
+	double			 file_check;	/* paused for it: look again */
 	size_t			 max_output;	/* the agent's cap */
 	int			 detached;	/* answered early (yield) */
 	struct cap		*agent_cap;	/* the response's text */
-	struct cap		*journal_cap;	/* the journal's text */
-	const char		*agent_text;	/* both set when done */
+	const char		*agent_text;	/* set when done */
 	size_t			 agent_len;
-	const char		*journal_text;
-	size_t			 journal_len;
 };
 
 static void	run_finish(struct run *, double);
+static void	run_file_text(struct run *, const char *, size_t);
+static int	run_paused(const struct run *);
 static void	run_read(struct run *, double);
 static void	run_write_stdin(struct run *);
 static void	run_write_typed(struct run *);
@@ -130,8 +149,8 @@ run_text(const char *text, size_t len, void *arg)
 
 	cap_append(r->agent_cap, text, len);
 	textring_append(r->text, text, len);
-	if (r->journal_cap != NULL)
-		cap_append(r->journal_cap, text, len);
+	if (r->file != NULL)
+		run_file_text(r, text, len);
 	if (r->hooks.text != NULL)
 		r->hooks.text(r, text, len, r->hooks.arg);
 }
@@ -173,14 +192,65 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 	r->max_output = max;
 	r->agent_cap = cap_new(max, ref);
 	r->text = textring_new(RUN_TEXT_HEAD, RUN_TEXT_RING);
-	if (cfg->journal_max_output > 0)
-		r->journal_cap = cap_new(cfg->journal_max_output, NULL);
 
 	memset(&opts, 0, sizeof opts);
 	opts.cr_newline = cfg->cr == CONFIG_CR_NEWLINE;
 	opts.window = cfg->window;
 	r->view = agentview_new(&opts, run_text, r);
 	return (r);
+}
+
+/*
+ * The run's text file (the run takes it): its text goes there once it
+ * outgrows the journal line, and reads of what the textring no longer
+ * holds come back from it.  Without one the text is not journaled.
+ */
+void
+run_text_file(struct run *r, struct textfile *tf)
+{
+	struct textring_backing	b;
+
+	textfile_free(r->file);
+	r->file = tf;
+	textfile_backing(tf, &b);
+	textring_back(r->text, &b);
+}
+
+/*
+ * The text goes to the file from its first byte once it passes
+ * TEXTFILE_INLINE: what came before is still all in the textring.
+ */
+static void
+run_file_text(struct run *r, const char *text, size_t len)
+{
+	size_t	 before;
+	char	*buf;
+
+	if (!textfile_started(r->file)) {
+		if (textring_total(r->text) <= TEXTFILE_INLINE)
+			return;
+		before = textring_total(r->text) - len;
+		buf = xmalloc(before + 1);
+		if (textring_copy(r->text, 0, before, buf) == 0)
+			textfile_append(r->file, buf, before);
+		free(buf);
+		if (!textfile_started(r->file) && before > 0) {
+			/* Not held (cannot happen): no file rather than a
+			 * wrong one. */
+			textring_back(r->text, NULL);
+			textfile_free(r->file);
+			r->file = NULL;
+			return;
+		}
+	}
+	textfile_append(r->file, text, len);
+}
+
+/* Reading waits for the run's file to catch up. */
+static int
+run_paused(const struct run *r)
+{
+	return (r->file != NULL && textfile_behind(r->file));
 }
 
 void
@@ -194,8 +264,8 @@ run_free(struct run *r)
 		close(r->stdin_fd);
 	agentview_free(r->view);
 	textring_free(r->text);
+	textfile_free(r->file);
 	cap_free(r->agent_cap);
-	cap_free(r->journal_cap);
 	request_free(r->req);
 	free(r->error);
 	free(r->typed);
@@ -298,7 +368,11 @@ run_pollfds(struct run *r, struct pollfd *pfd)
 		return (0);
 	if (r->master != -1 && !r->pty_eof) {
 		pfd[n].fd = r->master;
-		pfd[n].events = POLLIN | (r->ntyped != 0 ? POLLOUT : 0);
+		pfd[n].events = r->ntyped != 0 ? POLLOUT : 0;
+		if (!run_paused(r))
+			pfd[n].events |= POLLIN;
+		else
+			r->file_check = mono_now() + RUN_FILE_POLL;
 		n++;
 	}
 	if (r->stdin_fd != -1) {
@@ -523,6 +597,8 @@ run_deadline(const struct run *r)
 #define EARLIER(t)	do { if ((t) > 0 && (d < 0 || (t) < d)) d = (t); } while (0)
 	if (r->state != RUN_RUNNING)
 		return (-1);
+	if (r->master != -1 && !r->pty_eof && run_paused(r))
+		EARLIER(r->file_check);
 	if (r->kill_stage == 1)
 		EARLIER(r->kill_at);
 	if (r->linger_at > 0)
@@ -654,12 +730,8 @@ run_finish(struct run *r, double now)
 	clock_gettime(CLOCK_REALTIME, &r->end_wall);
 	agentview_finish(r->view);
 	r->agent_text = cap_finish(r->agent_cap, &r->agent_len);
-	if (r->journal_cap != NULL)
-		r->journal_text = cap_finish(r->journal_cap, &r->journal_len);
-	else {
-		r->journal_text = "";
-		r->journal_len = 0;
-	}
+	if (r->file != NULL)
+		textfile_end(r->file);
 	if (r->hooks.done != NULL)
 		r->hooks.done(r, r->hooks.arg);
 }
@@ -813,6 +885,38 @@ run_response(const struct run *r)
 	return (o);
 }
 
+/*
+ * The journal's text of the run: whole when it is small, else its head
+ * and tail and its file's name (DESIGN.md section 5); nothing when it is
+ * not journaled.  How much the journal does not hold: what is past
+ * [journal] max_output, or what a line without a file leaves out.
+ */
+static void
+run_journal_text(const struct run *r, json_t *o)
+{
+	size_t	 total = textring_total(r->text), len = 0, omitted = 0;
+	char	*text = NULL, ref[32];
+
+	if (r->file != NULL || r->cfg->journal_max_output > 0) {
+		snprintf(ref, sizeof ref, "%u", r->seq);
+		text = textring_read(r->text, 0, RUN_JOURNAL_INLINE, ref, &len,
+		    &omitted);
+	}
+	json_object_set_new(o, "output", json_stringn(text != NULL ? text : "",
+	    len));
+	free(text);
+	json_object_set_new(o, "output_bytes", json_integer(total));
+	if (r->file != NULL && textfile_started(r->file)) {
+		json_object_set_new(o, "output_file",
+		    json_string(textfile_name(r->file)));
+		omitted = total - textfile_kept(r->file);
+	}
+	if (r->file != NULL || r->cfg->journal_max_output > 0) {
+		json_object_set_new(o, "truncated", json_boolean(omitted > 0));
+		json_object_set_new(o, "omitted_bytes", json_integer(omitted));
+	}
+}
+
 /* The journal line (DESIGN.md section 8), without the paths and pid. */
 json_t *
 run_journal_line(const struct run *r)
@@ -835,8 +939,7 @@ run_journal_line(const struct run *r)
 		json_array_append_new(a, json_string(r->req->argv[i]));
 	json_object_set_new(o, "exec", a);
 	json_object_set_new(o, "exit", json_integer(exit_code));
-	json_object_set_new(o, "output",
-	    json_stringn(r->journal_text, r->journal_len));
+	run_journal_text(r, o);
 	json_object_set_new(o, "error",
 	    r->error != NULL ? json_string(r->error) : json_null());
 	format_time(when, sizeof when, &r->end_wall);
@@ -851,12 +954,6 @@ run_journal_line(const struct run *r)
 	json_object_set_new(o, "duration_ms", json_integer(duration_ms(r)));
 	if (sig != 0)
 		json_object_set_new(o, "signal", json_integer(sig));
-	if (r->journal_cap != NULL) {
-		json_object_set_new(o, "truncated",
-		    json_boolean(cap_truncated(r->journal_cap)));
-		json_object_set_new(o, "omitted_bytes",
-		    json_integer(cap_omitted(r->journal_cap)));
-	}
 	json_object_set_new(o, "cols", json_integer(r->cols));
 	json_object_set_new(o, "rows", json_integer(r->rows));
 	if (r->detached)
@@ -1002,10 +1099,6 @@ run_trim(struct run *r)
 		return;
 	agentview_free(r->view);
 	r->view = NULL;
-	cap_free(r->journal_cap);
-	r->journal_cap = NULL;
-	r->journal_text = NULL;
-	r->journal_len = 0;
 	cap_free(r->agent_cap);
 	r->agent_cap = NULL;
 	r->agent_text = NULL;

@@ -14,6 +14,7 @@ struct config;
 struct request;
 struct reaper;
 struct run;
+struct textfile;
 
 enum run_state {
 	RUN_QUEUED,
@@ -34,6 +35,7 @@ struct run_hooks {
 struct run	*run_new(struct request *, unsigned int, const struct config *,
 		    const struct run_hooks *);
 void		 run_free(struct run *);
+void		 run_text_file(struct run *, struct textfile *);
 
 void		 run_start(struct run *, char *const *, struct reaper *,
 		     double);

@@ -303,6 +303,21 @@ tr_byte(const struct tr_view *v, size_t o, char *c)
 	return (-1);
 }
 
+/* Copy the n bytes from off when all of them are held; else -1. */
+int
+textring_copy(const struct textring *tr, size_t off, size_t n, char *dst)
+{
+	struct tr_view	v;
+
+	if (off > tr->total || n > tr->total - off)
+		return (-1);
+	memset(&v, 0, sizeof v);
+	v.tr = tr;
+	v.pre = tr->headlen;
+	v.rstart = tr->total - tr->ringlen;
+	return (tr_get(&v, off, n, dst));
+}
+
 /* The first offset at or after o, before end, where a character starts. */
 static size_t
 tr_char_start(const struct tr_view *v, size_t o, size_t end)

@@ -48,6 +48,9 @@
  * the text, and at most max + a few bytes read from the backing;
  * appending is O(len).
  *
+ * textring_copy(tr, off, n, dst) copies the n bytes from off if they are
+ * all held (not from the backing), else returns -1.
+ *
  * textring_trim(tr, ring) is for a run that has ended: the ring keeps at
  * most its newest ring bytes from then on (it never grows), and both
  * buffers shrink to what they hold.  textring_memory() is the bytes
@@ -75,6 +78,8 @@ size_t		 textring_total(const struct textring *);
 char		*textring_read(const struct textring *, size_t off,
 		    size_t max, const char *ref, size_t *len,
 		    size_t *omitted);
+int		 textring_copy(const struct textring *, size_t, size_t,
+		    char *);
 void		 textring_back(struct textring *,
 		    const struct textring_backing *);
 void		 textring_trim(struct textring *, size_t ring);

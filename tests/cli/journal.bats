@@ -207,3 +207,93 @@ syncs_at_least() {
 	[ -e "$REXEC_JOURNAL_DIR/2026-01-02-00:00:00.jsonl" ]
 	[ -e "$REXEC_JOURNAL_DIR/2026-01-03-00:00:00.jsonl" ]
 }
+
+# The journal line of run SEQ, once it is written (after the run's file).
+run_line() {
+	wait_for grep -q "\"seq\":$1," "$(journal_file)"
+	jq -c "select(.seq == $1)" "$(journal_file)"
+}
+
+@test "text file: a big run's text streams to SESSION/SEQ.txt; the line keeps its head and tail and names it" {
+	start_host
+	rx run --json -- sh -c 'seq 1 350000; echo needle-in-the-middle; seq 350001 700000'
+	[ "$status" -eq 0 ]
+	seq=$(jq -r .seq <<<"$output")
+	line=$(run_line "$seq")
+	f="$REXEC_JOURNAL_DIR/$(session_name)/$seq.txt"
+	# The whole text, byte for byte, private, beside the recording.
+	{ seq 1 350000; echo needle-in-the-middle; seq 350001 700000; } >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/want" "$f"
+	[ "$(stat -c %a "$f")" = 600 ]
+	[ -e "$REXEC_JOURNAL_DIR/$(session_name)/$seq.cast" ]
+	# The line is small: head, the omitted line, tail; it names the file.
+	[ "${#line}" -lt 100000 ]
+	[ "$(jq -r .output_file <<<"$line")" = "$(session_name)/$seq.txt" ]
+	[ "$(jq -r .output_bytes <<<"$line")" = "$(stat -c %s "$f")" ]
+	[ "$(jq -r .truncated <<<"$line")" = false ]
+	[ "$(jq -r .omitted_bytes <<<"$line")" = 0 ]
+	jq -j .output <<<"$line" >"$BATS_TEST_TMPDIR/inline"
+	[ "$(head -n 2 "$BATS_TEST_TMPDIR/inline")" = $'1\n2' ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/inline")" = 700000 ]
+	grep -q "^\[rexec: [0-9]* bytes omitted; full output: rexec log $seq\]$" "$BATS_TEST_TMPDIR/inline"
+	! grep -q needle "$BATS_TEST_TMPDIR/inline"
+	# rexec log prints the file; grep finds what only the file holds.
+	"$REXEC" log "$seq" | cmp - "$f"
+	rx grep needle-in-the
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(session_name):$seq: needle-in-the-middle" ]
+	# A small run keeps its text in its line, with no file.
+	rx run --json -- echo small
+	seq=$(jq -r .seq <<<"$output")
+	line=$(run_line "$seq")
+	[ "$(jq -r .output <<<"$line")" = small ]
+	[ "$(jq -r 'has("output_file")' <<<"$line")" = false ]
+	[ "$(jq -r .output_bytes <<<"$line")" = 6 ]
+	[ ! -e "$REXEC_JOURNAL_DIR/$(session_name)/$seq.txt" ]
+}
+
+@test "text file: [journal] max_output bounds the file; what is past it is counted, not written" {
+	printf '[journal]\nmax_output = 100000\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- seq 1 100000
+	seq=$(jq -r .seq <<<"$output")
+	line=$(run_line "$seq")
+	f="$REXEC_JOURNAL_DIR/$(session_name)/$seq.txt"
+	[ "$(stat -c %s "$f")" = 100000 ]
+	cmp "$f" <(seq 1 100000 | head -c 100000)
+	[ "$(jq -r .output_bytes <<<"$line")" = 588895 ]
+	[ "$(jq -r .truncated <<<"$line")" = true ]
+	[ "$(jq -r .omitted_bytes <<<"$line")" = 488895 ]
+	# The end is still in the line's tail.
+	[ "$(jq -j .output <<<"$line" | tail -n 1)" = 100000 ]
+	rx log "$seq"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 <<<"$output")" = "[rexec: 488895 bytes omitted past [journal] max_output]" ]
+	[ "$(head -c 100000 <<<"$output")" = "$(head -c 100000 "$f")" ]
+}
+
+@test "text file: an old journal's big inline text, and a line whose file is gone, still read" {
+	mkdir -m 700 "$REXEC_JOURNAL_DIR"
+	f="$REXEC_JOURNAL_DIR/2025-05-01-10:00:00.jsonl"
+	{ seq 1 20000; echo old-needle; seq 20001 40000; } >"$BATS_TEST_TMPDIR/old"
+	jq -nc --rawfile o "$BATS_TEST_TMPDIR/old" \
+		'{whoami:"w",dir:"/",envs:{},exec:["seq"],exit:0,output:$o,error:null,time:"2025-05-01T10:00:01Z",seq:1}' >"$f"
+	# A line naming a file that is gone, or one outside its session.
+	jq -nc '{whoami:"w",dir:"/",exec:["x"],exit:0,output:"head\n[rexec: 9 bytes omitted; full output: rexec log 2]\ntail\n",output_file:"2025-05-01-10:00:00/2.txt",output_bytes:19,time:"2025-05-01T10:00:02Z",seq:2}' >>"$f"
+	jq -nc '{whoami:"w",dir:"/",exec:["x"],exit:0,output:"inline-only\n",output_file:"../../etc/passwd",time:"2025-05-01T10:00:03Z",seq:3}' >>"$f"
+	rx log 2025-05-01-10:00:00:1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/old")" ]
+	rx grep old-needle
+	[ "$status" -eq 0 ]
+	[ "$output" = "2025-05-01-10:00:00:1: old-needle" ]
+	rx log 2025-05-01-10:00:00:2
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"2.txt: No such file or directory (the journal line's head and tail follow)" ]]
+	[ "${lines[0]}" = head ]
+	rx grep '^tail$'
+	[ "$output" = "2025-05-01-10:00:00:2: tail" ]
+	rx log 2025-05-01-10:00:00:3
+	[ "$status" -eq 0 ]
+	[ "$output" = inline-only ]
+}
