@@ -564,3 +564,31 @@ running_one() {
 	exec 8<&-
 	wait_for grep -q '"error":"aborted"' "$(journal_file)"
 }
+
+@test "mcp: read_output at offsets deep in a big run's text file returns that slice" {
+	start_host
+	mcp_start
+	mcp_init
+	out=$(call 1 exec '{"argv":["seq","1","700000"]}')
+	s=$(sc "$out")
+	[ "$(jq -r .truncated <<<"$s")" = true ]
+	seq=$(jq -r .seq <<<"$s")
+	# The journal line comes once the text file is whole.
+	wait_for grep -q "\"seq\":$seq," "$(journal_file)"
+	out=$(call 2 read_output "{\"seq\":$seq,\"offset\":3000000,\"limit\":100}")
+	s=$(sc "$out")
+	[ "$(jq -j .output <<<"$s")" = "$(seq 1 700000 | tail -c +3000001 | head -c 100)" ]
+	[ "$(jq -r .offset <<<"$s")" = 3000000 ]
+	[ "$(jq -r .next_offset <<<"$s")" = 3000100 ]
+	[ "$(jq -r .total_bytes <<<"$s")" = 4788895 ]
+	[ "$(jq -r .more <<<"$s")" = true ]
+	# The last bytes, and a limit past the end.
+	out=$(call 3 read_output "{\"seq\":$seq,\"offset\":4788881,\"limit\":1000}")
+	s=$(sc "$out")
+	[ "$(jq -c .output <<<"$s")" = '"699999\n700000\n"' ]
+	[ "$(jq -r .next_offset <<<"$s")" = 4788895 ]
+	[ "$(jq -r .more <<<"$s")" = false ]
+	# A bigger slice is rexec log's bytes.
+	out=$(call 4 read_output "{\"seq\":$seq,\"offset\":2000000,\"limit\":200000}")
+	[ "$(jq -j .output <<<"$(sc "$out")" | md5sum)" = "$("$REXEC" log "$seq" | tail -c +2000001 | head -c 200000 | md5sum)" ]
+}
