@@ -65,6 +65,8 @@ static const struct key keys[] = {
 	{ "host", "runtime_dir", KEY_DIR, O(runtime_dir), "", 0, 0, NULL },
 	{ "host", "max_parallel", KEY_UINT, O(max_parallel), "16", 1, 1024, NULL },
 	{ "host", "max_queue", KEY_UINT, O(max_queue), "1024", 0, 1000000, NULL },
+	{ "host", "max_detached", KEY_UINT, O(max_detached), "64", 1, 100000,
+	  NULL },
 	{ "host", "allow_root", KEY_BOOL, O(allow_root), "true", 0, 0, NULL },
 	{ "host", "console_backlog", KEY_BYTES, O(console_backlog), "1048576",
 	  64 * KiB, GiB, NULL },

@@ -29,6 +29,7 @@ struct config {
 	char			*runtime_dir;	/* "" = default location */
 	unsigned long		 max_parallel;
 	unsigned long		 max_queue;
+	unsigned long		 max_detached;
 	int			 allow_root;
 	unsigned long		 console_backlog; /* a waiting run's, at most */
 

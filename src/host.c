@@ -520,6 +520,17 @@ host_enqueue(struct host *h, struct request *req, double now)
 		request_free(req);
 		return;
 	}
+	/*
+	 * Detached runs hold no slot, so they are bounded on their own: a
+	 * request that may detach is refused while max_detached are.  Runs
+	 * already going may still detach past it: at most max_detached +
+	 * max_parallel ever are.
+	 */
+	if (req->yield > 0 && h->detached >= h->cfg->max_detached) {
+		host_reject(h, req->id, "too many detached runs", NULL, 0);
+		request_free(req);
+		return;
+	}
 	s = xcalloc(1, sizeof *s);
 	s->host = h;
 	s->last_newline = 1;

@@ -243,3 +243,55 @@ seq_of() {
 	rx run -- echo alive
 	[ "$output" = alive ]
 }
+
+@test "longrun: max_detached = 2 refuses a third request that may detach, and takes one once a run has ended" {
+	printf '[host]\nmax_detached = 2\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	a=$(seq_of "$(req md1 "$(run_line '["sleep","30"]'),\"yield\":0.05")")
+	b=$(seq_of "$(req md2 "$(run_line '["sleep","30"]'),\"yield\":0.05")")
+	[ "$("$REXEC" status --json | jq '.detached | length')" = 2 ]
+	out=$(req md3 "$(run_line '["echo","three"]'),\"yield\":5")
+	[ "$(jq -r .error <<<"$out")" = "bad_request: too many detached runs" ]
+	[ "$(jq -r .exit <<<"$out")" = 127 ]
+	wait_for grep -q '"id":"md3".*"error":"bad_request: too many detached runs"' "$(journal_file)"
+	# A run that cannot detach is not refused; the CLI says why.
+	rx run -- echo no-yield
+	[ "$output" = no-yield ]
+	rx run --yield 5 -- echo yielding
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "rexec: bad_request: too many detached runs" ]
+	# Once one has ended there is room again.
+	rx kill "$a"
+	out=$(req md4 "\"action\":\"wait\",\"seq\":$a,\"timeout\":10")
+	[ "$(jq -r .running <<<"$out")" = false ]
+	out=$(req md5 "$(run_line '["echo","five"]'),\"yield\":5")
+	[ "$(jq -r .output <<<"$out")" = five ]
+	rx kill "$b"
+}
+
+@test "longrun: wait from an offset deep in a long detached run reads it back from the run's text file" {
+	start_host
+	out=$(req deep1 "$(run_line '["sh","-c","seq 1 700000; sleep 30"]'),\"yield\":0.2")
+	seq=$(seq_of "$out")
+	# Wait until the text is far past what the host keeps in memory.
+	long_enough() {
+		local o
+		o=$(req "deep-peek" "\"action\":\"wait\",\"seq\":$seq,\"offset\":0")
+		[ "$(jq -r .offset <<<"$o")" -ge 4000000 ]
+	}
+	WAIT_SECONDS=30 wait_for long_enough
+	seq 1 700000 | tail -c +2000001 | head -c 16000 >"$BATS_TEST_TMPDIR/want"
+	rx wait "$seq" --offset 2000000 --json
+	[ "$status" -eq 75 ]
+	jq -j .output <<<"$output" | head -c 16000 >"$BATS_TEST_TMPDIR/got"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	jq -j .output <<<"$output" | grep -q "^\[rexec: [0-9]* bytes omitted; full output: rexec log $seq\]$"
+	[ "$(jq -r .truncated <<<"$output")" = true ]
+	# The file holds it while the run goes on.
+	cmp <(seq 1 700000 | head -c 4000000) <(head -c 4000000 "$REXEC_JOURNAL_DIR"/*/"$seq.txt")
+	# And after the run has ended, when memory keeps even less.
+	rx kill "$seq"
+	out=$(req deep2 "\"action\":\"wait\",\"seq\":$seq,\"timeout\":10,\"offset\":3000000")
+	[ "$(jq -r .running <<<"$out")" = false ]
+	[ "$(jq -j .output <<<"$out" | head -c 1000)" = "$(seq 1 700000 | tail -c +3000001 | head -c 1000)" ]
+}

@@ -73,6 +73,7 @@ check_ranges(const struct config *cfg)
 	check_dir(cfg->runtime_dir);
 	CHECK(cfg->max_parallel >= 1 && cfg->max_parallel <= 1024);
 	CHECK(cfg->max_queue <= 1000000);
+	CHECK(cfg->max_detached >= 1 && cfg->max_detached <= 100000);
 	CHECK(cfg->allow_root == 0 || cfg->allow_root == 1);
 
 	CHECK(cfg->cols >= 2 && cfg->cols <= 1000);

@@ -52,6 +52,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.runtime_dir, "");
 	ck_assert_uint_eq(cfg.max_parallel, 16);
 	ck_assert_uint_eq(cfg.max_queue, 1024);
+	ck_assert_uint_eq(cfg.max_detached, 64);
 	ck_assert_int_eq(cfg.allow_root, 1);
 	ck_assert_uint_eq(cfg.cols, 80);
 	ck_assert_uint_eq(cfg.rows, 24);
@@ -100,6 +101,7 @@ START_TEST(test_every_key)
 	    "runtime_dir = /run/x\n"
 	    "max_parallel = 3\n"
 	    "max_queue = 0\n"
+	    "max_detached = 2\n"
 	    "allow_root = no\n"
 	    "[pty]\n"
 	    "cols = 132\n"
@@ -142,6 +144,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(cfg.runtime_dir, "/run/x");
 	ck_assert_uint_eq(cfg.max_parallel, 3);
 	ck_assert_uint_eq(cfg.max_queue, 0);
+	ck_assert_uint_eq(cfg.max_detached, 2);
 	ck_assert_int_eq(cfg.allow_root, 0);
 	ck_assert_uint_eq(cfg.cols, 132);
 	ck_assert_uint_eq(cfg.rows, 50);
@@ -271,6 +274,9 @@ START_TEST(test_out_of_range)
 	    "\"99999999999999999999999\"");
 	expect_error("[agent]\nwindow = 0\n",
 	    "rexec.ini:2: [agent] window: out of range (1 to 100000): \"0\"");
+	expect_error("[host]\nmax_detached = 0\n",
+	    "rexec.ini:2: [host] max_detached: out of range (1 to 100000): "
+	    "\"0\"");
 }
 END_TEST
 
