@@ -7,11 +7,12 @@
  * wait status (run_reaped) and fires timers (run_timers).  What the run
  * reads goes out through its hooks: raw bytes to whoever shows or records
  * them, agent text to the console when it wants text.  The run keeps its
- * text in one store, the textring (what the journal line and wait read),
- * beside the agent's cap for the response; past TEXTFILE_INLINE bytes the
- * text also streams to the run's text file, which keeps all of it on disk
- * and answers what the textring no longer holds.  A run whose file lags
- * stops reading its PTY until the disk catches up.
+ * text in one store, the textring, sized so that a read of it from the
+ * start is exactly the agent's cap: the response, the journal line and
+ * every wait read it.  Past TEXTFILE_INLINE bytes the text also streams to
+ * the run's text file, which keeps all of it on disk and answers what the
+ * textring no longer holds.  A run whose file lags stops reading its PTY
+ * until the disk catches up.
  *
  * A run is done when its child has been reaped and its PTY has reached EOF
  * (EIO on Linux).  A child that exits while something still holds the PTY
@@ -35,7 +36,6 @@
 
 #include "agentview.h"
 #include "banner.h"
-#include "cap.h"
 #include "config.h"
 #include "inputwait.h"
 #include "mono.h"
@@ -56,8 +56,10 @@
 /* Typed bytes queued for a PTY that does not take them at most. */
 #define RUN_TYPED_MAX		(64 * 1024)
 /*
- * The final text kept for wait: its head and its newest bytes while the
- * run goes on, and less once it has ended (what an agent still collects).
+ * The final text kept: its head and its newest bytes while the run goes
+ * on, and less once it has ended (what an agent still collects).  The
+ * head is at least a quarter of the agent's cap and the ring longer than
+ * it, so the response is exactly what a cap would give.
  */
 #define RUN_TEXT_HEAD		(16 * 1024)
 #define RUN_TEXT_RING		(1024 * 1024)
@@ -119,9 +121,6 @@ struct run {
 	double			 file_check;	/* paused for it: look again */
 	size_t			 max_output;	/* the agent's cap */
 	int			 detached;	/* answered early (yield) */
-	struct cap		*agent_cap;	/* the response's text */
-	const char		*agent_text;	/* set when done */
-	size_t			 agent_len;
 };
 
 static void	run_finish(struct run *, double);
@@ -147,7 +146,6 @@ run_text(const char *text, size_t len, void *arg)
 {
 	struct run	*r = arg;
 
-	cap_append(r->agent_cap, text, len);
 	textring_append(r->text, text, len);
 	if (r->file != NULL)
 		run_file_text(r, text, len);
@@ -168,7 +166,6 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 	struct run		*r = xcalloc(1, sizeof *r);
 	struct agentview_opts	 opts;
 	unsigned long		 max;
-	char			 ref[32];
 
 	r->req = req;
 	r->seq = seq;
@@ -188,10 +185,9 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 		max = (unsigned long)req->max_output;
 	if (max > cfg->agent_max_output_limit)
 		max = cfg->agent_max_output_limit;
-	snprintf(ref, sizeof ref, "%u", seq);
 	r->max_output = max;
-	r->agent_cap = cap_new(max, ref);
-	r->text = textring_new(RUN_TEXT_HEAD, RUN_TEXT_RING);
+	r->text = textring_new(max / 4 > RUN_TEXT_HEAD ? max / 4 :
+	    RUN_TEXT_HEAD, max >= RUN_TEXT_RING ? max + 1 : RUN_TEXT_RING);
 
 	memset(&opts, 0, sizeof opts);
 	opts.cr_newline = cfg->cr == CONFIG_CR_NEWLINE;
@@ -265,7 +261,6 @@ run_free(struct run *r)
 	agentview_free(r->view);
 	textring_free(r->text);
 	textfile_free(r->file);
-	cap_free(r->agent_cap);
 	request_free(r->req);
 	free(r->error);
 	free(r->typed);
@@ -729,7 +724,6 @@ run_finish(struct run *r, double now)
 	reaper_run_end(r->reaper, r->seq, now);
 	clock_gettime(CLOCK_REALTIME, &r->end_wall);
 	agentview_finish(r->view);
-	r->agent_text = cap_finish(r->agent_cap, &r->agent_len);
 	if (r->file != NULL)
 		textfile_end(r->file);
 	if (r->hooks.done != NULL)
@@ -856,31 +850,36 @@ duration_ms(const struct run *r)
 	return (llround((r->end - r->start) * 1000));
 }
 
-/* The response an agent reads (DESIGN.md section 3), without the paths. */
+/*
+ * The response an agent reads (DESIGN.md section 3), without the paths:
+ * its text is the textring's from the start, cut by the agent's cap.
+ */
 json_t *
 run_response(const struct run *r)
 {
 	json_t		*o = json_object();
+	char		*text, ref[32];
+	size_t		 len, omitted;
 	int		 exit_code, sig;
 
 	exit_code = run_exit(r, &sig);
+	snprintf(ref, sizeof ref, "%u", r->seq);
+	text = textring_read(r->text, 0, r->max_output, ref, &len, &omitted);
 	if (r->req->id != NULL)
 		json_object_set_new(o, "id", json_string(r->req->id));
 	json_object_set_new(o, "seq", json_integer(r->seq));
 	json_object_set_new(o, "exit", json_integer(exit_code));
-	json_object_set_new(o, "output",
-	    json_stringn(r->agent_text, r->agent_len));
+	json_object_set_new(o, "output", json_stringn(text, len));
+	free(text);
 	if (r->error != NULL)
 		json_object_set_new(o, "error", json_string(r->error));
 	if (sig != 0)
 		json_object_set_new(o, "signal", json_integer(sig));
 	json_object_set_new(o, "duration_ms", json_integer(duration_ms(r)));
-	json_object_set_new(o, "truncated",
-	    json_boolean(cap_truncated(r->agent_cap)));
-	json_object_set_new(o, "omitted_bytes",
-	    json_integer(cap_omitted(r->agent_cap)));
+	json_object_set_new(o, "truncated", json_boolean(omitted > 0));
+	json_object_set_new(o, "omitted_bytes", json_integer(omitted));
 	json_object_set_new(o, "output_bytes",
-	    json_integer(cap_total(r->agent_cap)));
+	    json_integer(textring_total(r->text)));
 	json_object_set_new(o, "waiting_for_input", json_boolean(r->waiting));
 	return (o);
 }
@@ -1099,14 +1098,10 @@ run_trim(struct run *r)
 		return;
 	agentview_free(r->view);
 	r->view = NULL;
-	cap_free(r->agent_cap);
-	r->agent_cap = NULL;
-	r->agent_text = NULL;
-	r->agent_len = 0;
 	/* Up to a spool file's 64 MiB, in memory or in a file. */
 	request_set_stdin_fd(r->req, -1);
 	r->req->stdin_len = 0;
-	textring_trim(r->text, RUN_TEXT_RING_DONE);
+	textring_trim(r->text, RUN_TEXT_HEAD, RUN_TEXT_RING_DONE);
 }
 
 /* One entry of a status reply. */

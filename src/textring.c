@@ -56,7 +56,6 @@ static size_t	tr_span(const struct textring *, size_t, size_t,
 		    const char **);
 static void	tr_copy(const struct textring *, size_t, size_t, char *);
 static int	tr_get(const struct tr_view *, size_t, size_t, char *);
-static int	tr_byte(const struct tr_view *, size_t, char *);
 static size_t	tr_char_start(const struct tr_view *, size_t, size_t);
 static char	*tr_read(const struct tr_view *, size_t, size_t,
 		    const char *, size_t *, size_t *);
@@ -186,22 +185,35 @@ tr_ring_add(struct textring *tr, const char *buf, size_t len)
 }
 
 /*
- * The run has ended: keep the head and only the newest ring bytes (if
- * fewer than now), in memory of just their size.
+ * The run has ended: keep only the first head bytes and the newest ring
+ * bytes (if fewer than now), in memory of just their size.  Bytes the
+ * head gives up stay in the ring when they are among its newest.
  */
 void
-textring_trim(struct textring *tr, size_t ring)
+textring_trim(struct textring *tr, size_t head, size_t ring)
 {
-	size_t	 keep, next;
+	size_t	 keep, held, next, hl;
 	char	*r = NULL;
 
+	if (head > tr->headmax)
+		head = tr->headmax;
 	if (ring > tr->ringmax)
 		ring = tr->ringmax;
-	keep = tr->ringlen < ring ? tr->ringlen : ring;
+	hl = tr->headlen < head ? tr->headlen : head;
+	/* Held from the new head's end on, as long as nothing is gone. */
+	if (tr->total - tr->ringlen == tr->headlen)
+		held = tr->total - hl;
+	else
+		held = tr->ringlen;
+	keep = held < ring ? held : ring;
 	if (keep != 0) {
 		r = xmalloc(keep);
 		tr_copy(tr, tr->total - keep, keep, r);
 	}
+	if (head < tr->headlen)
+		tr->next = tr->head[head];
+	tr->headmax = head;
+	tr->headlen = hl;
 	free(tr->ring);
 	tr->ring = r;
 	tr->ringcap = tr->ringlen = keep;
@@ -256,9 +268,9 @@ tr_copy(const struct textring *tr, size_t o, size_t n, char *dst)
 }
 
 /*
- * Copy [o, o + n) from wherever a read can reach it: the head, the ring,
- * the backing.  Returns -1 when a byte lies in the gap or the backing
- * fails.
+ * Copy [o, o + n) from wherever a read can reach it: the head (and the
+ * byte kept after it), the ring, the backing.  Returns -1 when a byte
+ * lies in the gap or the backing fails.
  */
 static int
 tr_get(const struct tr_view *v, size_t o, size_t n, char *dst)
@@ -270,6 +282,9 @@ tr_get(const struct tr_view *v, size_t o, size_t n, char *dst)
 		if (o < tr->headlen) {
 			k = tr->headlen - o < n ? tr->headlen - o : n;
 			memcpy(dst, tr->head + o, k);
+		} else if (o == tr->headmax && o < tr->total && o < v->rstart) {
+			k = 1;
+			*dst = tr->next;
 		} else if (o >= v->rstart) {
 			k = n;
 			tr_copy(tr, o, k, dst);
@@ -286,21 +301,6 @@ tr_get(const struct tr_view *v, size_t o, size_t n, char *dst)
 		n -= k;
 	}
 	return (0);
-}
-
-/* The byte at o: one a read reaches, or the one kept after the head. */
-static int
-tr_byte(const struct tr_view *v, size_t o, char *c)
-{
-	const struct textring	*tr = v->tr;
-
-	if (tr_get(v, o, 1, c) == 0)
-		return (0);
-	if (o == tr->headmax && tr->total > tr->headmax) {
-		*c = tr->next;
-		return (0);
-	}
-	return (-1);
 }
 
 /* Copy the n bytes from off when all of them are held; else -1. */
@@ -442,7 +442,7 @@ tr_read_gap(const struct tr_view *v, size_t off, size_t max,
 		tb = max - hb;
 		abuf = xmalloc(hb + 1);
 		if (araw > hb || (araw == hb && araw > 0 &&
-		    tr_byte(v, a + hb, abuf + hb) == 0)) {
+		    tr_get(v, a + hb, 1, abuf + hb) == 0)) {
 			if (tr_get(v, a, araw > hb ? hb + 1 : hb, abuf) != 0)
 				goto out;
 			alen = cap_cut_head(abuf, hb, abuf[hb]);

@@ -51,9 +51,10 @@
  * textring_copy(tr, off, n, dst) copies the n bytes from off if they are
  * all held (not from the backing), else returns -1.
  *
- * textring_trim(tr, ring) is for a run that has ended: the ring keeps at
- * most its newest ring bytes from then on (it never grows), and both
- * buffers shrink to what they hold.  textring_memory() is the bytes
+ * textring_trim(tr, head, ring) is for a run that has ended: the head
+ * keeps at most its first head bytes and the ring at most the newest ring
+ * bytes from then on (they never grow), and both buffers shrink to what
+ * they hold.  textring_memory() is the bytes
  * allocated for text, at most head + ring.
  *
  * The text is expected to be valid UTF-8 (what the agent view emits).
@@ -82,7 +83,7 @@ int		 textring_copy(const struct textring *, size_t, size_t,
 		    char *);
 void		 textring_back(struct textring *,
 		    const struct textring_backing *);
-void		 textring_trim(struct textring *, size_t ring);
+void		 textring_trim(struct textring *, size_t head, size_t ring);
 size_t		 textring_memory(const struct textring *);
 void		 textring_free(struct textring *);
 

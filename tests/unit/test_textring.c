@@ -270,7 +270,7 @@ START_TEST(test_every_offset_after_trim)
 		for (ring = 0; ring <= 8; ring++)
 		for (keep = 0; keep <= 4; keep++) {
 			tr = build(v, n, head, ring, 3);
-			textring_trim(tr, keep);
+			textring_trim(tr, SIZE_MAX, keep);
 			headlen = n < head ? n : head;
 			rlen = n - headlen < ring ? n - headlen : ring;
 			if (rlen > keep)
@@ -288,6 +288,51 @@ START_TEST(test_every_offset_after_trim)
 }
 END_TEST
 
+/*
+ * Trimming the head too: what it gives up stays in the ring when it is
+ * among the newest bytes the ring keeps, else it is gone.
+ */
+START_TEST(test_trim_head)
+{
+	struct textring	*tr;
+	const char	*v;
+	size_t		 n, head, ring, h2, keep, headlen, hl, held, rlen, off;
+	size_t		 m, t;
+
+	for (t = 0; t < nitems(texts); t++) {
+		v = texts[t];
+		n = strlen(v);
+		for (head = 0; head <= 6; head++)
+		for (ring = 0; ring <= 8; ring++)
+		for (h2 = 0; h2 <= 7; h2++)
+		for (keep = 0; keep <= 9; keep++) {
+			tr = build(v, n, head, ring, 2);
+			textring_trim(tr, h2, keep);
+			headlen = n < head ? n : head;
+			hl = headlen < h2 ? headlen : h2;
+			if (n - headlen <= ring)
+				held = n - hl;
+			else
+				held = ring;
+			/* The ring never keeps more than it could hold. */
+			rlen = held;
+			if (rlen > keep)
+				rlen = keep;
+			if (rlen > ring)
+				rlen = ring;
+			if (textring_memory(tr) > hl + rlen)
+				ck_abort_msg("trimmed to %zu and %zu: memory %zu",
+				    h2, keep, textring_memory(tr));
+			for (off = 0; off <= n; off++)
+				for (m = 0; m < nitems(maxes); m++)
+					check_read(tr, v, hl, n - rlen, off,
+					    maxes[m], "7");
+			textring_free(tr);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_append_after_trim)
 {
 	struct textring	*tr;
@@ -298,7 +343,7 @@ START_TEST(test_append_after_trim)
 	for (k = 0; k <= n; k++) {
 		tr = textring_new(3, 10);
 		textring_append(tr, v, k);
-		textring_trim(tr, 4);
+		textring_trim(tr, SIZE_MAX, 4);
 		textring_append(tr, v + k, n - k);
 		if (textring_memory(tr) > 3 + 4)
 			ck_abort_msg("memory %zu", textring_memory(tr));
@@ -676,7 +721,7 @@ START_TEST(test_long_run_bounded)
 	free(got);
 
 	/* A run that ended keeps less. */
-	textring_trim(tr, 65536);
+	textring_trim(tr, SIZE_MAX, 65536);
 	ck_assert_uint_eq(textring_memory(tr), head + 65536);
 	got = textring_read(tr, total - 65536, 0, "5", &len, &om);
 	ck_assert_uint_eq(len + om, 65536);
@@ -696,6 +741,7 @@ textring_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_every_offset);
 	tcase_add_test(tc, test_every_offset_after_trim);
+	tcase_add_test(tc, test_trim_head);
 	tcase_add_test(tc, test_append_after_trim);
 	tcase_add_test(tc, test_omitted_line);
 	tcase_add_test(tc, test_utf8_never_split);
