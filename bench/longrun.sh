@@ -13,9 +13,9 @@
 # 2. The host's RSS while RUNS runs (50), detached by `--yield`, each
 #    print RATE bytes a second (1 MB/s) of text lines, sampled every EVERY
 #    seconds for DURATION seconds (60).  Each run holds bounded buffers
-#    that fill at its start (the journal's text, [journal] max_output, 16
-#    MiB by default, fills in about 17 s at 1 MB/s), so the ratio that
-#    counts is the last sample over the one at WARMUP seconds (20).
+#    that fill at its start (the text ring's newest MiB fills in about a
+#    second at 1 MB/s; the journal's text streams to a file), so the ratio
+#    that counts is the last sample over the one at WARMUP seconds (20).
 #    Target: flat, that ratio under 1.2.  What the runs printed (from
 #    their wait offsets) is set against what they meant to print, so a
 #    host that falls behind shows; beside it the host's CPU, its time
