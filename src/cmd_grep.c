@@ -1,8 +1,9 @@
 /*
  * cmd_grep.c: "rexec grep PATTERN [--session NAME]... [--whoami NAME]
  * [--since DATE] [-i] [-l] [--json] [--color=WHEN]": the lines of journaled
- * run text (each run's "output") that match a POSIX extended regular
- * expression, across every session of the journal directory.
+ * run text (each run's text file, else its line's "output": what rexec log
+ * prints) that match a POSIX extended regular expression, across every
+ * session of the journal directory.
  *
  * Sessions come newest first; within one, runs come in journal order (the
  * order they ended: seq order but for runs that overlapped).  Each line
@@ -11,8 +12,8 @@
  * "seq" (the original crate's) take from their line in the file.  Rejected
  * requests (no "exec") printed nothing and are skipped.
  *
- * Memory stays flat: one journal line at a time, each dropped before the
- * next is read.  Matching is textmatch.c's, one regexec per matching line;
+ * Memory stays flat: one journal line, and one run's text, at a time,
+ * each dropped before the next is read.  Matching is textmatch.c's, one regexec per matching line;
  * only lines whose text matches are parsed (journal_reader_next_run).
  * Exit status as grep(1): 0 when a line matched, 1 when none did, 2 on an
  * error.

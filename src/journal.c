@@ -140,11 +140,11 @@ struct journal_file {
 	int			 closing;	/* the owner's: close queued */
 
 	int			 fd;		/* the writer's; -1: not made */
-	int			 failed;	/* the writer's: the rest goes */
+	int			 failed;	/* the writer's: stop writing */
 
 	/* Under j->mu. */
 	size_t			 written;	/* bytes on disk */
-	size_t			 queued;	/* given, not written or dropped */
+	size_t			 queued;	/* given, not yet written */
 	int			 refs;
 };
 
@@ -152,7 +152,7 @@ struct journal_file {
 struct journal_pending {
 	json_t				*line;
 	struct journal_file		*file;
-	char				*data;		/* NULL: close the file */
+	char				*data;		/* NULL: close it */
 	size_t				 len;
 	TAILQ_ENTRY(journal_pending)	 link;
 };

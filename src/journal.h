@@ -35,7 +35,8 @@ void		 journal_close(struct journal *);
 
 struct journal_file *journal_file_open(struct journal *, const char *);
 const char	*journal_file_path(const struct journal_file *);
-void		 journal_file_write(struct journal_file *, const char *, size_t);
+void		 journal_file_write(struct journal_file *, const char *,
+		    size_t);
 void		 journal_file_close(struct journal_file *);
 size_t		 journal_file_written(struct journal_file *);
 size_t		 journal_file_queued(struct journal_file *);

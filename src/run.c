@@ -231,8 +231,10 @@ run_file_text(struct run *r, const char *text, size_t len)
 			textfile_append(r->file, buf, before);
 		free(buf);
 		if (!textfile_started(r->file) && before > 0) {
-			/* Not held (cannot happen): no file rather than a
-			 * wrong one. */
+			/*
+			 * Not held (cannot happen: head and ring hold more
+			 * than TEXTFILE_INLINE): no file, not a wrong one.
+			 */
 			textring_back(r->text, NULL);
 			textfile_free(r->file);
 			r->file = NULL;
@@ -886,20 +888,23 @@ run_response(const struct run *r)
 
 /*
  * The journal's text of the run: whole when it is small, else its head
- * and tail and its file's name (DESIGN.md section 5); nothing when it is
- * not journaled.  How much the journal does not hold: what is past
- * [journal] max_output, or what a line without a file leaves out.
+ * and tail and its file's name (DESIGN.md section 5), never more than
+ * [journal] max_output; nothing when that is 0.  How much the journal
+ * does not hold: what is past max_output in the file, or what a line
+ * without a file leaves out.
  */
 static void
 run_journal_text(const struct run *r, json_t *o)
 {
-	size_t	 total = textring_total(r->text), len = 0, omitted = 0;
+	size_t	 total = textring_total(r->text), len = 0, omitted = 0, max;
 	char	*text = NULL, ref[32];
 
-	if (r->file != NULL || r->cfg->journal_max_output > 0) {
+	max = r->cfg->journal_max_output;
+	if (max > RUN_JOURNAL_INLINE)
+		max = RUN_JOURNAL_INLINE;
+	if (max > 0) {
 		snprintf(ref, sizeof ref, "%u", r->seq);
-		text = textring_read(r->text, 0, RUN_JOURNAL_INLINE, ref, &len,
-		    &omitted);
+		text = textring_read(r->text, 0, max, ref, &len, &omitted);
 	}
 	json_object_set_new(o, "output", json_stringn(text != NULL ? text : "",
 	    len));
@@ -910,7 +915,7 @@ run_journal_text(const struct run *r, json_t *o)
 		    json_string(textfile_name(r->file)));
 		omitted = total - textfile_kept(r->file);
 	}
-	if (r->file != NULL || r->cfg->journal_max_output > 0) {
+	if (max > 0) {
 		json_object_set_new(o, "truncated", json_boolean(omitted > 0));
 		json_object_set_new(o, "omitted_bytes", json_integer(omitted));
 	}

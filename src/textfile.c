@@ -264,9 +264,9 @@ textfile_read(const char *path, size_t off, char *buf, size_t len,
 
 /*
  * The slice [off, off + limit) of the text file at path, moved to whole
- * characters (for read_output): *start where it begins (a character's first byte), *end
- * past its last whole character, *total the file's size.  Returns the
- * slice, or NULL with *cause.
+ * characters (for read_output): *start where it begins (a character's
+ * first byte), *end past its last whole character, *total the file's
+ * size.  Returns the slice, or NULL with *cause.
  */
 char *
 textfile_slice(const char *path, size_t off, size_t limit, size_t *start,

@@ -297,3 +297,29 @@ run_line() {
 	[ "$status" -eq 0 ]
 	[ "$output" = inline-only ]
 }
+
+@test "text file: [journal] max_output under 64 KiB holds the line's text to it" {
+	printf '[journal]\nmax_output = 1000\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- seq 1 2000
+	seq=$(jq -r .seq <<<"$output")
+	line=$(run_line "$seq")
+	[ "$(jq -r .truncated <<<"$line")" = true ]
+	[ "$(jq -r .output_bytes <<<"$line")" = 8893 ]
+	[ "$(jq -r .omitted_bytes <<<"$line")" -gt 7800 ]
+	[ "$(jq -j .output <<<"$line" | tail -n 1)" = 2000 ]
+	[ "$(jq -j .output <<<"$line" | wc -c)" -lt 1100 ]
+	[ "$(jq -r 'has("output_file")' <<<"$line")" = false ]
+}
+
+@test "text file: [journal] max_output = 0 journals no text" {
+	printf '[journal]\nmax_output = 0\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --json -- seq 1 100000
+	seq=$(jq -r .seq <<<"$output")
+	line=$(run_line "$seq")
+	[ "$(jq -r .output <<<"$line")" = "" ]
+	[ "$(jq -r .output_bytes <<<"$line")" = 588895 ]
+	[ "$(jq -r 'has("output_file")' <<<"$line")" = false ]
+	[ ! -e "$REXEC_JOURNAL_DIR/$(session_name)/$seq.txt" ]
+}
