@@ -1110,6 +1110,56 @@ run_trim(struct run *r)
 }
 
 /* One entry of a status reply. */
+/*
+ * The run as viewers see it (DESIGN.md section 15, the "run" event):
+ * fields that are not known yet are absent.
+ */
+json_t *
+run_event(const struct run *r)
+{
+	json_t		*o = json_object(), *a;
+	char		 when[40];
+	size_t		 i;
+	int		 exit_code, sig;
+	const char	*state;
+
+	if (r->state == RUN_QUEUED)
+		state = "queued";
+	else if (r->state == RUN_DONE)
+		state = "ended";
+	else
+		state = r->detached ? "detached" : "running";
+	json_object_set_new(o, "event", json_string("run"));
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "waiting_for_input",
+	    json_boolean(r->state == RUN_RUNNING && r->waiting));
+	json_object_set_new(o, "detached", json_boolean(r->detached));
+	json_object_set_new(o, "whoami", json_string(r->req->whoami));
+	json_object_set_new(o, "dir", json_string(r->req->dir));
+	a = json_array();
+	for (i = 0; i < r->req->argc; i++)
+		json_array_append_new(a, json_string(r->req->argv[i]));
+	json_object_set_new(o, "argv", a);
+	json_object_set_new(o, "cols", json_integer(r->cols));
+	json_object_set_new(o, "rows", json_integer(r->rows));
+	if (r->state != RUN_QUEUED) {
+		format_time(when, sizeof when, &r->start_wall);
+		json_object_set_new(o, "start", json_string(when));
+	}
+	if (r->state == RUN_DONE) {
+		exit_code = run_exit(r, &sig);
+		json_object_set_new(o, "exit", json_integer(exit_code));
+		json_object_set_new(o, "signal",
+		    sig != 0 ? json_integer(sig) : json_null());
+		json_object_set_new(o, "error", r->error != NULL ?
+		    json_string(r->error) : json_null());
+		json_object_set_new(o, "duration_ms",
+		    json_integer(duration_ms(r)));
+	}
+	return (o);
+}
+
 json_t *
 run_status(const struct run *r, double now)
 {

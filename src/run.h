@@ -74,5 +74,6 @@ void		 run_trim(struct run *);
 json_t		*run_response(const struct run *);
 json_t		*run_journal_line(const struct run *);
 json_t		*run_status(const struct run *, double);
+json_t		*run_event(const struct run *);
 
 #endif

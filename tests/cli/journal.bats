@@ -210,7 +210,7 @@ syncs_at_least() {
 
 # The journal line of run SEQ, once it is written (after the run's file).
 run_line() {
-	wait_for grep -q "\"seq\":$1," "$(journal_file)"
+	WAIT_SECONDS=60 wait_for grep -q "\"seq\":$1," "$(journal_file)"
 	jq -c "select(.seq == $1)" "$(journal_file)"
 }
 
@@ -256,8 +256,10 @@ run_line() {
 	printf '[journal]\nmax_output = 100000\n' >"$BATS_TEST_TMPDIR/rexec.ini"
 	start_host
 	rx run --json -- seq 1 100000
+	[ "$status" -eq 0 ] || { echo "$output $stderr_out"; false; }
 	seq=$(jq -r .seq <<<"$output")
 	line=$(run_line "$seq")
+	echo "the journal line: ${line:0:2000}"
 	f="$REXEC_JOURNAL_DIR/$(session_name)/$seq.txt"
 	[ "$(stat -c %s "$f")" = 100000 ]
 	cmp "$f" <(seq 1 100000 | head -c 100000)
@@ -316,8 +318,10 @@ run_line() {
 	printf '[journal]\nmax_output = 0\n' >"$BATS_TEST_TMPDIR/rexec.ini"
 	start_host
 	rx run --json -- seq 1 100000
+	[ "$status" -eq 0 ] || { echo "$output $stderr_out"; false; }
 	seq=$(jq -r .seq <<<"$output")
 	line=$(run_line "$seq")
+	echo "the journal line: ${line:0:2000}"
 	[ "$(jq -r .output <<<"$line")" = "" ]
 	[ "$(jq -r .output_bytes <<<"$line")" = 588895 ]
 	[ "$(jq -r 'has("output_file")' <<<"$line")" = false ]
