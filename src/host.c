@@ -1637,6 +1637,7 @@ host_main(const struct config *cfg, const struct frontend *fe)
 		fprintf(stderr, "rexec: %s\n", cause);
 		free(cause);
 		host_free(&h);
+		viewsrv_free(h.viewsrv);
 		return (1);
 	}
 	h.reaper = reaper_new(cfg->kill_grace, host_child_kind, &h, &cause);
