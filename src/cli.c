@@ -21,7 +21,7 @@
 #include "paths.h"
 
 static const struct cmd_entry cmd_table[] = {
-	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
+	{ "host", "--start-host", "-s", "[--headless | --daemon] [--config FILE] "
 	  "[--print-config] [--text]", "start the host (the TUI on a terminal)",
 	  cmd_host_exec },
 	{ "attach", NULL, NULL, "[-r|--read-only] [--run SEQ] [--json] "

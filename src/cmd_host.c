@@ -4,6 +4,9 @@
  * --text sets [headless] raw = false for this host, so a service manager
  * that cannot be handed a configuration file (the systemd user unit) still
  * gets the console as agent text rather than raw escapes.
+ *
+ * --daemon (-d) starts the host in the background and returns once it
+ * serves, saying nothing (as tmux does), or exits 1 with the host's reason.
  */
 #include "rexec.h"
 
@@ -15,6 +18,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "daemon.h"
 #include "frontend.h"
 #include "headless.h"
 #include "host.h"
@@ -23,6 +27,7 @@
 
 static const struct option host_options[] = {
 	{ "headless", no_argument, NULL, 'H' },
+	{ "daemon", no_argument, NULL, 'd' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "print-config", no_argument, NULL, 'P' },
 	{ "text", no_argument, NULL, 'T' },
@@ -59,14 +64,19 @@ cmd_host_exec(int argc, char **argv)
 	struct config	 cfg;
 	struct frontend	 fe;
 	const char	*config_path = NULL;
+	char		*cause;
 	int		 c, print_config = 0, headless = 0, text = 0, r;
+	int		 daemon = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:", host_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d", host_options, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			headless = 1;
+			break;
+		case 'd':
+			daemon = 1;
 			break;
 		case 'C':
 			config_path = optarg;
@@ -88,13 +98,22 @@ cmd_host_exec(int argc, char **argv)
 	if (optind != argc)
 		return (cli_usage("host", "unexpected argument \"%s\"",
 		    argv[optind]));
+	if (daemon && headless)
+		return (cli_usage("host", "--daemon and --headless exclude "
+		    "each other"));
 	if (cli_config(&cfg, config_path) != 0)
 		return (1);
 	if (text)
 		cfg.headless_raw = 0;
 	if (print_config)
 		r = host_print_config(&cfg);
-	else {
+	else if (daemon) {
+		if ((r = daemon_start(&cfg, &cause)) != 0) {
+			fprintf(stderr, "rexec: %s\n", cause);
+			free(cause);
+			r = 1;
+		}
+	} else {
 		/* The curses UI when stdout is a terminal (DESIGN.md 6). */
 		if (!headless && isatty(STDOUT_FILENO) &&
 		    isatty(STDIN_FILENO)) {
@@ -104,6 +123,7 @@ cmd_host_exec(int argc, char **argv)
 		} else {
 			headless_init(&fe, &cfg);
 			r = host_main(&cfg, &fe);
+			headless_fini(&fe);
 		}
 	}
 	config_free(&cfg);

@@ -28,6 +28,11 @@ struct frontend {
 		    size_t, void *);
 	/* The same untyped, for an observer without segment. */
 	void	(*console)(const char *, size_t, void *);
+	/*
+	 * Console bytes it takes now without dropping any (NULL: no bound);
+	 * the console's backlog waits for room, and its fd says when.
+	 */
+	size_t	(*room)(void *);
 	/* Life of a run; output is its raw PTY bytes as they arrive. */
 	void	(*run_queued)(struct run *, void *);
 	void	(*run_started)(struct run *, void *);

@@ -8,5 +8,6 @@ struct config;
 struct frontend;
 
 void	headless_init(struct frontend *, const struct config *);
+void	headless_fini(struct frontend *);
 
 #endif

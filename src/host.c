@@ -71,6 +71,10 @@
 
 extern char	**environ;
 
+/* Called once the host serves (host_on_ready). */
+static void	(*host_ready_cb)(void *);
+static void	 *host_ready_arg;
+
 /*
  * Memory the console may buffer for runs waiting their turn, between
  * them; each keeps at most [host] console_backlog.
@@ -1397,16 +1401,24 @@ host_viewers(struct host *h, char **cause)
 	return (0);
 }
 
+/*
+ * The signals the loop reads.  SIGHUP is one of them unless it was ignored
+ * when the host started (nohup, or a daemon): a blocked signal is queued
+ * even when its disposition is SIG_IGN, so taking it into the set would
+ * undo the nohup.  Runs start with every signal at its default anyway.
+ */
 static int
 host_signalfd(struct host *h, char **cause)
 {
-	sigset_t	set;
+	struct sigaction	sa;
+	sigset_t		set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	if (sigaction(SIGHUP, NULL, &sa) == -1 || sa.sa_handler != SIG_IGN)
+		sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (h->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
 		xasprintf(cause, "signalfd: %s", strerror(errno));
@@ -1473,6 +1485,55 @@ poll_ms(double deadline, double now)
 	return ((int)ms);
 }
 
+/*
+ * A console's budget this turn: no more than the observers of its stream
+ * take without dropping (a headless stdout's queue), so a backlog leaves
+ * the console's bounded buffers only as fast as they take it.  A
+ * stopping host does not wait.
+ */
+static size_t
+host_budget(struct host *h, int text)
+{
+	const struct frontend	*o;
+	size_t			 budget = HOST_CONSOLE_PUMP, room, i;
+
+	if (h->stopping)
+		return (budget);
+	for (i = 0; i < h->nobs; i++) {
+		o = h->obs[i];
+		if (!o->console_text != !text || o->room == NULL)
+			continue;
+		if ((room = o->room(o->arg)) < budget)
+			budget = room;
+	}
+	return (budget);
+}
+
+/*
+ * Write out some of the consoles' backlogs.  Returns 1 when the loop
+ * should come back at once, 0 when it may wait for an observer's fd to
+ * say there is room.
+ */
+static int
+host_pump(struct host *h, int *backlog)
+{
+	size_t	budget;
+	int	again;
+
+	budget = host_budget(h, 0);
+	*backlog = console_pump(h->console, budget);
+	again = *backlog && budget > 0;
+	if (h->tconsole != NULL) {
+		budget = host_budget(h, 1);
+		if (console_pump(h->tconsole, budget)) {
+			*backlog = 1;
+			if (budget > 0)
+				again = 1;
+		}
+	}
+	return (again);
+}
+
 /* The loop. */
 static void
 host_loop(struct host *h)
@@ -1482,7 +1543,7 @@ host_loop(struct host *h)
 	struct slot	*s;
 	const struct frontend *o;
 	double		 now, deadline, d;
-	int		 backlog = 0;
+	int		 backlog = 0, again = 0;
 
 	for (;;) {
 		host_sweep(h);
@@ -1541,7 +1602,7 @@ host_loop(struct host *h)
 		d = viewsrv_deadline(h->viewsrv);
 		if (d >= 0 && (deadline < 0 || d < deadline))
 			deadline = d;
-		if (backlog)
+		if (again)
 			deadline = now;
 		for (i = 0; i < npfd; i++)
 			pfd[i].revents = 0;
@@ -1578,10 +1639,7 @@ host_loop(struct host *h)
 			run_timers(s->run, now);
 		host_longrun_timers(h, now);
 		reaper_timers(h->reaper, now);
-		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
-		if (h->tconsole != NULL &&
-		    console_pump(h->tconsole, HOST_CONSOLE_PUMP))
-			backlog = 1;
+		again = host_pump(h, &backlog);
 		host_console_errors(h);
 		host_sweep(h);
 		host_schedule(h, now);
@@ -1589,6 +1647,18 @@ host_loop(struct host *h)
 		viewsrv_flush(h->viewsrv, mono_now());
 	}
 	free(pfd);
+}
+
+/*
+ * A function for host_main to call once, as soon as the host serves: its
+ * lock says so and its FIFO is open.  Whoever started the host in the
+ * background learns from it that the start went well.
+ */
+void
+host_on_ready(void (*cb)(void *), void *arg)
+{
+	host_ready_cb = cb;
+	host_ready_arg = arg;
 }
 
 /*
@@ -1658,6 +1728,8 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	host_message(&h, "host %s started: pid %ld, runtime %s, journal %s",
 	    PACKAGE_VERSION, (long)getpid(), h.rundir,
 	    journal_path(h.journal));
+	if (host_ready_cb != NULL)
+		host_ready_cb(host_ready_arg);
 	host_loop(&h);
 	host_message(&h, "host stopped");
 	host_free(&h);

@@ -13,6 +13,7 @@ struct rawring;
 struct run;
 
 int	host_main(const struct config *, const struct frontend *);
+void	host_on_ready(void (*)(void *), void *);
 void	host_shutdown(struct host *);
 int	host_abort_seq(struct host *, unsigned int);
 int	host_type(struct host *, unsigned int, const char *, size_t, char **);

@@ -18,7 +18,7 @@ setup() {
 @test "--help lists every command with its usage" {
 	rx --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"rexec host [--headless] [--config FILE] [--print-config]"* ]]
+	[[ "$output" == *"rexec host [--headless | --daemon] [--config FILE] [--print-config]"* ]]
 	[[ "$output" == *"--start-host, -s"* ]]
 	rx -h
 	[ "$status" -eq 0 ]
