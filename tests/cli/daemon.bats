@@ -62,6 +62,21 @@ running_runs() {
 	[ "$stderr_out" = "rexec: another rexec host is running, pid $HOST_PID" ]
 }
 
+attach_ready() {
+	grep -q '"event":"ready"' "$BATS_TEST_TMPDIR/attach"
+}
+
+@test "daemon: its messages reach a viewer" {
+	start_daemon
+	"$REXEC" attach --json >"$BATS_TEST_TMPDIR/attach" 2>&1 3>&- &
+	local viewer=$!
+	wait_for attach_ready
+	kill "$viewer"
+	wait "$viewer" || true
+	jq -r 'select(.event == "message") | .text' "$BATS_TEST_TMPDIR/attach" |
+		grep -qE "^host [0-9.]+ started: pid $HOST_PID, runtime $REXEC_RUNTIME_DIR"
+}
+
 @test "daemon: fds 0-2 on /dev/null, cwd /, its own session, none of the caller's fds, no zombie under the caller" {
 	local d=$BATS_TEST_TMPDIR caller fd
 	# The caller lives on (as rexec attach would) and holds an fd of its own.
