@@ -7,7 +7,8 @@
  *
  * A stdout nobody reads (a paused "| less", a throttled journald) must
  * never stall the host (DESIGN.md 15), so stdout is written by a thread
- * of its own from a queue bounded by HEADLESS_MAX_QUEUE; the loop only
+ * of its own from a queue bounded by [viewer] max_queue, as a viewer's
+ * is; the loop only
  * appends to it.  When a chunk does not fit, it and everything after it
  * are dropped, counted per run, until the writer has written all that was
  * queued; then it writes one dim line per run that lost bytes,
@@ -45,11 +46,6 @@
 #include "headless.h"
 #include "mono.h"
 
-/*
- * Console bytes that may wait for a slow stdout, as a viewer's queue
- * ([viewer] max_queue's default).
- */
-#define HEADLESS_MAX_QUEUE	(4 * 1024 * 1024)
 /* A buffer bigger than this is given back once written. */
 #define HEADLESS_KEEP		(256 * 1024)
 /* Runs that lost bytes in one stall, each with its line; later ones join the last. */
@@ -76,6 +72,7 @@ struct headless {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 more;
 	int			 text;		/* plain notes, no escapes */
+	size_t			 max;		/* [viewer] max_queue */
 	int			 wake;		/* eventfd: room again */
 
 	/* Under the lock. */
@@ -238,7 +235,7 @@ headless_put(struct headless *hl, unsigned int seq, const char *buf,
 	if (hl->failed)
 		;
 	else if (hl->dropping ||
-	    hl->len + hl->inflight + len > HEADLESS_MAX_QUEUE) {
+	    hl->len + hl->inflight + len > hl->max) {
 		hl->dropping = 1;
 		headless_drop(hl, seq, len);
 	} else {
@@ -270,7 +267,7 @@ headless_room(void *arg)
 	pthread_mutex_lock(&hl->lock);
 	used = hl->len + hl->inflight + HEADLESS_SLACK;
 	if (!hl->failed && !hl->dropping) {
-		room = used < HEADLESS_MAX_QUEUE ? HEADLESS_MAX_QUEUE - used : 0;
+		room = used < hl->max ? hl->max - used : 0;
 		if (room == 0)
 			hl->want_room = 1;
 	}
@@ -355,6 +352,7 @@ headless_init(struct frontend *fe, const struct config *cfg)
 	pthread_mutex_init(&hl->lock, NULL);
 	pthread_cond_init(&hl->more, NULL);
 	hl->text = !cfg->headless_raw;
+	hl->max = cfg->viewer_max_queue;
 	hl->bol = 1;
 	if ((hl->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
 		fprintf(stderr, "rexec: console on standard output: "
