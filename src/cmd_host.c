@@ -19,7 +19,6 @@
 #include "headless.h"
 #include "host.h"
 #include "paths.h"
-#include "ui/ui.h"
 
 static const struct option host_options[] = {
 	{ "headless", no_argument, NULL, 'H' },
@@ -95,16 +94,13 @@ cmd_host_exec(int argc, char **argv)
 	if (print_config)
 		r = host_print_config(&cfg);
 	else {
-		/* The curses UI when stdout is a terminal (DESIGN.md 6). */
-		if (!headless && isatty(STDOUT_FILENO) &&
-		    isatty(STDIN_FILENO)) {
-			ui_init(&fe, &cfg);
-			r = host_main(&cfg, &fe);
-			ui_fini(&fe);
-		} else {
-			headless_init(&fe, &cfg);
-			r = host_main(&cfg, &fe);
-		}
+		/*
+		 * The host never draws (DESIGN.md 15): the TUI is "rexec
+		 * attach", a viewer of its own.
+		 */
+		(void)headless;
+		headless_init(&fe, &cfg);
+		r = host_main(&cfg, &fe);
 	}
 	config_free(&cfg);
 	return (r);
