@@ -43,8 +43,20 @@ struct pane_console {
 	struct feed	*feed;		/* on its way into vt */
 	int		 bol;		/* the last byte fed was '\n' */
 	int		 empty;		/* nothing written yet: the hint */
+	/* A banner or a note line not yet whole (it may come in pieces). */
+	int		 kind;		/* PANE_BANNER, PANE_NOTE or 0 */
+	char		*line;
+	size_t		 len;
+	size_t		 size;
+	char		*whoami;	/* the banner's agent */
 };
 
+#define PANE_BANNER	1
+#define PANE_NOTE	2
+
+static void	pane_console_keep(struct pane_console *, int, const char *,
+		    size_t);
+static void	pane_console_settle(struct pane_console *);
 static void	pane_console_lines(FILE *, const char *, size_t);
 
 struct pane_console *
@@ -66,7 +78,25 @@ pane_console_free(struct pane_console *pc)
 		return;
 	vt_free(pc->vt);
 	feed_free(pc->feed);
+	free(pc->line);
+	free(pc->whoami);
 	free(pc);
+}
+
+/* Hold the start of a banner or note line until its newline comes. */
+static void
+pane_console_keep(struct pane_console *pc, int kind, const char *buf,
+    size_t len)
+{
+	if (pc->kind != kind)
+		pane_console_settle(pc);
+	pc->kind = kind;
+	if (pc->len + len > pc->size) {
+		pc->size = pc->len + len + 128;
+		pc->line = xrealloc(pc->line, pc->size);
+	}
+	memcpy(pc->line + pc->len, buf, len);
+	pc->len += len;
 }
 
 /* Text of rexec's own, each "\n" as "\r\n"; a last "\n" is left out. */
@@ -88,35 +118,70 @@ pane_console_lines(FILE *f, const char *buf, size_t len)
 }
 
 /*
- * A run's banner (the host's text, already escaped by banner.c), bold
- * in the agent's colour, from column 0, after a reset of the vt's modes.
+ * The line held is whole (or what follows is of another kind): a banner
+ * bold in the agent's colour, after a reset of the vt's modes; a note
+ * dim.  Either from column 0, on a line of its own, never dropped in a
+ * flood.  An empty note line is a newline and nothing more.
+ */
+static void
+pane_console_settle(struct pane_console *pc)
+{
+	char	*out;
+	size_t	 n;
+	FILE	*f;
+
+	if (pc->kind == 0)
+		return;
+	if ((f = open_memstream(&out, &n)) == NULL)
+		abort();
+	if (!pc->bol)
+		fputs("\r\n", f);
+	if (pc->kind == PANE_NOTE && (pc->len == 0 || (pc->len == 1 &&
+	    pc->line[0] == '\n')))
+		fputs(pc->bol ? "\r\n" : "", f);
+	else {
+		if (pc->kind == PANE_BANNER)
+			fprintf(f, "\r\033[0;1;%dm", 30 + draw_agent_colour(
+			    pc->whoami != NULL ? pc->whoami : ""));
+		else
+			fputs("\r" DRAW_DIM_SGR, f);
+		pane_console_lines(f, pc->line, pc->len);
+		fputs("\033[0m\r\n", f);
+	}
+	if (fclose(f) != 0)
+		abort();
+	if (n > 0)
+		feed_mark(pc->feed, out, n);
+	free(out);
+	pc->bol = 1;
+	pc->empty = 0;
+	pc->kind = 0;
+	pc->len = 0;
+}
+
+/*
+ * A piece of a run's banner (the host's text, escaped by banner.c),
+ * of the agent whoami.
  */
 void
 pane_console_banner(struct pane_console *pc, const char *buf, size_t len,
     const char *whoami)
 {
-	char	*line;
-	size_t	 n;
-	FILE	*f;
-
-	if ((f = open_memstream(&line, &n)) == NULL)
-		abort();
-	fprintf(f, "%s\r\033[0;1;%dm", pc->bol ? "" : "\r\n",
-	    30 + draw_agent_colour(whoami != NULL ? whoami : ""));
-	pane_console_lines(f, buf, len);
-	fputs("\033[0m\r\n", f);
-	if (fclose(f) != 0)
-		abort();
-	feed_mark(pc->feed, line, n);
-	free(line);
-	pc->bol = 1;
-	pc->empty = 0;
+	if (pc->kind != PANE_BANNER) {
+		pane_console_settle(pc);
+		free(pc->whoami);
+		pc->whoami = whoami != NULL ? xstrdup(whoami) : NULL;
+	}
+	pane_console_keep(pc, PANE_BANNER, buf, len);
+	if (len > 0 && buf[len - 1] == '\n')
+		pane_console_settle(pc);
 }
 
 /* A run's bytes in its console turn, as they are. */
 void
 pane_console_output(struct pane_console *pc, const char *buf, size_t len)
 {
+	pane_console_settle(pc);
 	if (len == 0)
 		return;
 	feed_put(pc->feed, buf, len);
@@ -125,42 +190,24 @@ pane_console_output(struct pane_console *pc, const char *buf, size_t len)
 }
 
 /*
- * A line rexec adds (a detached run's lines, "[rexec: timeout]", bytes
- * not shown): dim, from column 0, on a line of its own.  A note that is
- * only a newline (the one after a run's turn) is just that.
+ * A piece of what rexec adds (a detached run's lines, "[rexec: timeout]",
+ * bytes not shown, the newline after a run's turn), a line at a time.
  */
 void
 pane_console_note(struct pane_console *pc, const char *buf, size_t len)
 {
-	char	*line;
-	size_t	 n;
-	FILE	*f;
+	const char	*nl;
+	size_t		 n;
 
-	if (len == 0)
-		return;
-	pc->empty = 0;
-	if (len == 1 && buf[0] == '\n') {
-		feed_mark(pc->feed, "\r\n", 2);
-		pc->bol = 1;
-		return;
+	while (len > 0) {
+		nl = memchr(buf, '\n', len);
+		n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+		pane_console_keep(pc, PANE_NOTE, buf, n);
+		if (nl != NULL)
+			pane_console_settle(pc);
+		buf += n;
+		len -= n;
 	}
-	if ((f = open_memstream(&line, &n)) == NULL)
-		abort();
-	/* A note after a line that did not end, or led by its own "\n". */
-	if (buf[0] == '\n') {
-		fputs("\r\n", f);
-		buf++;
-		len--;
-	} else if (!pc->bol)
-		fputs("\r\n", f);
-	fputs("\r" DRAW_DIM_SGR, f);
-	pane_console_lines(f, buf, len);
-	fputs("\033[0m\r\n", f);
-	if (fclose(f) != 0)
-		abort();
-	feed_mark(pc->feed, line, n);
-	free(line);
-	pc->bol = 1;
 }
 
 /*
