@@ -21,6 +21,9 @@
  * fields an older journal lacks are shown as unknown.  A past row is drawn
  * dim with a "·" right after its seq, where this session's rows have a
  * space; its state is its exit code, signal or error as for any ended run.
+ * The same thread reads this session's journal first: the runs that ended
+ * before this viewer attached, which the host no longer keeps, are this
+ * session's rows all the same (a run the events named is taken from them).
  *
  * A run that answered early (yield) and goes on in the background shows
  * as detached, "\u21e5 bg", its clock going on.
@@ -46,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -101,6 +105,7 @@ struct history_loader {
 	size_t		  max;
 	struct ui_run	**runs;		/* oldest first */
 	size_t		  n;
+	size_t		  nown;		/* the last nown: this session's */
 	char		 *cause;
 	int		  done;		/* atomic */
 };
@@ -446,14 +451,22 @@ history_load_session(struct history_loader *ld, const char *session,
 	return (ring.n);
 }
 
-/* The loader thread: the newest sessions first, as many as it takes. */
+/*
+ * The loader thread: this session's runs that ended before the viewer
+ * attached (the host forgets a run soon after it ends; its journal line
+ * stays), then the newest earlier sessions first, as many as it takes.
+ */
 static void *
 history_loader_main(void *arg)
 {
 	struct history_loader	*ld = arg;
-	char			**names, *why = NULL;
+	char			**names, *why = NULL, *path;
 	size_t			  n, i, found = 0;
 
+	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, ld->session);
+	if (access(path, F_OK) == 0)
+		ld->nown = history_load_session(ld, ld->session, ld->max);
+	free(path);
 	if ((names = journal_sessions(ld->journal_dir, &n, &why)) != NULL) {
 		for (i = 0; i < n && found < ld->max; i++) {
 			if (strcmp(names[i], ld->session) == 0)
@@ -521,20 +534,36 @@ pane_history_loading(const struct pane_history *ph)
 }
 
 /*
- * Put the past runs in before this session's once they are read.  Returns
- * 1 when that happened, with *cause set when something could not be read
- * (what could be read is shown all the same), else 0.
+ * Put the past runs in before this session's once they are read, and
+ * this session's ended runs the events did not bring among its own, by
+ * seq.  Returns 1 when that happened, with *cause set when something
+ * could not be read (what could be read is shown all the same), else 0.
  */
 int
 pane_history_loaded(struct pane_history *ph, char **cause)
 {
 	struct history_loader	*ld = ph->loader;
+	struct ui_run		*ur;
+	size_t			 npast, i, at;
 
 	*cause = NULL;
 	if (ld == NULL || !__atomic_load_n(&ld->done, __ATOMIC_ACQUIRE))
 		return (0);
-	history_insert(ph, 0, ld->runs, ld->n);
-	ph->npast += ld->n;
+	npast = ld->n - ld->nown;
+	history_insert(ph, 0, ld->runs, npast);
+	ph->npast += npast;
+	for (i = npast; i < ld->n; i++) {
+		ur = ld->runs[i];
+		if (pane_history_get(ph, ur->seq) != NULL) {
+			ui_run_free(ur);	/* the events said more */
+			continue;
+		}
+		ur->past = 0;
+		for (at = ph->n; at > ph->npast &&
+		    ph->runs[at - 1]->seq > ur->seq; at--)
+			;
+		history_insert(ph, at, &ur, 1);
+	}
 	if (ld->cause != NULL)
 		xasprintf(cause, "history: %s", ld->cause);
 	history_loader_free(ld, 1);

@@ -96,7 +96,7 @@ echo two'
 	keys Enter
 	wait_for screen_has "run 1: $shown"
 	# Nothing reached tmux, the human's terminal here.
-	[ "$(t display-message -p -t rx '#{pane_title}')" != PWNED ]
+	[ "$(t display-message -p -t "$PANE" '#{pane_title}')" != PWNED ]
 	[ -z "$(t list-buffers)" ]
 }
 
@@ -111,7 +111,7 @@ echo two'
 
 @test "tui: the help overlay fits its longest line in 80 columns" {
 	start_ui
-	t resize-window -t rx -x 80 -y 30
+	t resize-window -t "$PANE" -x 80 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	keys '?'
 	wait_for screen_has 'abort the selected run'
@@ -120,7 +120,7 @@ echo two'
 
 @test "tui: on a terminal narrower than the help, its lines are cut at its border" {
 	start_ui
-	t resize-window -t rx -x 40 -y 30
+	t resize-window -t "$PANE" -x 40 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	keys '?'
 	wait_for screen_has 'abort the selected'
@@ -188,7 +188,7 @@ echo two'
 	start_ui
 	rx run --dir "$HOME" -- echo before-resize
 	wait_for screen_has_re '^│before-resize +│$'
-	t resize-window -t rx -x 80 -y 30
+	t resize-window -t "$PANE" -x 80 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	[ "$(screen | head -n 1 | wc -L)" -le 80 ]
 	screen | grep -E '^┌ ' | grep -qE '^.{79}┐$'
@@ -240,7 +240,7 @@ echo two'
 	rx run --dir "$HOME" -- printf '\033]0;evil-title\007\033]52;c;aGVsbG8=\007safe-text\n'
 	[ "$status" -eq 0 ]
 	wait_for screen_has_re '^│safe-text +│$'
-	[[ "$(t display-message -p -t rx '#{pane_title}')" != *evil* ]]
+	[[ "$(t display-message -p -t "$PANE" '#{pane_title}')" != *evil* ]]
 	! t show-buffer 2>/dev/null | grep -q hello
 }
 
@@ -260,7 +260,7 @@ echo two'
 	rx run --dir "$HOME" -- seq 1 200
 	wait_for screen_has_re '^│200 +│$'
 	# An X10 mouse report (TERM=screen in tmux): wheel up at 10,10.
-	t send-keys -t rx -l $'\e[M`**'
+	t send-keys -t "$PANE" -l $'\e[M`**'
 	wait_for screen_has 'scrolled'
 }
 
