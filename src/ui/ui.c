@@ -649,12 +649,12 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 			    "run (^C too)  ^] stop", ui->open->seq);
 		break;
 	default:
-		if (ui->note != NULL)
-			snprintf(buf, len, "%s", ui->note);
-		else if (ui->remain)
+		if (ui->remain)
 			snprintf(buf, len, "run %u ended: %s  any key closes",
 			    ui->open->seq, ui_exit_label(ui->open, exit,
 			    sizeof exit));
+		else if (ui->note != NULL)
+			snprintf(buf, len, "%s", ui->note);
 		else if (ui->solo)
 			snprintf(buf, len, "run %u  i input  k kill  d detach",
 			    ui->solo);

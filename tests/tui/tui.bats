@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# tui.bats: the curses UI, driven through a private tmux server (-L, -f
-# /dev/null) of a fixed size.  Tests poll capture-pane until a pattern
+# tui.bats: the curses viewer (rexec attach) of a headless host, driven
+# through a private tmux server (-L, -f /dev/null) of a fixed size.  Tests poll capture-pane until a pattern
 # shows; they never sleep for a fixed time.
 
 load ../cli/helpers
@@ -129,29 +129,50 @@ echo two'
 	screen_has_re '^└─+┘$'
 }
 
-@test "tui: q quits at once when no run is active" {
+@test "tui: d detaches at once; the host goes on" {
 	start_ui
-	keys q
+	keys d
 	wait_for pane_dead
-	[ "$(cat "$BATS_TEST_TMPDIR/host.status")" = 0 ]
-	! host_up
+	[ "$(viewer_status)" = 0 ]
+	screen_has '[detached]'
+	host_up
 }
 
-@test "tui: q asks while a run is active; n keeps going, y shuts down" {
+@test "tui: q detaches, saying how many runs keep running; they go on" {
+	start_ui
+	"$REXEC" run -- sh -c 'sleep 1; echo slept' >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has '1 running'
+	keys q
+	wait_for pane_dead
+	[ "$(viewer_status)" = 0 ]
+	screen_has 'rexec: 1 run keeps running in the host'
+	screen_has '[detached]'
+	wait "$client"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = slept ]
+	host_up
+}
+
+@test "tui: Q asks, naming the runs it ends; n keeps going, y stops the host" {
 	start_ui
 	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	local client=$!
 	wait_for screen_has '1 running'
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys n
-	wait_for eval '! screen_has "quit with runs active"'
+	wait_for eval '! screen_has "stop the host"'
 	host_up
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys y
 	wait_for pane_dead
-	wait "$client" || true
+	[ "$(viewer_status)" = 0 ]
+	screen_has '[detached: host stopped]'
+	local rc=0
+	wait "$client" || rc=$?
+	[ "$rc" -ne 0 ]
+	wait_for host_gone
 	! host_up
 }
 
@@ -295,11 +316,11 @@ got typed words" ]
 	keys -l 'one'
 	keys Enter
 	wait_for screen_has_re '^│line one +│'
-	# ^] leaves input mode: q is rexec's again (and asks, a run is active).
+	# ^] leaves input mode: Q is rexec's again (and asks).
 	keys C-]
 	wait_for eval '! screen_has "INPUT to run 1"'
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys n
 	keys i
 	wait_for screen_has 'INPUT to run 1'
