@@ -117,6 +117,13 @@ static const struct key keys[] = {
 	  layout_words },
 
 	{ "headless", "raw", KEY_BOOL, O(headless_raw), "true", 0, 0, NULL },
+
+	{ "viewer", "max_queue", KEY_BYTES, O(viewer_max_queue), "4194304",
+	  64 * KiB, GiB, NULL },
+	{ "viewer", "max_lag", KEY_SECONDS, O(viewer_max_lag), "60", 0.1,
+	  86400, NULL },
+	{ "viewer", "snapshot_bytes", KEY_BYTES, O(viewer_snapshot_bytes),
+	  "262144", 4 * KiB, 64 * MiB, NULL },
 };
 
 /* [env] takes any name; these are its defaults. */
@@ -129,7 +136,7 @@ static const struct config_env env_defaults[] = {
 
 static const char *const sections[] = {
 	"host", "pty", "run", "env", "agent", "journal", "record", "ui",
-	"headless"
+	"headless", "viewer"
 };
 
 /* What the reader and the handler share while one file is parsed. */

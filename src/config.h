@@ -79,6 +79,11 @@ struct config {
 
 	/* [headless] */
 	int			 headless_raw;
+
+	/* [viewer] */
+	unsigned long		 viewer_max_queue;	/* bytes per viewer */
+	double			 viewer_max_lag;	/* seconds behind */
+	unsigned long		 viewer_snapshot_bytes;	/* a run's, the console's */
 };
 
 /* Where the configuration file is looked up (DESIGN.md section 2). */

@@ -26,6 +26,12 @@
  * never stops the host: the entry keeps what it has in memory, the rest
  * counts as not shown, and console_error() says so once.
  *
+ * Every segment goes out typed (console.h): a run's banner, its output,
+ * or a note, a line rexec adds (the line above, and the host's lines
+ * about a run's end).  Notes come last in an entry: after its output, so
+ * an entry keeps the notes it buffers apart from its ring, never cut, and
+ * writes them after the ring.
+ *
  * Draining a backlog is incremental (console_pump), so a run that buffered
  * a lot does not stall the host's loop when its turn comes.  This module
  * only orders bytes: what they look like and where they go is the front
@@ -54,6 +60,9 @@ struct console_entry {
 	char			*lead;		/* the banner: never cut */
 	size_t			 lead_len;
 	size_t			 lead_off;	/* already written out */
+	char			*trail;		/* notes after the ring */
+	size_t			 trail_len;
+	size_t			 trail_off;
 	char			*mem;		/* the ring, in memory */
 	int			 fd;		/* the ring, spilled; or -1 */
 	size_t			 size;		/* the ring's capacity */
@@ -120,6 +129,7 @@ entry_free(struct console *c, struct console_entry *e)
 	TAILQ_REMOVE(&c->entries, e, entry);
 	ring_free(c, e);
 	free(e->lead);
+	free(e->trail);
 	free(e);
 }
 
@@ -152,7 +162,8 @@ console_add(struct console *c, unsigned int seq)
 static int
 entry_backlog(const struct console_entry *e)
 {
-	return (e->lead_off < e->lead_len || e->len > 0 || e->unshown > 0);
+	return (e->lead_off < e->lead_len || e->len > 0 || e->unshown > 0 ||
+	    e->trail_off < e->trail_len);
 }
 
 static int
@@ -161,11 +172,12 @@ is_head(struct console *c, struct console_entry *e)
 	return (TAILQ_FIRST(&c->entries) == e);
 }
 
-/* Hand bytes to the front end. */
+/* Hand a segment of one entry to the front end. */
 static void
-console_out(struct console *c, const char *buf, size_t len)
+console_out(struct console *c, struct console_entry *e,
+    enum console_kind kind, const char *buf, size_t len)
 {
-	c->cb(buf, len, c->arg);
+	c->cb(kind, e->seq, buf, len, c->arg);
 	c->bol = buf[len - 1] == '\n';
 }
 
@@ -394,8 +406,11 @@ console_banner(struct console *c, struct console_entry *e, const char *buf,
 {
 	if (len == 0)
 		return;
-	if ((is_head(c, e) && !entry_backlog(e)) || e->len > 0 ||
-	    e->unshown > 0) {
+	if (is_head(c, e) && !entry_backlog(e)) {
+		console_out(c, e, CONSOLE_BANNER, buf, len);
+		return;
+	}
+	if (e->len > 0 || e->unshown > 0) {
 		console_write(c, e, buf, len);
 		return;
 	}
@@ -412,10 +427,30 @@ console_write(struct console *c, struct console_entry *e, const char *buf,
 	if (len == 0)
 		return;
 	if (is_head(c, e) && !entry_backlog(e)) {
-		console_out(c, buf, len);
+		console_out(c, e, CONSOLE_OUTPUT, buf, len);
 		return;
 	}
 	entry_put(c, e, buf, len);
+}
+
+/*
+ * A line rexec adds about the entry's run, after its output: out now if
+ * it is at the head with no backlog, else kept whole after the ring.
+ * Notes are a few short lines per run, so they are not bounded here.
+ */
+void
+console_note(struct console *c, struct console_entry *e, const char *buf,
+    size_t len)
+{
+	if (len == 0)
+		return;
+	if (is_head(c, e) && !entry_backlog(e)) {
+		console_out(c, e, CONSOLE_NOTE, buf, len);
+		return;
+	}
+	e->trail = xrealloc(e->trail, e->trail_len + len);
+	memcpy(e->trail + e->trail_len, buf, len);
+	e->trail_len += len;
 }
 
 /*
@@ -464,11 +499,11 @@ entry_notice(struct console *c, struct console_entry *e)
 
 	entry_line_start(c, e);
 	if (!c->bol)
-		console_out(c, "\n", 1);
+		console_out(c, e, CONSOLE_NOTE, "\n", 1);
 	n = snprintf(line, sizeof line,
 	    "[rexec: %zu bytes not shown; rexec replay %u]\n", e->unshown,
 	    e->seq);
-	console_out(c, line, (size_t)n);
+	console_out(c, e, CONSOLE_NOTE, line, (size_t)n);
 	e->unshown = 0;
 }
 
@@ -484,7 +519,8 @@ entry_drain(struct console *c, struct console_entry *e, size_t *budget)
 			n = e->lead_len - e->lead_off;
 			if (n > *budget)
 				n = *budget;
-			console_out(c, e->lead + e->lead_off, n);
+			console_out(c, e, CONSOLE_BANNER, e->lead + e->lead_off,
+			    n);
 			e->lead_off += n;
 			*budget -= n;
 			continue;
@@ -493,14 +529,24 @@ entry_drain(struct console *c, struct console_entry *e, size_t *budget)
 			entry_notice(c, e);
 			continue;
 		}
-		if (e->len == 0)
-			break;
+		if (e->len == 0) {
+			if (e->trail_off == e->trail_len)
+				break;
+			n = e->trail_len - e->trail_off;
+			if (n > *budget)
+				n = *budget;
+			console_out(c, e, CONSOLE_NOTE, e->trail + e->trail_off,
+			    n);
+			e->trail_off += n;
+			*budget -= n;
+			continue;
+		}
 		n = e->len < *budget ? e->len : *budget;
 		if (e->fd == -1) {
 			/* Straight from memory, up to the ring's end. */
 			if (n > e->size - e->first)
 				n = e->size - e->first;
-			console_out(c, e->mem + e->first, n);
+			console_out(c, e, CONSOLE_OUTPUT, e->mem + e->first, n);
 		} else {
 			if (n > sizeof buf)
 				n = sizeof buf;
@@ -508,7 +554,7 @@ entry_drain(struct console *c, struct console_entry *e, size_t *budget)
 				spill_lost(c, e, "read", errno);
 				continue;
 			}
-			console_out(c, buf, n);
+			console_out(c, e, CONSOLE_OUTPUT, buf, n);
 		}
 		ring_drop(e, n);
 		*budget -= n;
@@ -523,6 +569,9 @@ entry_trim(struct console *c, struct console_entry *e)
 	free(e->lead);
 	e->lead = NULL;
 	e->lead_len = e->lead_off = 0;
+	free(e->trail);
+	e->trail = NULL;
+	e->trail_len = e->trail_off = 0;
 }
 
 /*
@@ -577,4 +626,18 @@ console_error(struct console *c)
 		return (NULL);
 	c->error_told = 1;
 	return (xstrdup(c->error));
+}
+
+/* The kind's name on the viewer protocol: banner, output or note. */
+const char *
+console_kind_name(enum console_kind kind)
+{
+	switch (kind) {
+	case CONSOLE_BANNER:
+		return ("banner");
+	case CONSOLE_NOTE:
+		return ("note");
+	default:
+		return ("output");
+	}
 }

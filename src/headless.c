@@ -27,7 +27,8 @@
 static int	headless_failed;
 
 static void
-headless_console(const char *buf, size_t len, void *arg)
+headless_console(enum console_kind kind, unsigned int seq, const char *buf,
+    size_t len, void *arg)
 {
 	/*
 	 * A stdout that is gone or full is skipped: the host keeps running,
@@ -51,6 +52,6 @@ headless_init(struct frontend *fe, const struct config *cfg)
 {
 	memset(fe, 0, sizeof *fe);
 	fe->console_text = !cfg->headless_raw;
-	fe->console = headless_console;
+	fe->segment = headless_console;
 	fe->message = headless_message;
 }

@@ -3,13 +3,24 @@
  *
  * One process, one thread, one poll() loop.  Every fd is non-blocking and
  * served from here: the signalfd, the control FIFO, each run's PTY master
- * and stdin pipe, the front end's keyboard, and the journal's error
+ * and stdin pipe, the viewers' socket and connections (viewsrv.c), the
+ * in-process UI's keyboard, and the journal's error
  * descriptor (its own threads write and sync it, so no disk stalls us).  Read this file top to
  * bottom to follow the data: a line arrives on the FIFO (host_fifo), becomes
  * a request (host_line), a queued run (host_enqueue), a started run
  * (host_schedule); its bytes flow through the run to the console and the
  * front end; when it ends (host_run_done) its response and journal line are
  * written at once, whatever the console order.
+ *
+ * What happens is told to a list of observers (frontend.h): the viewer
+ * server, always, and the headless stdout stream or the in-process UI
+ * when host_main() was given one.  The console is serialised twice when
+ * an observer wants agent text (headless with [headless] raw = false):
+ * viewers always get the raw stream, so a second console carries the
+ * text.  Each console bounds what it buffers the same way (at most
+ * HOST_CONSOLE_MEMORY in memory, [host] console_backlog per waiting run,
+ * the rest spilled), so the text one at most doubles that bound, and
+ * only when it is asked for.
  *
  * The PTYs are served before anything else in each turn, so neither the
  * FIFO nor the front end's drawing can slow a run down.
@@ -55,6 +66,8 @@
 #include "spool.h"
 #include "textfile.h"
 #include "utf8.h"
+#include "rawring.h"
+#include "viewsrv.h"
 
 extern char	**environ;
 
@@ -72,16 +85,27 @@ extern char	**environ;
 /* Ended runs kept for wait, and how many of them keep a screen. */
 #define HOST_KEEP_DONE		1000
 #define HOST_KEEP_SCREENS	32
+/* The stdout stream or in-process UI, and the viewer server. */
+#define HOST_OBSERVERS		2
+/* The host's own fds in the poll set, after the runs'. */
+#define HOST_PFD_SIG		0
+#define HOST_PFD_FIFO		1
+#define HOST_PFD_JOURNAL	2
+#define HOST_PFD_SPOOL		3
+#define HOST_PFD_FIXED		4
 
 /* A run and what the host keeps beside it. */
 struct slot {
 	struct host		*host;
 	struct run		*run;
-	struct console_entry	*entry;
+	struct console_entry	*entry;		/* in the raw console */
+	struct console_entry	*tentry;	/* in the text one, or NULL */
 	struct record		*record;	/* NULL: not recorded */
 	struct longrun		*lr;		/* NULL once its screen went */
+	struct rawring		*raw;		/* newest output, for viewers */
 	int			 prompt_told;	/* a wait said it waits for input */
-	int			 last_newline;	/* console's last byte was \n */
+	int			 last_newline;	/* raw console's last byte was \n */
+	int			 tlast_newline;	/* the text one's */
 	size_t			 pfd;		/* its fds in this loop turn */
 	size_t			 npfd;
 	TAILQ_ENTRY(slot)	 link;
@@ -90,7 +114,9 @@ TAILQ_HEAD(slots, slot);
 
 struct host {
 	const struct config	*cfg;
-	const struct frontend	*fe;
+	const struct frontend	*obs[HOST_OBSERVERS];
+	size_t			 nobs;
+	struct viewsrv		*viewsrv;
 	char			*rundir;
 	char			*journal_dir;
 	char			*fifo_path;
@@ -104,7 +130,8 @@ struct host {
 	int			 sig_fd;
 	struct control		*control;
 	struct journal		*journal;
-	struct console		*console;
+	struct console		*console;	/* raw bytes */
+	struct console		*tconsole;	/* agent text, or NULL */
 	struct reaper		*reaper;
 	struct slots		 slots;		/* arrival order */
 	struct slots		 done;		/* ended, oldest first */
@@ -125,22 +152,96 @@ static void	host_wait_reply(struct slot *, const char *, size_t, double);
 static void	host_keep(struct host *, struct slot *);
 static void	host_slot_free(struct slot *);
 
-static void
-host_message(struct host *h, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* What a run went through, for the observers. */
+enum host_event {
+	HOST_QUEUED,
+	HOST_STARTED,
+	HOST_WAITING,
+	HOST_DETACHED,
+	HOST_ENDED
+};
 
+/* Tell every observer about a run. */
 static void
+host_tell(struct host *h, enum host_event ev, struct run *r)
+{
+	const struct frontend	*o;
+	void			(*fn)(struct run *, void *);
+	size_t			 i;
+
+	for (i = 0; i < h->nobs; i++) {
+		o = h->obs[i];
+		switch (ev) {
+		case HOST_QUEUED:
+			fn = o->run_queued;
+			break;
+		case HOST_STARTED:
+			fn = o->run_started;
+			break;
+		case HOST_WAITING:
+			fn = o->run_waiting;
+			break;
+		case HOST_DETACHED:
+			fn = o->run_detached;
+			break;
+		default:
+			fn = o->run_ended;
+			break;
+		}
+		if (fn != NULL)
+			fn(r, o->arg);
+	}
+}
+
+/* A line about the host, for every observer. */
+void
 host_message(struct host *h, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
+	size_t	 i;
 
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (h->fe->message != NULL)
-		h->fe->message(msg, h->fe->arg);
+	for (i = 0; i < h->nobs; i++) {
+		if (h->obs[i]->message != NULL)
+			h->obs[i]->message(msg, h->obs[i]->arg);
+	}
 	free(msg);
+}
+
+/* A console segment to the observers that take this stream. */
+static void
+host_segment(struct host *h, int text, enum console_kind kind,
+    unsigned int seq, const char *buf, size_t len)
+{
+	const struct frontend	*o;
+	size_t			 i;
+
+	for (i = 0; i < h->nobs; i++) {
+		o = h->obs[i];
+		if (!o->console_text != !text)
+			continue;
+		if (o->segment != NULL)
+			o->segment(kind, seq, buf, len, o->arg);
+		else if (o->console != NULL)
+			o->console(buf, len, o->arg);
+	}
+}
+
+static void
+host_console_raw(enum console_kind kind, unsigned int seq, const char *buf,
+    size_t len, void *arg)
+{
+	host_segment(arg, 0, kind, seq, buf, len);
+}
+
+static void
+host_console_text(enum console_kind kind, unsigned int seq, const char *buf,
+    size_t len, void *arg)
+{
+	host_segment(arg, 1, kind, seq, buf, len);
 }
 
 static void
@@ -178,10 +279,15 @@ host_console_errors(struct host *h)
 {
 	char	*error;
 
-	if ((error = console_error(h->console)) == NULL)
-		return;
-	host_message(h, "%s", error);
-	free(error);
+	if ((error = console_error(h->console)) != NULL) {
+		host_message(h, "%s", error);
+		free(error);
+	}
+	if (h->tconsole != NULL &&
+	    (error = console_error(h->tconsole)) != NULL) {
+		host_message(h, "%s", error);
+		free(error);
+	}
 }
 
 static void
@@ -252,6 +358,7 @@ host_find_id(struct host *h, const char *id)
 	return (NULL);
 }
 
+/* Raw output of the run, in its console turn. */
 static void
 slot_console(struct slot *s, const char *buf, size_t len)
 {
@@ -259,6 +366,58 @@ slot_console(struct slot *s, const char *buf, size_t len)
 		return;
 	console_write(s->host->console, s->entry, buf, len);
 	s->last_newline = buf[len - 1] == '\n';
+}
+
+/* Agent text of the run, in its turn in the text console. */
+static void
+slot_console_text(struct slot *s, const char *buf, size_t len)
+{
+	if (len == 0 || s->tentry == NULL)
+		return;
+	console_write(s->host->tconsole, s->tentry, buf, len);
+	s->tlast_newline = buf[len - 1] == '\n';
+}
+
+/*
+ * A line rexec adds about the run, in both consoles; own_line puts it on
+ * a line of its own where the run's output left one unfinished.
+ */
+static void
+slot_note(struct slot *s, const char *buf, size_t len, int own_line)
+{
+	struct host	*h = s->host;
+
+	if (own_line && !s->last_newline)
+		console_note(h->console, s->entry, "\n", 1);
+	console_note(h->console, s->entry, buf, len);
+	s->last_newline = len > 0 ? buf[len - 1] == '\n' : s->last_newline;
+	if (s->tentry == NULL)
+		return;
+	if (own_line && !s->tlast_newline)
+		console_note(h->tconsole, s->tentry, "\n", 1);
+	console_note(h->tconsole, s->tentry, buf, len);
+	s->tlast_newline = len > 0 ? buf[len - 1] == '\n' :
+	    s->tlast_newline;
+}
+
+/* The run's entries in the consoles: its turn is over. */
+static void
+slot_console_end(struct slot *s)
+{
+	console_end(s->host->console, s->entry);
+	if (s->tentry != NULL)
+		console_end(s->host->tconsole, s->tentry);
+}
+
+/* New entries at the end of the consoles' lines. */
+static void
+slot_console_add(struct slot *s)
+{
+	struct host	*h = s->host;
+
+	s->entry = console_add(h->console, run_seq(s->run));
+	if (h->tconsole != NULL)
+		s->tentry = console_add(h->tconsole, run_seq(s->run));
 }
 
 /*
@@ -344,7 +503,9 @@ hook_started(struct run *r, void *arg)
 	banner = run_banner(r);
 	len = (size_t)xasprintf(&line, "%s\n", banner);
 	console_banner(s->host->console, s->entry, line, len);
-	s->last_newline = 1;
+	if (s->tentry != NULL)
+		console_banner(s->host->tconsole, s->tentry, line, len);
+	s->last_newline = s->tlast_newline = 1;
 	free(line);
 	free(banner);
 	slot_record_open(s, r);
@@ -356,8 +517,7 @@ hook_started(struct run *r, void *arg)
 		    run_seq(r), s->host->cfg->journal_max_output));
 	s->host->queued--;
 	s->host->running++;
-	if (s->host->fe->run_started != NULL)
-		s->host->fe->run_started(r, s->host->fe->arg);
+	host_tell(s->host, HOST_STARTED, r);
 }
 
 /* A detached run has given up its console turn: its output lives on. */
@@ -367,12 +527,17 @@ hook_output(struct run *r, const char *buf, size_t len, void *arg)
 	struct slot	*s = arg;
 	struct host	*h = s->host;
 
+	size_t		 i;
+
 	record_output(s->record, mono_now() - run_started(r), buf, len);
 	longrun_output(s->lr, buf, len);
-	if (!h->fe->console_text && !longrun_detached(s->lr))
+	rawring_put(s->raw, buf, len);
+	if (!longrun_detached(s->lr))
 		slot_console(s, buf, len);
-	if (h->fe->run_output != NULL)
-		h->fe->run_output(r, buf, len, h->fe->arg);
+	for (i = 0; i < h->nobs; i++) {
+		if (h->obs[i]->run_output != NULL)
+			h->obs[i]->run_output(r, buf, len, h->obs[i]->arg);
+	}
 }
 
 static void
@@ -380,8 +545,8 @@ hook_text(struct run *r, const char *buf, size_t len, void *arg)
 {
 	struct slot	*s = arg;
 
-	if (s->host->fe->console_text && !longrun_detached(s->lr))
-		slot_console(s, buf, len);
+	if (!longrun_detached(s->lr))
+		slot_console_text(s, buf, len);
 }
 
 /* A run began waiting for input: the waits on it answer now. */
@@ -393,6 +558,7 @@ hook_waiting(struct run *r, void *arg)
 	s->prompt_told = 0;		/* a new prompt, or none */
 	if (run_waiting(r))
 		host_answer(s, mono_now(), 1);
+	host_tell(s->host, HOST_WAITING, r);
 }
 
 /*
@@ -427,22 +593,20 @@ hook_done(struct run *r, void *arg)
 	free(record);
 	if (longrun_detached(s->lr)) {
 		/* Its turn is long gone: one line at the end of the queue. */
-		s->entry = console_add(h->console, run_seq(r));
+		slot_console_add(s);
+		s->last_newline = s->tlast_newline = 1;
 		line = run_ended_line(r);
-		slot_console(s, line, strlen(line));
+		slot_note(s, line, strlen(line), 0);
 		free(line);
 	} else if (run_error(r) != NULL) {
-		if (!s->last_newline)
-			slot_console(s, "\n", 1);
 		xasprintf(&line, "[rexec: %s]\n", run_error(r));
-		slot_console(s, line, strlen(line));
+		slot_note(s, line, strlen(line), 1);
 		free(line);
 	}
-	slot_console(s, "\n", 1);
-	console_end(h->console, s->entry);
+	slot_note(s, "\n", 1, 0);
+	slot_console_end(s);
 	host_answer(s, mono_now(), 0);
-	if (h->fe->run_ended != NULL)
-		h->fe->run_ended(r, h->fe->arg);
+	host_tell(h, HOST_ENDED, r);
 }
 
 /*
@@ -460,15 +624,12 @@ host_detach(struct slot *s, double now)
 	h->detached++;
 	if (run_id(s->run) != NULL)
 		host_wait_reply(s, run_id(s->run), 0, now);
-	if (!s->last_newline)
-		slot_console(s, "\n", 1);
 	line = run_detached_line(s->run);
-	slot_console(s, line, strlen(line));
+	slot_note(s, line, strlen(line), 1);
 	free(line);
-	slot_console(s, "\n", 1);
-	console_end(h->console, s->entry);
-	if (h->fe->run_detached != NULL)
-		h->fe->run_detached(s->run, h->fe->arg);
+	slot_note(s, "\n", 1, 0);
+	slot_console_end(s);
+	host_tell(h, HOST_DETACHED, s->run);
 }
 
 /*
@@ -533,7 +694,7 @@ host_enqueue(struct host *h, struct request *req, double now)
 	}
 	s = xcalloc(1, sizeof *s);
 	s->host = h;
-	s->last_newline = 1;
+	s->last_newline = s->tlast_newline = 1;
 	memset(&hooks, 0, sizeof hooks);
 	hooks.started = hook_started;
 	hooks.output = hook_output;
@@ -545,11 +706,11 @@ host_enqueue(struct host *h, struct request *req, double now)
 	s->run = run_new(req, h->next_seq++, h->cfg, &hooks);
 	run_size(s->run, &cols, &rows);
 	s->lr = longrun_new(cols, rows, yield_at);
-	s->entry = console_add(h->console, run_seq(s->run));
+	s->raw = rawring_new(h->cfg->viewer_snapshot_bytes);
+	slot_console_add(s);
 	TAILQ_INSERT_TAIL(&h->slots, s, link);
 	h->queued++;
-	if (h->fe->run_queued != NULL)
-		h->fe->run_queued(s->run, h->fe->arg);
+	host_tell(h, HOST_QUEUED, s->run);
 	if (h->stopping) {
 		h->queued--;
 		run_stop(s->run, "shutdown", now);
@@ -617,6 +778,7 @@ host_keep(struct host *h, struct slot *s)
 		if (++i > HOST_KEEP_SCREENS && old->lr != NULL) {
 			longrun_free(old->lr);
 			old->lr = NULL;
+			rawring_trim(old->raw);
 		} else if (i > HOST_KEEP_SCREENS)
 			break;
 	}
@@ -633,6 +795,7 @@ host_slot_free(struct slot *s)
 {
 	record_close(s->record, NULL);
 	longrun_free(s->lr);
+	rawring_free(s->raw);
 	run_free(s->run);
 	free(s);
 }
@@ -795,6 +958,7 @@ host_input(struct host *h, const struct request *req, double now)
 
 	if ((s = host_target(h, req, 1)) == NULL)
 		return;
+	/* Said before the keys are looked at, as host_type would. */
 	if ((refused = run_input_refusal(s->run)) != NULL) {
 		xasprintf(&why, "run %u %s", req->seq, refused);
 		host_reject(h, req->id, why, NULL, 0);
@@ -813,9 +977,7 @@ host_input(struct host *h, const struct request *req, double now)
 		memcpy(bytes, req->data, req->data_len);
 		len = req->data_len;
 	}
-	if (len > 0 && run_input(s->run, bytes, len, now) != 0) {
-		xasprintf(&why, "run %u is not taking input (its terminal is "
-		    "full or gone)", req->seq);
+	if (host_type(h, req->seq, bytes, len, &why) != 0) {
 		host_reject(h, req->id, why, NULL, 0);
 		free(why);
 		free(bytes);
@@ -991,13 +1153,105 @@ host_shutdown(struct host *h)
 		run_stop(s->run, "shutdown", now);
 }
 
-void
+/* Abort run seq (the kill sequence); -1 if it is not a live run. */
+int
 host_abort_seq(struct host *h, unsigned int seq)
 {
 	struct slot	*s;
 
-	if ((s = host_find_seq(h, seq)) != NULL)
-		run_stop(s->run, "aborted", mono_now());
+	if ((s = host_find_seq(h, seq)) == NULL ||
+	    run_state(s->run) == RUN_DONE)
+		return (-1);
+	run_stop(s->run, "aborted", mono_now());
+	return (0);
+}
+
+/*
+ * Bytes typed into run seq's terminal, as the human's i types them.
+ * Returns 0, or -1 with *why when the run takes no input.
+ */
+int
+host_type(struct host *h, unsigned int seq, const char *buf, size_t len,
+    char **why)
+{
+	struct slot	*s;
+	const char	*refused;
+
+	if ((s = host_find_seq(h, seq)) == NULL) {
+		xasprintf(why, "no run %u", seq);
+		return (-1);
+	}
+	if ((refused = run_input_refusal(s->run)) != NULL) {
+		xasprintf(why, "run %u %s", seq, refused);
+		return (-1);
+	}
+	if (len > 0 && run_input(s->run, buf, len, mono_now()) != 0) {
+		xasprintf(why, "run %u is not taking input (its terminal is "
+		    "full or gone)", seq);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A run the host still keeps, by seq, or NULL. */
+struct run *
+host_run(struct host *h, unsigned int seq)
+{
+	struct slot	*s = host_find_seq(h, seq);
+
+	return (s != NULL ? s->run : NULL);
+}
+
+/* The newest raw output the host keeps of run seq, or NULL. */
+const struct rawring *
+host_run_raw(struct host *h, unsigned int seq)
+{
+	struct slot	*s = host_find_seq(h, seq);
+
+	return (s != NULL ? s->raw : NULL);
+}
+
+static int
+run_seq_cmp(const void *a, const void *b)
+{
+	unsigned int	x = run_seq(*(struct run *const *)a);
+	unsigned int	y = run_seq(*(struct run *const *)b);
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Every run the host keeps, oldest first. */
+void
+host_runs(struct host *h, void (*cb)(struct run *, void *), void *arg)
+{
+	struct run	**runs;
+	struct slot	 *s;
+	size_t		  n = h->ndone, i;
+
+	TAILQ_FOREACH(s, &h->slots, link)
+		n++;
+	runs = xreallocarray(NULL, n + 1, sizeof *runs);
+	n = 0;
+	TAILQ_FOREACH(s, &h->done, link)
+		runs[n++] = s->run;
+	TAILQ_FOREACH(s, &h->slots, link)
+		runs[n++] = s->run;
+	qsort(runs, n, sizeof *runs, run_seq_cmp);
+	for (i = 0; i < n; i++)
+		cb(runs[i], arg);
+	free(runs);
+}
+
+const char *
+host_journal_path(const struct host *h)
+{
+	return (journal_path(h->journal));
+}
+
+const char *
+host_journal_dir(const struct host *h)
+{
+	return (h->journal_dir);
 }
 
 /* The session's name (its journal's, without .jsonl). */
@@ -1129,6 +1383,20 @@ host_setup(struct host *h, char **cause)
 	return (0);
 }
 
+/*
+ * The viewers' socket, R/attach.sock, and the server behind it: an
+ * observer from now on.  Made before the host says it serves, so a
+ * viewer that sees the host can attach at once.
+ */
+static int
+host_viewers(struct host *h, char **cause)
+{
+	if ((h->viewsrv = viewsrv_new(h, h->cfg, h->rundir, cause)) == NULL)
+		return (-1);
+	h->obs[h->nobs++] = viewsrv_frontend(h->viewsrv);
+	return (0);
+}
+
 static int
 host_signalfd(struct host *h, char **cause)
 {
@@ -1174,6 +1442,7 @@ host_free(struct host *h)
 	}
 	spool_free(h->spool);
 	console_free(h->console);
+	console_free(h->tconsole);
 	reaper_free(h->reaper);
 	control_free(h->control);
 	if (h->sig_fd != -1)
@@ -1209,10 +1478,11 @@ static void
 host_loop(struct host *h)
 {
 	struct pollfd	*pfd = NULL;
-	size_t		 npfd, size = 0, i, n, own;
+	size_t		 npfd, size = 0, i, n, own, vpfd;
 	struct slot	*s;
+	const struct frontend *o;
 	double		 now, deadline, d;
-	int		 fe_fd, backlog = 0;
+	int		 backlog = 0;
 
 	for (;;) {
 		host_sweep(h);
@@ -1220,7 +1490,8 @@ host_loop(struct host *h)
 		    !spool_busy(h->spool))
 			break;
 
-		n = 5 + 2 * (h->running + h->queued);
+		n = HOST_PFD_FIXED + h->nobs + 2 * (h->running + h->queued) +
+		    viewsrv_npollfds(h->viewsrv);
 		if (n > size) {
 			size = n * 2;
 			pfd = xreallocarray(pfd, size, sizeof *pfd);
@@ -1231,18 +1502,24 @@ host_loop(struct host *h)
 			s->npfd = run_pollfds(s->run, pfd + npfd);
 			npfd += s->npfd;
 		}
-		own = npfd;	/* the host's own fds follow the runs' */
-		pfd[npfd].fd = h->sig_fd;
-		pfd[npfd++].events = POLLIN;
-		pfd[npfd].fd = h->fifo_fd;
-		pfd[npfd++].events = POLLIN;
-		fe_fd = h->fe->fd != NULL ? h->fe->fd(h->fe->arg) : -1;
-		pfd[npfd].fd = fe_fd;
-		pfd[npfd++].events = POLLIN;
-		pfd[npfd].fd = journal_fd(h->journal);
-		pfd[npfd++].events = POLLIN;
-		pfd[npfd].fd = spool_fd(h->spool);
-		pfd[npfd++].events = POLLIN;
+		/*
+		 * The host's own fds follow the runs', then one per
+		 * observer (its keyboard, or -1), then the viewers'.
+		 */
+		own = npfd;
+		pfd[own + HOST_PFD_SIG].fd = h->sig_fd;
+		pfd[own + HOST_PFD_FIFO].fd = h->fifo_fd;
+		pfd[own + HOST_PFD_JOURNAL].fd = journal_fd(h->journal);
+		pfd[own + HOST_PFD_SPOOL].fd = spool_fd(h->spool);
+		npfd += HOST_PFD_FIXED;
+		for (i = 0; i < h->nobs; i++) {
+			o = h->obs[i];
+			pfd[npfd++].fd = o->fd != NULL ? o->fd(o->arg) : -1;
+		}
+		for (i = own; i < npfd; i++)
+			pfd[i].events = POLLIN;
+		vpfd = npfd;
+		npfd += viewsrv_pollfds(h->viewsrv, pfd + npfd);
 
 		now = mono_now();
 		deadline = reaper_deadline(h->reaper);
@@ -1254,11 +1531,16 @@ host_loop(struct host *h)
 			if (d >= 0 && (deadline < 0 || d < deadline))
 				deadline = d;
 		}
-		if (h->fe->tick != NULL) {
-			d = h->fe->tick(h->fe->arg, now);
+		for (i = 0; i < h->nobs; i++) {
+			if (h->obs[i]->tick == NULL)
+				continue;
+			d = h->obs[i]->tick(h->obs[i]->arg, now);
 			if (d >= 0 && (deadline < 0 || d < deadline))
 				deadline = d;
 		}
+		d = viewsrv_deadline(h->viewsrv);
+		if (d >= 0 && (deadline < 0 || d < deadline))
+			deadline = d;
 		if (backlog)
 			deadline = now;
 		for (i = 0; i < npfd; i++)
@@ -1275,26 +1557,36 @@ host_loop(struct host *h)
 			if (s->npfd != 0)
 				run_poll(s->run, pfd + s->pfd, now);
 		}
-		if (pfd[own].revents != 0)
+		if (pfd[own + HOST_PFD_SIG].revents != 0)
 			host_signals(h);
-		if (pfd[own + 1].revents != 0)
+		if (pfd[own + HOST_PFD_FIFO].revents != 0)
 			host_fifo(h);
-		if (fe_fd != -1 && pfd[own + 2].revents != 0 &&
-		    h->fe->ready != NULL)
-			h->fe->ready(h->fe->arg, now);
-		if (pfd[own + 3].revents != 0)
+		if (pfd[own + HOST_PFD_JOURNAL].revents != 0)
 			host_journal_errors(h);
-		if (pfd[own + 4].revents != 0)
+		if (pfd[own + HOST_PFD_SPOOL].revents != 0)
 			host_spooled(h, now);
+		for (i = 0; i < h->nobs; i++) {
+			o = h->obs[i];
+			if (pfd[own + HOST_PFD_FIXED + i].fd != -1 &&
+			    pfd[own + HOST_PFD_FIXED + i].revents != 0 &&
+			    o->ready != NULL)
+				o->ready(o->arg, now);
+		}
+		viewsrv_poll(h->viewsrv, pfd + vpfd, now);
 
 		TAILQ_FOREACH(s, &h->slots, link)
 			run_timers(s->run, now);
 		host_longrun_timers(h, now);
 		reaper_timers(h->reaper, now);
 		backlog = console_pump(h->console, HOST_CONSOLE_PUMP);
+		if (h->tconsole != NULL &&
+		    console_pump(h->tconsole, HOST_CONSOLE_PUMP))
+			backlog = 1;
 		host_console_errors(h);
 		host_sweep(h);
 		host_schedule(h, now);
+		/* What this turn gave the viewers goes out now. */
+		viewsrv_flush(h->viewsrv, mono_now());
 	}
 	free(pfd);
 }
@@ -1308,6 +1600,7 @@ host_main(const struct config *cfg, const struct frontend *fe)
 {
 	struct host	h;
 	char		*cause;
+	size_t		 i;
 	int		 status = 0;
 
 	/*
@@ -1326,7 +1619,8 @@ host_main(const struct config *cfg, const struct frontend *fe)
 
 	memset(&h, 0, sizeof h);
 	h.cfg = cfg;
-	h.fe = fe;
+	if (fe != NULL)
+		h.obs[h.nobs++] = fe;
 	h.lock_fd = h.fifo_fd = h.sig_fd = -1;
 	h.next_seq = 1;
 	TAILQ_INIT(&h.slots);
@@ -1338,6 +1632,7 @@ host_main(const struct config *cfg, const struct frontend *fe)
 		return (1);
 	}
 	if (host_setup(&h, &cause) != 0 || host_signalfd(&h, &cause) != 0 ||
+	    host_viewers(&h, &cause) != 0 ||
 	    hostlock_ready(h.lock_fd, &cause) != 0) {
 		fprintf(stderr, "rexec: %s\n", cause);
 		free(cause);
@@ -1351,14 +1646,21 @@ host_main(const struct config *cfg, const struct frontend *fe)
 	}
 	h.control = control_new(host_line, &h);
 	h.console = console_new(h.rundir, HOST_CONSOLE_MEMORY,
-	    cfg->console_backlog, fe->console, fe->arg);
-	if (fe->attach != NULL)
-		fe->attach(&h, fe->arg);
+	    cfg->console_backlog, host_console_raw, &h);
+	for (i = 0; i < h.nobs; i++) {
+		if (h.obs[i]->console_text && h.tconsole == NULL)
+			h.tconsole = console_new(h.rundir, HOST_CONSOLE_MEMORY,
+			    cfg->console_backlog, host_console_text, &h);
+		if (h.obs[i]->attach != NULL)
+			h.obs[i]->attach(&h, h.obs[i]->arg);
+	}
 	host_message(&h, "host %s started: pid %ld, runtime %s, journal %s",
 	    PACKAGE_VERSION, (long)getpid(), h.rundir,
 	    journal_path(h.journal));
 	host_loop(&h);
 	host_message(&h, "host stopped");
 	host_free(&h);
+	/* Last: each viewer gets its bye, in a bounded time. */
+	viewsrv_free(h.viewsrv);
 	return (status);
 }

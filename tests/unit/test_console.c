@@ -20,10 +20,22 @@
 static char	*out;
 static size_t	 outlen, outsize;
 static char	*tmp;
+/* The segments' kinds and seqs as "b1 o1 n1 ", merged while the same. */
+static char	 kinds[4096];
+static int	 last_kind = -1;
+static unsigned	 last_seq;
 
 static void
-collect(const char *buf, size_t len, void *arg)
+collect(enum console_kind kind, unsigned int seq, const char *buf, size_t len,
+    void *arg)
 {
+	size_t	n = strlen(kinds);
+
+	if ((int)kind != last_kind || seq != last_seq)
+		snprintf(kinds + n, sizeof kinds - n, "%c%u ",
+		    console_kind_name(kind)[0], seq);
+	last_kind = (int)kind;
+	last_seq = seq;
 	if (outlen + len + 1 > outsize) {
 		outsize = (outlen + len + 1) * 2;
 		out = realloc(out, outsize);
@@ -41,6 +53,8 @@ setup(void)
 	free(out);
 	out = NULL;
 	outlen = outsize = 0;
+	kinds[0] = '\0';
+	last_kind = -1;
 }
 
 static void
@@ -567,6 +581,49 @@ START_TEST(test_spill_read_fails)
 }
 END_TEST
 
+/*
+ * Segments go out typed with their run: a banner, output and notes live
+ * and from a backlog, notes after the ring's bytes, and the bytes-not-
+ * shown line is a note too.
+ */
+START_TEST(test_typed_segments)
+{
+	struct console		*c = console_new(tmp, MIB, 64 * KIB, collect,
+				    NULL);
+	struct console_entry	*a = console_add(c, 1), *b = console_add(c, 2);
+	char			*want;
+
+	console_banner(c, a, "A\n", 2);
+	put(c, a, "a1\n");
+	console_banner(c, b, "B\n", 2);
+	put(c, b, "b1\n");
+	console_note(c, b, "[b ended]\n", 10);
+	console_note(c, b, "\n", 1);
+	console_end(c, b);
+	console_note(c, a, "[a error]\n", 10);
+	ck_assert_str_eq(kinds, "b1 o1 n1 ");
+	console_end(c, a);
+	pump_all(c);
+	ck_assert_str_eq(out, "A\na1\n[a error]\nB\nb1\n[b ended]\n\n");
+	ck_assert_str_eq(kinds, "b1 o1 n1 b2 o2 n2 ");
+
+	/* A cut backlog: banner, the notice as a note, the kept output. */
+	kinds[0] = '\0';
+	last_kind = -1;
+	a = console_add(c, 3);
+	b = console_add(c, 4);
+	console_banner(c, b, "B\n", 2);
+	want = flood(c, b, 300 * KIB);
+	console_note(c, b, "end\n", 4);
+	console_end(c, b);
+	console_end(c, a);
+	pump_all(c);
+	ck_assert_str_eq(kinds, "b4 n4 o4 n4 ");
+	free(want);
+	console_free(c);
+}
+END_TEST
+
 static Suite *
 console_suite(void)
 {
@@ -587,6 +644,7 @@ console_suite(void)
 	tcase_add_test(tc, test_spill_cannot_reserve);
 	tcase_add_test(tc, test_spill_write_fails);
 	tcase_add_test(tc, test_spill_read_fails);
+	tcase_add_test(tc, test_typed_segments);
 	suite_add_tcase(s, tc);
 	return (s);
 }
