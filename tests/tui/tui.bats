@@ -132,9 +132,9 @@ echo two'
 @test "tui: d detaches at once; the host goes on" {
 	start_ui
 	keys d
-	wait_for pane_dead
+	wait_for viewer_exited
 	[ "$(viewer_status)" = 0 ]
-	screen_has '[detached]'
+	wait_for screen_has '[detached]'
 	host_up
 }
 
@@ -144,10 +144,10 @@ echo two'
 	local client=$!
 	wait_for screen_has '1 running'
 	keys q
-	wait_for pane_dead
+	wait_for viewer_exited
 	[ "$(viewer_status)" = 0 ]
+	wait_for screen_has '[detached]'
 	screen_has 'rexec: 1 run keeps running in the host'
-	screen_has '[detached]'
 	wait "$client"
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = slept ]
 	host_up
@@ -166,9 +166,9 @@ echo two'
 	keys Q
 	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys y
-	wait_for pane_dead
+	wait_for viewer_exited
 	[ "$(viewer_status)" = 0 ]
-	screen_has '[detached: host stopped]'
+	wait_for screen_has '[detached: host stopped]'
 	local rc=0
 	wait "$client" || rc=$?
 	[ "$rc" -ne 0 ]

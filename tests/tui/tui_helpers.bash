@@ -47,13 +47,14 @@ viewer_cmd() {
 		"$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" \
 		"$REXEC_CONFIG" "$REXEC"
 	printf ' %q' "$@"
-	printf ' 2>%q; echo $? >%q' "$BATS_TEST_TMPDIR/$name.err" \
-		"$BATS_TEST_TMPDIR/$name.status"
+	printf ' 2>%q; echo $? >%q; exec sleep 3600' \
+		"$BATS_TEST_TMPDIR/$name.err" "$BATS_TEST_TMPDIR/$name.status"
 }
 
 # A viewer in a new 120x40 window of its own (a new session the first
-# time); prints its pane's id.  The pane stays after the viewer exits
-# so the test can read what it printed.
+# time); prints its pane's id.  The pane's shell outlives the viewer
+# (tmux may not read what a process printed just before the pane died),
+# so the test can read what the viewer printed as it ended.
 new_viewer() {
 	local name=$1 cmd
 	shift
@@ -108,13 +109,10 @@ screen_lacks_re() {
 	! screen_has_re "$@"
 }
 
-# The viewer in $PANE (or -t ID, with its name) ended.  Its exit status
-# is in viewer.status: tmux 3.3a does not always fill in
-# #{pane_dead_status}.
-pane_dead() {
-	local pane=${1:-$PANE} name=${2:-viewer}
-	[ "$(t display-message -p -t "$pane" '#{pane_dead}')" = 1 ] &&
-		[ -s "$BATS_TEST_TMPDIR/$name.status" ]
+# The viewer named $1 (default: viewer, in $PANE) has exited; its exit
+# status is in $1.status.
+viewer_exited() {
+	[ -s "$BATS_TEST_TMPDIR/${1:-viewer}.status" ]
 }
 
 viewer_status() {
