@@ -106,6 +106,7 @@ struct history_loader {
 	struct ui_run	**runs;		/* oldest first */
 	size_t		  n;
 	size_t		  nown;		/* the last nown: this session's */
+	int		  past;		/* earlier sessions too */
 	char		 *cause;
 	int		  done;		/* atomic */
 };
@@ -135,6 +136,7 @@ static void	 history_ring_push(struct history_ring *, struct ui_run *);
 static size_t	 history_load_session(struct history_loader *, const char *,
 		    size_t);
 static void	*history_loader_main(void *);
+static void	 history_found(struct ui_run *, const struct ui_run *);
 static void	 history_loader_free(struct history_loader *, int);
 static void	 history_state(const struct ui_run *, char *, size_t);
 static void	 history_duration(const struct ui_run *, double, char *,
@@ -467,7 +469,10 @@ history_loader_main(void *arg)
 	if (access(path, F_OK) == 0)
 		ld->nown = history_load_session(ld, ld->session, ld->max);
 	free(path);
-	if ((names = journal_sessions(ld->journal_dir, &n, &why)) != NULL) {
+	if (!ld->past)
+		names = NULL;
+	else if ((names = journal_sessions(ld->journal_dir, &n, &why)) !=
+	    NULL) {
 		for (i = 0; i < n && found < ld->max; i++) {
 			if (strcmp(names[i], ld->session) == 0)
 				continue;
@@ -484,11 +489,12 @@ history_loader_main(void *arg)
 }
 
 /*
- * Start reading the last max runs of earlier sessions (after
- * pane_history_set_journal); pane_history_loaded() puts them in.
+ * Start reading this session's ended runs and, with past, the last max
+ * runs of earlier sessions (after pane_history_set_journal);
+ * pane_history_loaded() puts them in.
  */
 void
-pane_history_load(struct pane_history *ph, size_t max)
+pane_history_load(struct pane_history *ph, size_t max, int past)
 {
 	struct history_loader	*ld;
 
@@ -501,11 +507,24 @@ pane_history_load(struct pane_history *ph, size_t max)
 	if (getenv("HOME") != NULL)
 		ld->home = xstrdup(getenv("HOME"));
 	ld->max = max;
+	ld->past = past;
 	ph->loader = ld;
 	if (pthread_create(&ld->thread, NULL, history_loader_main, ld) != 0) {
 		history_loader_main(ld);	/* no thread: read them now */
 		ld->thread = pthread_self();
 	}
+}
+
+/* A run that ended unseen, as its journal line tells it. */
+static void
+history_found(struct ui_run *ur, const struct ui_run *line)
+{
+	ur->lost = 0;
+	ur->exit_code = line->exit_code;
+	ur->signal = line->signal;
+	free(ur->error);
+	ur->error = line->error != NULL ? xstrdup(line->error) : NULL;
+	ur->duration = line->duration;
 }
 
 /* Wait for the loader and free it; its runs too unless taken. */
@@ -543,7 +562,7 @@ int
 pane_history_loaded(struct pane_history *ph, char **cause)
 {
 	struct history_loader	*ld = ph->loader;
-	struct ui_run		*ur;
+	struct ui_run		*ur, *old;
 	size_t			 npast, i, at;
 
 	*cause = NULL;
@@ -554,8 +573,10 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 	ph->npast += npast;
 	for (i = npast; i < ld->n; i++) {
 		ur = ld->runs[i];
-		if (pane_history_get(ph, ur->seq) != NULL) {
-			ui_run_free(ur);	/* the events said more */
+		if ((old = pane_history_get(ph, ur->seq)) != NULL) {
+			if (old->lost)
+				history_found(old, ur);
+			ui_run_free(ur);	/* else the events said more */
 			continue;
 		}
 		ur->past = 0;

@@ -68,6 +68,9 @@
 #define UI_LOAD_POLL	0.05
 /* How long the host has to say hello. */
 #define UI_HELLO_WAIT	30
+/* The console's first line after a resync: why what was there went. */
+#define UI_RESYNC_NOTE	"[rexec: this viewer fell behind; the console " \
+			"goes on from the host's newest output]\n"
 /* What the viewer says when the host's socket closed without a bye. */
 #define UI_LOST		"lost the host"
 
@@ -102,6 +105,7 @@ struct ui {
 	char			*note;
 	char			 filter[UI_FILTER_MAX]; /* being typed */
 	unsigned int		 viewers;
+	int			 resynced;	/* a fresh snapshot comes */
 	struct pane_console	*console;
 	struct pane_history	*history;
 	/* The layout. */
@@ -132,6 +136,7 @@ static void	 ui_ev_output(struct ui *, const json_t *, const char *,
 static void	 ui_ev_typist(struct ui *, const json_t *);
 static void	 ui_ev_refused(struct ui *, const json_t *);
 static void	 ui_ev_resync(struct ui *);
+static void	 ui_ready(struct ui *);
 static void	 ui_ev_bye(struct ui *, const json_t *);
 static void	 ui_event(struct ui *, const json_t *, const char *, size_t);
 static void	 ui_drain(struct ui *);
@@ -266,7 +271,8 @@ ui_hello(struct ui *ui, const json_t *ev)
 	if (dir != NULL) {
 		pane_history_set_journal(ui->history, dir, session);
 		if (!ui->solo)
-			pane_history_load(ui->history, ui->cfg->history);
+			pane_history_load(ui->history, ui->cfg->history,
+			    1);
 	}
 }
 
@@ -387,7 +393,8 @@ ui_ev_refused(struct ui *ui, const json_t *ev)
 /*
  * The host dropped what this viewer had not read: a fresh snapshot
  * follows.  The console starts again from it; the open run's screen too,
- * from the newest output the host still has.
+ * from the newest output the host still has, which the snapshot sends
+ * for every run this viewer has open.
  */
 static void
 ui_ev_resync(struct ui *ui)
@@ -397,17 +404,30 @@ ui_ev_resync(struct ui *ui)
 	pane_console_free(ui->console);
 	ui->console = pane_console_new(ui->con_w, ui->con_h,
 	    ui->cfg->scrollback);
+	pane_console_note(ui->console, UI_RESYNC_NOTE,
+	    strlen(UI_RESYNC_NOTE));
 	pane_history_resync(ui->history);
+	ui->resynced = 1;
 	if (ui->view != NULL && view_is_live(ui->view)) {
 		ur = view_run(ui->view);
 		view_free(ui->view);
 		ui->view = view_live(ur, ui_input, ui);
-		if (!ui->solo && !ur->ended) {
-			ui_request(ui, "close", ur->seq);
-			ui_request(ui, "open", ur->seq);
-		}
 	}
 	ui->dirty = 1;
+}
+
+/*
+ * The snapshot is whole.  After a resync, runs that began and ended
+ * while this viewer was behind are in the session's journal only.
+ */
+static void
+ui_ready(struct ui *ui)
+{
+	if (pane_history_ready(ui->history))
+		ui->dirty = 1;
+	if (ui->resynced && !ui->solo)
+		pane_history_load(ui->history, ui->cfg->history, 0);
+	ui->resynced = 0;
 }
 
 /* The host says goodbye; in solo mode a run that ended stays shown. */
@@ -427,7 +447,9 @@ ui_ev_bye(struct ui *ui, const json_t *ev)
 		ui->dirty = 1;
 		return;
 	}
-	ui_end(ui, reason, strcmp(reason, "host stopped") == 0 ? 0 : 1);
+	/* Stopped, or (solo) the run is over: as the viewer should end. */
+	ui_end(ui, reason, strcmp(reason, "host stopped") == 0 ||
+	    (ui->solo && strcmp(reason, "run ended") == 0) ? 0 : 1);
 }
 
 static void
@@ -464,10 +486,9 @@ ui_event(struct ui *ui, const json_t *ev, const char *data, size_t len)
 		ui_ev_refused(ui, ev);
 	else if (strcmp(name, "resync") == 0)
 		ui_ev_resync(ui);
-	else if (strcmp(name, "ready") == 0) {
-		if (pane_history_ready(ui->history))
-			ui->dirty = 1;
-	} else if (strcmp(name, "bye") == 0)
+	else if (strcmp(name, "ready") == 0)
+		ui_ready(ui);
+	else if (strcmp(name, "bye") == 0)
 		ui_ev_bye(ui, ev);
 }
 

@@ -119,7 +119,7 @@ struct pane_history *pane_history_new(unsigned int);
 void	 pane_history_free(struct pane_history *);
 void	 pane_history_set_journal(struct pane_history *, const char *,
 	    const char *);
-void	 pane_history_load(struct pane_history *, size_t);
+void	 pane_history_load(struct pane_history *, size_t, int);
 int	 pane_history_loading(const struct pane_history *);
 int	 pane_history_loaded(struct pane_history *, char **);
 struct ui_run *pane_history_event(struct pane_history *, const json_t *);

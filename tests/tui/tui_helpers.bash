@@ -36,16 +36,17 @@ t() {
 }
 
 # The command line of a viewer: "rexec attach" and its arguments, its
-# stderr and exit status in files named after $1 (viewer, viewer2 ...).
-# The environment goes in explicitly: a tmux server does not hand the
-# client's environment to new panes.
+# pid, stderr and exit status in files named after $1 (viewer, viewer2
+# ...).  The environment goes in explicitly: a tmux server does not hand
+# the client's environment to new panes.
 viewer_cmd() {
 	local name=$1
 	shift
-	printf 'env HOME=%q REXEC_RUNTIME_DIR=%q REXEC_JOURNAL_DIR=%q'\
-' REXEC_CONFIG=%q TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 %q attach' \
-		"$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" \
-		"$REXEC_CONFIG" "$REXEC"
+	printf 'sh -c %q %q env HOME=%q REXEC_RUNTIME_DIR=%q'\
+' REXEC_JOURNAL_DIR=%q REXEC_CONFIG=%q TERM=screen LANG=C.UTF-8'\
+' LC_ALL=C.UTF-8 %q attach' 'echo $$ >"$0"; exec "$@"' \
+		"$BATS_TEST_TMPDIR/$name.pid" "$HOME" "$REXEC_RUNTIME_DIR" \
+		"$REXEC_JOURNAL_DIR" "$REXEC_CONFIG" "$REXEC"
 	printf ' %q' "$@"
 	printf ' 2>%q; echo $? >%q; exec sleep 3600' \
 		"$BATS_TEST_TMPDIR/$name.err" "$BATS_TEST_TMPDIR/$name.status"
@@ -113,6 +114,11 @@ screen_lacks_re() {
 # status is in $1.status.
 viewer_exited() {
 	[ -s "$BATS_TEST_TMPDIR/${1:-viewer}.status" ]
+}
+
+# The pid of the viewer named $1 (default: viewer).
+viewer_pid() {
+	cat "$BATS_TEST_TMPDIR/${1:-viewer}.pid"
 }
 
 viewer_status() {

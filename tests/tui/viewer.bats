@@ -172,3 +172,41 @@ same_view() {
 	wait_for viewer_exited
 	[ "$(viewer_status)" = 0 ]
 }
+
+@test "viewer: one that stopped reading is resynced: the console and the history are rebuilt" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[viewer]\nmax_queue = 64K\nsnapshot_bytes = 16K\n' \
+		>"$REXEC_CONFIG"
+	start_ui
+	rx run --dir "$HOME" -- echo before-stop
+	wait_for screen_has_re '^│▶ +1  ✓ 0 .*echo before-stop'
+	local pid
+	pid=$(viewer_pid)
+	kill -STOP "$pid"
+	# While it reads nothing, a run floods and ends, and another waits.
+	rx run --dir "$HOME" -- sh -c 'yes 0123456789abcdef | head -n 120000; echo flood-end'
+	[ "$status" -eq 0 ]
+	"$REXEC" run --dir "$HOME" -- sh -c 'read x; echo "got $x"' \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for eval '"$REXEC" status | grep -q "1 running"'
+	kill -CONT "$pid"
+	# The console starts again from the host's newest part, under a
+	# line that says why: scrolled back all the way, it is the first.
+	wait_for screen_has_re '^│flood-end +│$'
+	t send-keys -t "$PANE" -N 80 PPage
+	wait_for eval 'screen | sed -n 3p | grep -q "^│\[rexec: this viewer fell behind; the console goes on from the host.s newest output\]"'
+	keys End
+	wait_for screen_has_re '^│flood-end +│$'
+	# Run 2 began and ended unseen: its journal line tells the history.
+	wait_for screen_has_re '^│ +2  ✓ 0 .*flood-end'
+	wait_for screen_has_re '^│▶ +3 +⌛ input'
+	screen_has_re '^│ +1  ✓ 0 .*echo before-stop'
+	screen_has ' 1 running · 0 queued · 2 done'
+	# And it goes on as before.
+	keys i
+	wait_for screen_has 'INPUT to run 3'
+	keys -l ok
+	keys Enter
+	wait "$client"
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = 'got ok' ]
+}
