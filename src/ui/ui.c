@@ -569,7 +569,7 @@ ui_close(struct ui *ui)
 		ui_request(ui, "untype", ur->seq);
 		ui->mode = UI_NORMAL;
 	}
-	if (ui->view != NULL && view_is_live(ui->view) && !ur->ended)
+	if (ui->view != NULL && view_is_live(ui->view))
 		ui_request(ui, "close", ur->seq);
 	view_free(ui->view);
 	ui->view = NULL;
