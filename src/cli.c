@@ -24,6 +24,9 @@ static const struct cmd_entry cmd_table[] = {
 	{ "host", "--start-host", "-s", "[--headless] [--config FILE] "
 	  "[--print-config] [--text]", "start the host (the TUI on a terminal)",
 	  cmd_host_exec },
+	{ "attach", NULL, NULL, "[-r|--read-only] [--run SEQ] [--json] "
+	  "[--no-start]", "watch the running host: its runs, console and "
+	  "messages (--json: as JSON lines)", cmd_attach_exec },
 	{ "run", NULL, NULL, "[--whoami NAME] [--dir DIR] [--env NAME=VALUE]... "
 	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] "
 	  "[--yield SECONDS] [--json] -- COMMAND [ARG...]", "run one command "

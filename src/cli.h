@@ -28,6 +28,7 @@ int	cli_seq(const char *, const char *, long long *);
 const struct cmd_entry *cli_find(const char *);
 
 int	cmd_agentview_exec(int, char **);
+int	cmd_attach_exec(int, char **);
 int	cmd_check_exec(int, char **);
 int	cmd_grep_exec(int, char **);
 int	cmd_host_exec(int, char **);

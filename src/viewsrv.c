@@ -60,6 +60,8 @@
 #define VIEWSRV_STOP_GRACE	1.0
 /* A connection must say hello within this long. */
 #define VIEWSRV_HELLO_TIME	10.0
+/* Runs one viewer may have open at once. */
+#define VIEWSRV_MAX_OPEN	16
 /* Bytes read from one viewer per loop turn at most. */
 #define VIEWSRV_READ_TURN	(256 * 1024)
 /* A viewer's name is cut to this many bytes. */
@@ -87,6 +89,7 @@ struct viewer {
 	size_t			 queued;	/* bytes not written yet */
 	size_t			 sent;		/* of the first frame */
 	int			 dropped;	/* lost frames: resync */
+	int			 snapshot;	/* queueing one: no bound */
 	double			 since;		/* last caught up */
 	int			 closing;	/* bye queued: nothing more */
 	double			 close_by;
@@ -147,7 +150,7 @@ enum audience {
 
 static void	viewer_bye(struct viewer *, const char *, const char *);
 static void	viewer_snapshot(struct viewer *);
-static void	viewsrv_count(struct viewsrv *);
+static void	viewsrv_count(struct viewsrv *, struct viewer *);
 
 /*
  * Listen on R/attach.sock.  A socket left by an earlier host goes first:
@@ -208,6 +211,13 @@ viewer_queue(struct viewer *v, const char *frame, size_t len, int force)
 
 	if (v->dead || (v->closing && !force) || (v->dropped && !force))
 		return;
+	/*
+	 * A snapshot goes whole, or a viewer whose bound is below it would
+	 * resync for ever; it is bounded on its own (the console's and each
+	 * open run's snapshot_bytes, at most VIEWSRV_MAX_OPEN runs).
+	 */
+	if (v->snapshot)
+		force = 1;
 	if (!force && v->queued + len > max) {
 		/* Too far behind: drop all but a frame begun. */
 		f = TAILQ_FIRST(&v->queue);
@@ -373,11 +383,13 @@ viewer_snapshot(struct viewer *v)
 	struct run	*r;
 	size_t		 i;
 
+	v->snapshot = 1;
 	if (v->follow != 0) {
 		if ((r = host_run(vs->host, v->follow)) != NULL)
 			viewer_send(v, run_event(r), NULL, 0);
 		viewer_send_run(v, v->follow);
 		viewer_send(v, json_pack("{s:s}", "event", "ready"), NULL, 0);
+		v->snapshot = 0;
 		if (r == NULL || run_state(r) == RUN_DONE)
 			viewer_bye(v, "run ended", NULL);
 		return;
@@ -392,6 +404,7 @@ viewer_snapshot(struct viewer *v)
 	viewer_send(v, json_pack("{s:s,s:i}", "event", "viewers", "count",
 	    vs->count), NULL, 0);
 	viewer_send(v, json_pack("{s:s}", "event", "ready"), NULL, 0);
+	v->snapshot = 0;
 }
 
 /*
@@ -419,16 +432,16 @@ viewer_bye(struct viewer *v, const char *reason, const char *text)
 	v->close_by = mono_now() + VIEWSRV_BYE_GRACE;
 	if (counted) {
 		v->vs->count--;
-		viewsrv_count(v->vs);
+		viewsrv_count(v->vs, v);
 	}
 }
 
-/* The number of viewers changed: every viewer hears it. */
+/* The number of viewers changed: every viewer but except hears it. */
 static void
-viewsrv_count(struct viewsrv *vs)
+viewsrv_count(struct viewsrv *vs, struct viewer *except)
 {
 	viewsrv_send(vs, TO_ALL, 0, json_pack("{s:s,s:i}", "event", "viewers",
-	    "count", vs->count), NULL, 0, NULL);
+	    "count", vs->count), NULL, 0, except);
 }
 
 /* Refused, with the reason. */
@@ -622,6 +635,10 @@ viewer_open(struct viewer *v, unsigned int seq)
 		if (v->open[i] == seq)
 			return;
 	}
+	if (v->nopen == VIEWSRV_MAX_OPEN) {
+		viewer_refuse(v, "open", seq, "too many open runs (close one)");
+		return;
+	}
 	v->open = xreallocarray(v->open, v->nopen + 1, sizeof *v->open);
 	v->open[v->nopen++] = seq;
 	if (v->follow != seq)
@@ -753,7 +770,7 @@ viewer_hello(struct viewer *v, json_t *req)
 	v->hello = 1;
 	vs->count++;
 	viewer_snapshot(v);
-	viewsrv_count(vs);
+	viewsrv_count(vs, v);
 }
 
 /* One request of a viewer past its hello. */
@@ -908,7 +925,7 @@ viewer_free(struct viewer *v)
 
 	if (v->hello && !v->closing) {
 		vs->count--;
-		viewsrv_count(vs);
+		viewsrv_count(vs, v);
 	}
 	typist_leave(vs, v, 0);
 	TAILQ_REMOVE(&vs->viewers, v, link);

@@ -1,0 +1,471 @@
+#!/usr/bin/env bats
+# attach.bats: the viewer server on R/attach.sock and rexec attach --json
+# (DESIGN.md section 15, rexec-protocol(7) VIEWERS).  tests/cli/viewer.py
+# is a scripted viewer that sends what rexec attach never would.
+
+load helpers
+
+setup() {
+	setup_dirs
+	export REXEC_WHOAMI=tester
+	VIEWER="$TESTS_SRCDIR/cli/viewer.py"
+	SOCK="$REXEC_RUNTIME_DIR/attach.sock"
+}
+
+teardown() {
+	local p
+	for p in ${BG_PIDS:-}; do
+		kill -CONT "$p" 2>/dev/null || true
+		kill "$p" 2>/dev/null || true
+	done
+	stop_host
+}
+
+# Every event that jq filter $1 selects (there is one at least) passes
+# $2; events from the file $3, or stdin.
+all_ev() {
+	jq -s -e "map(select($1)) | length > 0 and all(.[]; $2)" ${3:+"$3"}
+}
+
+# No event passes jq filter $1.
+no_ev() {
+	jq -s -e "map(select($1)) | length == 0" ${2:+"$2"}
+}
+
+viewer() {
+	python3 "$VIEWER" "$SOCK" "$@"
+}
+
+# rexec attach --json in the background, its lines in $1.
+attach_bg() {
+	local out=$1
+	shift
+	"$REXEC" attach --json "$@" >"$out" 2>"$out.err" &
+	ATTACH_PID=$!
+	BG_PIDS="${BG_PIDS:-} $ATTACH_PID"
+}
+
+has_line() {
+	grep -q -- "$2" "$1" 2>/dev/null
+}
+
+attach_ready() {
+	has_line "$1" '"event":"ready"'
+}
+
+attach_done() {
+	! kill -0 "$ATTACH_PID" 2>/dev/null
+}
+
+# The decoded data of the events of file $1 that jq filter $2 selects.
+decoded() {
+	jq -r "select($2) | .data" "$1" | while read -r d; do
+		printf '%s' "$d" | base64 -d
+	done
+}
+
+run_ended() {
+	[ "$(jq -r ".running | map(select(.seq == $1)) | length" \
+	    <<<"$("$REXEC" status --json)")" = 0 ] &&
+	[ "$(jq -r ".detached | map(select(.seq == $1)) | length" \
+	    <<<"$("$REXEC" status --json)")" = 0 ]
+}
+
+screen_has() {
+	"$REXEC" screen "$1" 2>/dev/null | grep -q -- "$2"
+}
+
+@test "attach --json: no host is running" {
+	rx attach --json
+	[ "$status" -eq 1 ]
+	[ "$stderr_out" = "rexec: no host is running" ]
+	[ -z "$output" ]
+}
+
+@test "attach without --json: the terminal viewer is not built yet (exit 2)" {
+	rx attach
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"use --json"* ]]
+	rx attach --run x --json
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *'not a run number: "x"'* ]]
+}
+
+@test "attach --json: hello, run states, typed console, bye host stopped (exit 0)" {
+	start_host
+	[ -S "$SOCK" ]
+	[ "$(stat -c %a "$SOCK")" = 600 ]
+	attach_bg "$BATS_TEST_TMPDIR/a"
+	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
+	rx run --whoami me -- sh -c 'echo out; exit 3'
+	[ "$status" -eq 3 ]
+	rx run --whoami me --timeout 0.3 -- sh -c 'printf partial; sleep 5'
+	[ "$status" -eq 124 ]
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"seq":2,"state":"ended"'
+	stop_host
+	wait_for attach_done
+	wait "$ATTACH_PID" && st=0 || st=$?
+	[ "$st" -eq 0 ]
+	a="$BATS_TEST_TMPDIR/a"
+	head -n 1 "$a" | jq -e '.event == "hello" and .protocol == 1 and
+	    .read_only == false and (.host_pid | type) == "number" and
+	    (.journal | endswith(".jsonl"))'
+	# Run 1 went through its states, in order.
+	[ "$(jq -r 'select(.event == "run" and .seq == 1) | .state' "$a" |
+	    tr '\n' ' ')" = "queued running ended " ]
+	all_ev '.event == "run" and .seq == 1 and .state == "ended"' '.exit == 3 and .whoami == "me" and .argv[0] == "sh"' "$a"
+	all_ev '.event == "run" and .seq == 2 and .state == "ended"' '.error == "timeout" and .exit == 124' "$a"
+	# The console, typed: banner, output, notes, each with its run.
+	[[ "$(decoded "$a" '.event == "console" and .kind == "banner" and
+	    .seq == 1')" == *"me:"*"sh -c"* ]]
+	[ "$(decoded "$a" '.event == "console" and .kind == "output" and
+	    .seq == 1')" = $'out\r' ]
+	[ "$(decoded "$a" '.event == "console" and .kind == "output" and
+	    .seq == 2')" = partial ]
+	[[ "$(decoded "$a" '.event == "console" and .kind == "note" and
+	    .seq == 2')" == *"[rexec: timeout]"* ]]
+	# No note text ever came as output.
+	! decoded "$a" '.event == "console" and .kind != "note"' |
+	    grep -q 'rexec: timeout'
+	all_ev '.event == "message"' '.text' "$a" >/dev/null
+	tail -n 1 "$a" | jq -e '.event == "bye" and .reason == "host stopped"'
+}
+
+@test "attach --json -r: read-only; type, input, abort and stop are refused by the host" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'echo started; sleep 30'
+	[ "$status" -eq 75 ]
+	run viewer hello '{"read_only":true}' wait ready \
+		send '{"request":"type","seq":1}' \
+		send '{"request":"input","seq":1}' --data 'x' \
+		send '{"request":"abort","seq":1}' \
+		send '{"request":"stop"}' \
+		wait refused 'request="stop"'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.event == "refused") |
+	    .request + ":" + .reason' | tr '\n' ' ')" = \
+	    "type:read-only viewer input:read-only viewer abort:read-only viewer stop:read-only viewer " ]
+	printf '%s\n' "$output" | head -n 1 | jq -e '.read_only == true'
+	# The run goes on and the host serves.
+	rx status --json
+	[ "$(jq -r '.detached[0].seq' <<<"$output")" = 1 ]
+	rx run -- echo still
+	[ "$output" = still ]
+	rx kill 1
+}
+
+@test "attach --json --run SEQ: its run events, output at contiguous offsets, bye run ended (exit 0)" {
+	start_host
+	rx run --yield 0.3 -- sh -c 'for i in $(seq 1 300); do echo line $i; sleep 0.003; done'
+	[ "$status" -eq 75 ]
+	attach_bg "$BATS_TEST_TMPDIR/a" --run 1
+	wait_for attach_done
+	wait "$ATTACH_PID" && st=0 || st=$?
+	[ "$st" -eq 0 ]
+	a="$BATS_TEST_TMPDIR/a"
+	tail -n 1 "$a" | jq -e '.event == "bye" and .reason == "run ended"'
+	# Only run 1's events: no console, no other runs.
+	no_ev '.event == "console" or .event == "message"' "$a"
+	all_ev '.event == "run"' '.seq == 1' "$a" >/dev/null
+	all_ev '.event == "run" and .state == "ended"' '.exit == 0' "$a"
+	no_ev '.event == "gap"' "$a"
+	# Offsets are contiguous from 0 and the bytes are the run's output.
+	off=0
+	while read -r o d; do
+		[ "$o" = "$off" ]
+		off=$((off + $(printf '%s' "$d" | base64 -d | wc -c)))
+	done < <(jq -r 'select(.event == "output") | "\(.offset) \(.data)"' "$a")
+	decoded "$a" '.event == "output"' | tr -d '\r' >"$BATS_TEST_TMPDIR/got"
+	seq 1 300 | sed 's/^/line /' >"$BATS_TEST_TMPDIR/want"
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	[ "$off" -eq "$(decoded "$a" '.event == "output"' | wc -c)" ]
+	# An unknown run: bye "no run N", exit 1.
+	rx attach --json --run 99
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | tail -n 1 | jq -r .reason)" = "no run 99" ]
+}
+
+@test "attach --json --run SEQ: a run bigger than snapshot_bytes starts with a gap" {
+	printf '[viewer]\nsnapshot_bytes = 4096\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run -- sh -c 'seq 1 20000'
+	[ "$status" -eq 0 ]
+	rx attach --json --run 1
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/a"
+	a="$BATS_TEST_TMPDIR/a"
+	total=$(seq 1 20000 | sed 's/$/\r/' | wc -c)
+	all_ev '.event == "gap"' '.offset == 0 and .seq == 1' "$a"
+	gap=$(jq -r 'select(.event == "gap") | .bytes' "$a")
+	[ "$(jq -r 'select(.event == "output") | .offset' "$a" | head -n 1)" = "$gap" ]
+	got=$(decoded "$a" '.event == "output"' | wc -c)
+	[ "$got" -eq 4096 ]
+	[ $((gap + got)) -eq "$total" ]
+	tail -n 1 "$a" | jq -e '.reason == "run ended"'
+}
+
+@test "attach: a viewer attached mid-run gets the run's newest bytes; they render as its screen" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'printf "\033[2J\033[Htop line\n"; for i in $(seq 1 40); do printf "\033[5;3Hcount %d\033[K" $i; done; printf "\033[10;1Hbottom"; sleep 30'
+	[ "$status" -eq 75 ]
+	wait_for screen_has 1 bottom
+	run viewer hello '{"run":1}' wait ready
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/v"
+	decoded "$BATS_TEST_TMPDIR/v" '.event == "output"' >"$BATS_TEST_TMPDIR/raw"
+	"$REXEC" render --cols 80 --rows 24 <"$BATS_TEST_TMPDIR/raw" >"$BATS_TEST_TMPDIR/rendered"
+	"$REXEC" screen 1 >"$BATS_TEST_TMPDIR/screen"
+	grep -q 'count 40' "$BATS_TEST_TMPDIR/rendered"
+	diff "$BATS_TEST_TMPDIR/screen" "$BATS_TEST_TMPDIR/rendered"
+	# open on a normal viewer gives the same bytes.
+	run viewer hello wait ready send '{"request":"open","seq":1}' \
+		wait output
+	[ "$status" -eq 0 ]
+	rx kill 1
+}
+
+@test "attach: a hello with protocol 2 gets hello and bye with the line; the host says it too" {
+	start_host
+	run viewer hello '{"protocol":2}' drain
+	[ "$status" -eq 0 ]
+	line="viewer speaks viewer protocol 2, this host 1: attach with the host's rexec or restart the host"
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .event)" = hello ]
+	printf '%s\n' "$output" | sed -n 2p | jq -e --arg l "$line" \
+	    '.event == "bye" and .reason == "protocol mismatch" and .text == $l'
+	wait_for has_line "$BATS_TEST_TMPDIR/host.err" "$line"
+	rx run -- echo fine
+	[ "$output" = fine ]
+}
+
+@test "attach --json: a host speaking protocol 2 is refused with one line (exit 1)" {
+	mkdir -m 700 "$REXEC_RUNTIME_DIR" "$REXEC_RUNTIME_DIR/replies"
+	python3 - "$SOCK" <<'EOF' &
+import json, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept()
+j = json.dumps({"event": "hello", "protocol": 2, "version": "9"}).encode()
+c.sendall(struct.pack(">II", len(j), 0) + j)
+c.recv(65536)
+c.settimeout(10)
+try:
+    c.recv(65536)
+except Exception:
+    pass
+EOF
+	BG_PIDS="$!"
+	wait_for test -S "$SOCK"
+	rx attach --json
+	[ "$status" -eq 1 ]
+	[ "$stderr_out" = "rexec: host speaks viewer protocol 2, this rexec 1: restart the host or use its rexec" ]
+}
+
+@test "attach: another user's connection is closed and the host names the uid" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to connect as another user"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	# A python the other user may run (not one under root's home).
+	py=
+	for p in /usr/bin/python3 /usr/local/bin/python3 "$(command -v python3)"; do
+		if setpriv --reuid=65534 --regid=65534 --clear-groups "$p" -c '' \
+		    2>/dev/null; then
+			py=$p
+			break
+		fi
+	done
+	[ -n "$py" ] || skip "no python3 that uid 65534 may run"
+	# A runtime directory the other user can reach once it is opened
+	# up: the host's own check is the peer's uid.
+	OPEN_DIR=$(mktemp -d /tmp/rexec-attach-uid.XXXXXX)
+	export REXEC_RUNTIME_DIR="$OPEN_DIR/run"
+	SOCK="$REXEC_RUNTIME_DIR/attach.sock"
+	start_host
+	chmod 711 "$OPEN_DIR" "$REXEC_RUNTIME_DIR"
+	chmod 666 "$SOCK"
+	cp "$VIEWER" "$OPEN_DIR/viewer.py"
+	chmod 755 "$OPEN_DIR/viewer.py"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$py" "$OPEN_DIR/viewer.py" "$SOCK" hello drain
+	stop_host
+	rm -rf "$OPEN_DIR"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	grep -q "refused a connection from uid 65534" "$BATS_TEST_TMPDIR/host.err"
+}
+
+@test "attach: bad frames get a named bye and the host goes on serving" {
+	start_host
+	run viewer raw 7fffffff00000000 drain
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | jq -e '.event == "bye" and .reason == "bad frame" and (.text | contains("JSON part of"))'
+	run viewer raw 0000000500000000776f726c64 drain
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | jq -e '.event == "bye" and .reason == "bad frame"'
+	run viewer send '{"request":"open","seq":1}' drain
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | jq -e '.event == "bye" and .reason == "bad hello"'
+	run viewer hello '{"read_only":"yes"}' drain
+	printf '%s\n' "$output" | jq -e '.event == "bye" and .reason == "bad hello" and (.text | contains("read_only"))'
+	# After the hello: an unknown request and a missing seq are refused.
+	run viewer hello wait ready send '{"request":"dance"}' \
+		send '{"request":"open"}' wait refused 'reason="seq: missing"'
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | all_ev '.event == "refused" and .request == "dance"' '.reason == "unknown request"'
+	rx run -- echo alive
+	[ "$output" = alive ]
+	run viewer hello wait ready
+	[ "$status" -eq 0 ]
+}
+
+@test "attach: one typist per run; the second is told who has it and gets it when the first lets go" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'while read l; do echo "got $l"; done'
+	[ "$status" -eq 75 ]
+	t=$BATS_TEST_TMPDIR
+	viewer hello '{"name":"alice"}' wait ready send '{"request":"type","seq":1}' \
+		wait typist 'you=true' touch "$t/a-has" waitfile "$t/b-told" \
+		send '{"request":"input","seq":1}' --data $'from alice\n' \
+		send '{"request":"untype","seq":1}' wait typist 'you=false' \
+		>"$t/a" 2>"$t/a.err" &
+	a_pid=$!
+	BG_PIDS="$a_pid"
+	run viewer hello '{"name":"bob"}' wait ready waitfile "$t/a-has" \
+		send '{"request":"input","seq":1}' --data 'x' wait refused \
+		send '{"request":"type","seq":1}' wait typist 'you=false' \
+		touch "$t/b-told" wait typist 'you=true' \
+		send '{"request":"input","seq":1}' --data $'from bob\n' \
+		send '{"request":"untype","seq":1}' wait typist
+	[ "$status" -eq 0 ]
+	wait "$a_pid"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.event == "typist") | .holder' | head -n 1)" = alice ]
+	printf '%s\n' "$output" | all_ev '.event == "refused"' '.reason == "alice is typing into run 1"'
+	printf '%s\n' "$output" | all_ev '.event == "typist" and .you == true' '.holder == "bob"'
+	wait_for screen_has 1 "got from bob"
+	screen_has 1 "got from alice"
+	rx kill 1
+}
+
+@test "attach: a stopped viewer never slows a flood; after it continues it gets resync and the end" {
+	start_host
+	attach_bg "$BATS_TEST_TMPDIR/a"
+	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
+	kill -STOP "$ATTACH_PID"
+	SECONDS=0
+	rx run --timeout 60 -- sh -c 'head -c 30000000 /dev/zero | tr "\0" x; echo; echo done'
+	[ "$status" -eq 0 ]
+	[ "$SECONDS" -lt 30 ]
+	[[ "$output" == *done* ]]
+	all_ev '.seq == 1' '.output_bytes == 30000006' "$(journal_file)"
+	kill -CONT "$ATTACH_PID"
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"event":"resync"'
+	# A fresh snapshot follows, with the run ended, and ready.
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"seq":1,"state":"ended"'
+	sed -n '/"event":"resync"/,$p' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/after"
+	wait_for has_line "$BATS_TEST_TMPDIR/after" '"event":"ready"'
+	stop_host
+	wait_for attach_done
+	wait "$ATTACH_PID" && st=0 || st=$?
+	[ "$st" -eq 0 ]
+	tail -n 1 "$BATS_TEST_TMPDIR/a" | jq -e '.reason == "host stopped"'
+}
+
+@test "attach: a viewer behind for max_lag gets bye too far behind (exit 1)" {
+	printf '[viewer]\nmax_lag = 1\nmax_queue = 65536\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	attach_bg "$BATS_TEST_TMPDIR/a"
+	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
+	kill -STOP "$ATTACH_PID"
+	rx run -- sh -c 'head -c 5000000 /dev/zero | tr "\0" y'
+	[ "$status" -eq 0 ]
+	wait_for has_line "$BATS_TEST_TMPDIR/host.err" "too far behind" || { cat "$BATS_TEST_TMPDIR/host.err"; tail -c 600 "$BATS_TEST_TMPDIR/a"; false; }
+	kill -CONT "$ATTACH_PID"
+	wait_for attach_done
+	wait "$ATTACH_PID" && st=0 || st=$?
+	[ "$st" -eq 1 ]
+	tail -n 1 "$BATS_TEST_TMPDIR/a" | jq -e '.event == "bye" and .reason == "too far behind"'
+	rx run -- echo ok
+	[ "$output" = ok ]
+}
+
+@test "attach: past 64 connections a viewer gets bye too many viewers" {
+	start_host
+	run python3 - "$SOCK" <<'EOF'
+import json, socket, struct, sys
+conns = []
+for i in range(64):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    conns.append(s)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.settimeout(20)
+b = b""
+while len(b) < 8 or len(b) < 8 + struct.unpack(">II", b[:8])[0]:
+    got = s.recv(65536)
+    if not got:
+        break
+    b += got
+print(b[8:8 + struct.unpack(">II", b[:8])[0]].decode())
+EOF
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"event":"bye","reason":"too many viewers"}' ]
+	run viewer hello wait ready
+	[ "$status" -eq 0 ]
+}
+
+@test "attach: the number of viewers goes to every viewer" {
+	start_host
+	t=$BATS_TEST_TMPDIR
+	viewer hello wait ready wait viewers 'count=2' >"$t/first" &
+	BG_PIDS="$!"
+	wait_for has_line "$t/first" '"event":"ready"'
+	run viewer hello wait ready
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | all_ev '.event == "viewers"' '.count == 2'
+	wait_for has_line "$t/first" '"count":2'
+}
+
+fd_count() {
+	ls "/proc/$HOST_PID/fd" | wc -l
+}
+
+rss_kb() {
+	awk '/^VmRSS/ { print $2 }' "/proc/$HOST_PID/status"
+}
+
+viewers_round() {
+	local i pids=
+	"$REXEC" run -- sh -c 'seq 1 20000' >/dev/null &
+	pids="$!"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		viewer hello wait ready send '{"request":"open","seq":1}' \
+			>/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+	for i in $pids; do
+		wait "$i" || true
+	done
+}
+
+host_sockets_are() {
+	[ "$(ls -l "/proc/$HOST_PID/fd" | grep -c 'socket:')" -eq "$1" ]
+}
+
+@test "attach: ten viewers attaching and leaving during runs leak no fd and no memory" {
+	start_host
+	viewers_round
+	viewers_round
+	# Only the listening socket is left once the viewers are gone.
+	wait_for host_sockets_are 1
+	before=$(fd_count)
+	rss0=$(rss_kb)
+	for r in $(seq 1 10); do
+		viewers_round
+	done
+	WAIT_SECONDS=20 wait_for host_sockets_are 1
+	[ "$(fd_count)" -eq "$before" ]
+	if ! ldd "$REXEC" 2>/dev/null | grep -q libasan; then
+		rss1=$(rss_kb)
+		echo "rss $rss0 -> $rss1 kB" >&2
+		[ $((rss1 - rss0)) -lt 4096 ]
+	fi
+}
