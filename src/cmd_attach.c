@@ -31,6 +31,7 @@
 #include "config.h"
 #include "viewclient.h"
 #include "viewproto.h"
+#include "ui/ui.h"
 
 static const struct option attach_options[] = {
 	{ "read-only", no_argument, NULL, 'r' },
@@ -44,20 +45,21 @@ static const struct option attach_options[] = {
 #define ATTACH_GO_ON	(-1)
 
 /*
- * The terminal viewer: the curses TUI as a viewer process.  Returns the
- * exit status.
+ * The terminal viewer: the curses TUI as a viewer process (ui/ui.c).
+ * Returns the exit status.  Starting a host when none runs is not done
+ * here yet: without one the viewer says so.
  */
 static int
 attach_terminal(const struct config *cfg, int read_only, unsigned int seq,
     int no_start)
 {
-	(void)cfg;
-	(void)read_only;
-	(void)seq;
 	(void)no_start;
-	fprintf(stderr, "rexec: attach: the terminal viewer is not built yet; "
-	    "use --json\n");
-	return (2);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "rexec: attach: not a terminal (--json prints "
+		    "the events)\n");
+		return (2);
+	}
+	return (ui_attach(cfg, read_only, seq));
 }
 
 /* One line on stdout; a stdout that is gone ends us quietly. */

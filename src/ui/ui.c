@@ -1403,7 +1403,7 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 			fprintf(stderr, "rexec: %s\n", cause);
 		free(cause);
 		ui_free(ui);
-		return (status == VIEWCLIENT_NO_HOST ? 127 : 1);
+		return (1);
 	}
 	if (ui_wait_hello(ui) != 0) {
 		status = 1;

@@ -82,10 +82,10 @@ screen_has() {
 	[ -z "$output" ]
 }
 
-@test "attach without --json: the terminal viewer is not built yet (exit 2)" {
+@test "attach without --json and not on a terminal says so (exit 2)" {
 	rx attach
 	[ "$status" -eq 2 ]
-	[[ "$stderr_out" == *"use --json"* ]]
+	[ "$stderr_out" = "rexec: attach: not a terminal (--json prints the events)" ]
 	rx attach --run x --json
 	[ "$status" -eq 2 ]
 	[[ "$stderr_out" == *'not a run number: "x"'* ]]
