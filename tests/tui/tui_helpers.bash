@@ -47,7 +47,7 @@ viewer_cmd() {
 ' LC_ALL=C.UTF-8 %q attach' 'echo $$ >"$0"; exec "$@"' \
 		"$BATS_TEST_TMPDIR/$name.pid" "$HOME" "$REXEC_RUNTIME_DIR" \
 		"$REXEC_JOURNAL_DIR" "$REXEC_CONFIG" "$REXEC"
-	printf ' %q' "$@"
+	[ "$#" -eq 0 ] || printf ' %q' "$@"
 	printf ' 2>%q; echo $? >%q; exec sleep 3600' \
 		"$BATS_TEST_TMPDIR/$name.err" "$BATS_TEST_TMPDIR/$name.status"
 }
