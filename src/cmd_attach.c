@@ -5,7 +5,7 @@
  * --json prints the host's snapshot and events as JSON lines on stdout,
  * one per event, the binary part of an event base64 in "data", and reads
  * nothing from stdin: for scripts, tests and bridges.  It never starts a
- * host.  It ends at the host's bye: exit 0 when the host stopped, or with
+ * host, and says hello as a read-only viewer (it sends no requests).  It ends at the host's bye: exit 0 when the host stopped, or with
  * --run when the run ended; 1 for any other reason, and when the host
  * closes without a bye ("host went away", printed as a bye line).  A
  * stdout that is closed (a reader such as head that has seen enough)
@@ -29,8 +29,10 @@
 
 #include "cli.h"
 #include "config.h"
+#include "daemon.h"
 #include "viewclient.h"
 #include "viewproto.h"
+#include "ui/ui.h"
 
 static const struct option attach_options[] = {
 	{ "read-only", no_argument, NULL, 'r' },
@@ -44,20 +46,29 @@ static const struct option attach_options[] = {
 #define ATTACH_GO_ON	(-1)
 
 /*
- * The terminal viewer: the curses TUI as a viewer process.  Returns the
- * exit status.
+ * The terminal viewer: the curses TUI as a viewer process (ui/ui.c).
+ * With no host serving it starts one in the background first, as tmux
+ * does, unless --no-start or -r was given, or --run names a run (a new
+ * host has none).  Returns the exit status.
  */
 static int
 attach_terminal(const struct config *cfg, int read_only, unsigned int seq,
     int no_start)
 {
-	(void)cfg;
-	(void)read_only;
-	(void)seq;
-	(void)no_start;
-	fprintf(stderr, "rexec: attach: the terminal viewer is not built yet; "
-	    "use --json\n");
-	return (2);
+	char	*cause;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "rexec: attach: not a terminal (--json prints "
+		    "the events)\n");
+		return (2);
+	}
+	if (!no_start && !read_only && seq == 0 &&
+	    daemon_ensure(cfg, &cause) != 0) {
+		fprintf(stderr, "rexec: %s\n", cause);
+		free(cause);
+		return (1);
+	}
+	return (ui_attach(cfg, read_only, seq));
 }
 
 /* One line on stdout; a stdout that is gone ends us quietly. */
@@ -216,7 +227,8 @@ cmd_attach_exec(int argc, char **argv)
 	/* A viewer whose host or reader went away says so; no signal. */
 	signal(SIGPIPE, SIG_IGN);
 	if (json)
-		r = attach_json(&cfg, read_only, (unsigned int)seq);
+		/* It reads nothing, so it asks for nothing: read-only. */
+		r = attach_json(&cfg, 1, (unsigned int)seq);
 	else
 		r = attach_terminal(&cfg, read_only, (unsigned int)seq,
 		    no_start);

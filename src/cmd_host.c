@@ -113,18 +113,23 @@ cmd_host_exec(int argc, char **argv)
 			free(cause);
 			r = 1;
 		}
+	} else if (!headless && isatty(STDOUT_FILENO) &&
+	    isatty(STDIN_FILENO)) {
+		/*
+		 * The host never draws (DESIGN.md 15): on a terminal it starts
+		 * in the background, unless one serves already, and this
+		 * terminal attaches to it as "rexec attach" does.
+		 */
+		if ((r = daemon_ensure(&cfg, &cause)) != 0) {
+			fprintf(stderr, "rexec: %s\n", cause);
+			free(cause);
+			r = 1;
+		} else
+			r = ui_attach(&cfg, 0, 0);
 	} else {
-		/* The curses UI when stdout is a terminal (DESIGN.md 6). */
-		if (!headless && isatty(STDOUT_FILENO) &&
-		    isatty(STDIN_FILENO)) {
-			ui_init(&fe, &cfg);
-			r = host_main(&cfg, &fe);
-			ui_fini(&fe);
-		} else {
-			headless_init(&fe, &cfg);
-			r = host_main(&cfg, &fe);
-			headless_fini(&fe);
-		}
+		headless_init(&fe, &cfg);
+		r = host_main(&cfg, &fe);
+		headless_fini(&fe);
 	}
 	config_free(&cfg);
 	return (r);

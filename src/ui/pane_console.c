@@ -6,30 +6,15 @@
  * reaches the human's terminal only as cells drawn from this vt, never as
  * raw bytes.
  *
- * The pane recognises each run's banner in the stream: at the start of a
- * line, the bytes of the banner the UI expects next followed by "\n".  A
- * recognised banner resets the vt's modes (so one run's modes never leak
- * into the next), goes to column 0 and is drawn bold in the agent's
- * colour, each of its lines ending in "\r\n" as a terminal needs (a
- * command whose argument holds a newline gives a banner of several lines,
- * each from column 0, as a terminal with ONLCR shows it).  A run cannot
- * fake another run's banner: only the expected one, at its turn, is
- * highlighted.  Lines the host itself adds ("[rexec: timeout]") get the
- * same CR.
- *
- * The host's lines about a detached run (DESIGN.md section 6), "[run N
- * continues in the background \u00b7 rexec wait N]" and "[run N ended:
- * exit E after 5m12s]", are drawn dim from column 0.  Only a whole line
- * from a line start of that shape is a candidate (held while it may
- * still become one, as a banner is), and the owner's callback decides:
- * the history takes a line only if it is, word for word, what the host
- * writes about a run of this session that has detached (or, for the
- * second, detached and ended with that exit after that time), and each
- * once.  So a dim line always tells the truth; the worst a run can do is
- * print such a true line itself before the host's own passes, which is
- * then drawn as plain output.
- * Everything goes through a feed (feed.c), parsed when the UI draws, so
- * a flood shows its newest part and never slows the run.
+ * The stream comes typed from the host (DESIGN.md section 15): a run's
+ * banner, its output, and rexec's own lines (notes).  Structure is taken
+ * from the type only, never from the text, which a run could print: a
+ * banner resets the vt's modes (so one run's modes never leak into the
+ * next), goes to column 0 and is drawn bold in the agent's colour; a
+ * note is drawn dim from column 0, each of its lines ending in "\r\n"
+ * as a terminal needs, on a line of its own.  Neither is ever dropped in
+ * a flood; output is.  Everything goes through a feed (feed.c), parsed
+ * when the viewer draws, so a flood shows its newest part.
  *
  * The vt never gets shorter: libtsm pushes a shrinking screen's top rows
  * into the scrollback even when the cursor is near the top, which would
@@ -50,16 +35,6 @@
 #include "ui/draw.h"
 #include "ui/ui_int.h"
 
-#define HOST_LINE	"[rexec: "
-/*
- * The shapes of the host's lines about a detached run: '#' is one or
- * more digits, '*' any text without ']' or control characters.
- */
-#define RUN_LINE_DETACHED \
-	"[run # continues in the background \xc2\xb7 rexec wait #]"
-#define RUN_LINE_ENDED	"[run # ended: exit *]"
-/* Longer than this, a line is not the host's. */
-#define RUN_LINE_MAX	160
 /* What an empty console says. */
 #define EMPTY_HINT	"waiting for agents: rexec run -- CMD"
 
@@ -67,35 +42,28 @@ struct pane_console {
 	struct vt	*vt;
 	struct feed	*feed;		/* on its way into vt */
 	int		 bol;		/* the last byte fed was '\n' */
-	char		*match;		/* bytes held while they may be a banner */
-	size_t		 nmatch;
-	size_t		 size;
-	int		 host_line;	/* inside a "[rexec: " line */
-	int		 seen;		/* the banner passed in this write */
 	int		 empty;		/* nothing written yet: the hint */
-	pane_console_line_cb	 line_cb;	/* is it the host's line? */
-	void		*line_arg;
+	/* A banner or a note line not yet whole (it may come in pieces). */
+	int		 kind;		/* PANE_BANNER, PANE_NOTE or 0 */
+	char		*line;
+	size_t		 len;
+	size_t		 size;
+	char		*whoami;	/* the banner's agent */
 };
 
-static int	pane_console_held(struct pane_console *, const char *);
-static void	pane_console_flush(struct pane_console *);
-static void	pane_console_banner(struct pane_console *, const char *,
-		    const char *);
-static int	pane_console_hold(struct pane_console *, char, const char *,
-		    const char *);
-static int	pane_console_shape(const char *, const char *, size_t, int);
-static int	pane_console_run_line(const char *, size_t, int);
-static void	pane_console_keep(struct pane_console *, char);
-static void	pane_console_dim(struct pane_console *);
+#define PANE_BANNER	1
+#define PANE_NOTE	2
+
+static void	pane_console_keep(struct pane_console *, int, const char *,
+		    size_t);
+static void	pane_console_settle(struct pane_console *);
+static void	pane_console_lines(FILE *, const char *, size_t);
 
 struct pane_console *
-pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb,
-    pane_console_line_cb line_cb, void *line_arg)
+pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
 {
 	struct pane_console	*pc = xcalloc(1, sizeof *pc);
 
-	pc->line_cb = line_cb;
-	pc->line_arg = line_arg;
 	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
 	pc->feed = feed_new(UI_CONSOLE_FEED, 1);
 	pc->bol = 1;
@@ -110,207 +78,136 @@ pane_console_free(struct pane_console *pc)
 		return;
 	vt_free(pc->vt);
 	feed_free(pc->feed);
-	free(pc->match);
+	free(pc->line);
+	free(pc->whoami);
 	free(pc);
 }
 
-/* Are the held bytes the start of s? */
-static int
-pane_console_held(struct pane_console *pc, const char *s)
+/* Hold the start of a banner or note line until its newline comes. */
+static void
+pane_console_keep(struct pane_console *pc, int kind, const char *buf,
+    size_t len)
 {
-	return (pc->nmatch == 0 || memcmp(pc->match, s, pc->nmatch) == 0);
+	if (pc->kind != kind)
+		pane_console_settle(pc);
+	pc->kind = kind;
+	if (pc->len + len > pc->size) {
+		pc->size = pc->len + len + 128;
+		pc->line = xrealloc(pc->line, pc->size);
+	}
+	memcpy(pc->line + pc->len, buf, len);
+	pc->len += len;
 }
 
-/* The held bytes were not a banner after all: they are output. */
+/* Text of rexec's own, each "\n" as "\r\n"; a last "\n" is left out. */
 static void
-pane_console_flush(struct pane_console *pc)
+pane_console_lines(FILE *f, const char *buf, size_t len)
 {
-	if (pc->nmatch != 0)
-		feed_put(pc->feed, pc->match, pc->nmatch);
-	pc->nmatch = 0;
-	pc->bol = 0;
+	size_t	i;
+
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			fputs("\r\n", f);
+		else if (buf[i] != '\r')
+			fputc(buf[i], f);
+	}
 }
 
 /*
- * The banner, bold in the agent's colour, from column 0.  It is one line
- * of text: banner.c escapes every control character a request holds.
+ * The line held is whole (or what follows is of another kind): a banner
+ * bold in the agent's colour, after a reset of the vt's modes; a note
+ * dim.  Either from column 0, on a line of its own, never dropped in a
+ * flood.  An empty note line is a newline and nothing more.
  */
 static void
-pane_console_banner(struct pane_console *pc, const char *banner,
-    const char *whoami)
+pane_console_settle(struct pane_console *pc)
 {
-	char	*line;
-	size_t	 len;
+	char	*out;
+	size_t	 n;
 	FILE	*f;
 
-	if ((f = open_memstream(&line, &len)) == NULL)
+	if (pc->kind == 0)
+		return;
+	if ((f = open_memstream(&out, &n)) == NULL)
 		abort();
-	fprintf(f, "\r\033[0;1;%dm", 30 + draw_agent_colour(whoami));
-	fputs(banner, f);
-	fputs("\033[0m\r\n", f);
+	if (!pc->bol)
+		fputs("\r\n", f);
+	if (pc->kind == PANE_NOTE && (pc->len == 0 || (pc->len == 1 &&
+	    pc->line[0] == '\n')))
+		fputs(pc->bol ? "\r\n" : "", f);
+	else {
+		if (pc->kind == PANE_BANNER)
+			fprintf(f, "\r\033[0;1;%dm", 30 + draw_agent_colour(
+			    pc->whoami != NULL ? pc->whoami : ""));
+		else
+			fputs("\r" DRAW_DIM_SGR, f);
+		pane_console_lines(f, pc->line, pc->len);
+		fputs("\033[0m\r\n", f);
+	}
 	if (fclose(f) != 0)
 		abort();
-	feed_mark(pc->feed, line, len);
-	free(line);
-	pc->seen = 1;
-	pc->nmatch = 0;
+	if (n > 0)
+		feed_mark(pc->feed, out, n);
+	free(out);
 	pc->bol = 1;
+	pc->empty = 0;
+	pc->kind = 0;
+	pc->len = 0;
 }
 
 /*
- * Does s (n bytes) match the shape pat, whole (whole != 0) or as the
- * start of a line that may still match it?  '#' and '*' take all they
- * can: what follows each in a shape is not theirs.
+ * A piece of a run's banner (the host's text, escaped by banner.c),
+ * of the agent whoami.
  */
-static int
-pane_console_shape(const char *pat, const char *s, size_t n, int whole)
-{
-	size_t		 i = 0, from;
-	unsigned char	 c;
-
-	for (; *pat != '\0'; pat++) {
-		if (*pat != '#' && *pat != '*') {
-			if (i == n)
-				return (!whole);
-			if (s[i++] != *pat)
-				return (0);
-			continue;
-		}
-		from = i;
-		while (i < n) {
-			c = (unsigned char)s[i];
-			if (*pat == '#' ? (c < '0' || c > '9') :
-			    (c < ' ' || c == 0x7f || c == ']'))
-				break;
-			i++;
-		}
-		if (i == n)
-			return (!whole);
-		if (*pat == '#' && i == from)
-			return (0);
-	}
-	return (i == n);
-}
-
-/* Is s (n bytes) a host's line about a run, or the start of one? */
-static int
-pane_console_run_line(const char *s, size_t n, int whole)
-{
-	if (n > RUN_LINE_MAX)
-		return (0);
-	return (pane_console_shape(RUN_LINE_DETACHED, s, n, whole) ||
-	    pane_console_shape(RUN_LINE_ENDED, s, n, whole));
-}
-
-/* Hold one more byte of a candidate line. */
-static void
-pane_console_keep(struct pane_console *pc, char c)
-{
-	if (pc->nmatch == pc->size) {
-		pc->size = pc->size == 0 ? 128 : pc->size * 2;
-		pc->match = xrealloc(pc->match, pc->size);
-	}
-	pc->match[pc->nmatch++] = c;
-}
-
-/*
- * The held line is the host's about a detached run: dim, from column 0,
- * never dropped in a flood (it closes a run's turn, as a banner opens
- * one).
- */
-static void
-pane_console_dim(struct pane_console *pc)
-{
-	char	*line;
-	int	 len;
-
-	len = xasprintf(&line, "\r" DRAW_DIM_SGR "%.*s\033[0m\r\n",
-	    (int)pc->nmatch, pc->match);
-	feed_mark(pc->feed, line, (size_t)len);
-	free(line);
-	pc->nmatch = 0;
-	pc->bol = 1;
-}
-
-/*
- * Hold a byte that may continue a candidate line (the expected banner, a
- * host line or a host's line about a run); returns 0 when the candidate
- * failed and the byte was not taken.
- */
-static int
-pane_console_hold(struct pane_console *pc, char c, const char *want,
+void
+pane_console_banner(struct pane_console *pc, const char *buf, size_t len,
     const char *whoami)
 {
-	size_t		 wlen;
+	if (pc->kind != PANE_BANNER) {
+		pane_console_settle(pc);
+		free(pc->whoami);
+		pc->whoami = whoami != NULL ? xstrdup(whoami) : NULL;
+	}
+	pane_console_keep(pc, PANE_BANNER, buf, len);
+	if (len > 0 && buf[len - 1] == '\n')
+		pane_console_settle(pc);
+}
 
-	wlen = want != NULL ? strlen(want) : 0;
-	if (want != NULL && pc->nmatch == wlen && c == '\n' &&
-	    pane_console_held(pc, want)) {
-		pane_console_banner(pc, want, whoami);
-		return (1);
-	}
-	if (c == '\n' && pc->line_cb != NULL &&
-	    pane_console_run_line(pc->match, pc->nmatch, 1) &&
-	    pc->line_cb(pc->match, pc->nmatch, pc->line_arg)) {
-		pane_console_dim(pc);
-		return (1);
-	}
-	pane_console_keep(pc, c);
-	if ((want != NULL && pc->nmatch <= wlen &&
-	    memcmp(pc->match, want, pc->nmatch) == 0) ||
-	    (pc->nmatch <= strlen(HOST_LINE) &&
-	    memcmp(pc->match, HOST_LINE, pc->nmatch) == 0) ||
-	    (c != '\n' && pane_console_run_line(pc->match, pc->nmatch, 0))) {
-		if (pc->nmatch == strlen(HOST_LINE) &&
-		    pane_console_held(pc, HOST_LINE) &&
-		    (want == NULL || strncmp(want, HOST_LINE, pc->nmatch) != 0)) {
-			feed_put(pc->feed, "\r", 1);
-			pc->host_line = 1;
-			pane_console_flush(pc);
-		}
-		return (1);
-	}
-	pc->nmatch--;		/* c is not held: the caller writes it */
-	pane_console_flush(pc);
-	return (0);
+/* A run's bytes in its console turn, as they are. */
+void
+pane_console_output(struct pane_console *pc, const char *buf, size_t len)
+{
+	pane_console_settle(pc);
+	if (len == 0)
+		return;
+	feed_put(pc->feed, buf, len);
+	pc->bol = buf[len - 1] == '\n';
+	pc->empty = 0;
 }
 
 /*
- * Feed console bytes.  banner is the banner that comes next in the
- * stream, of the agent whoami (NULL if none is expected).  Returns 1 if
- * that banner passed.  Output between line starts goes to the vt in bulk.
+ * A piece of what rexec adds (a detached run's lines, "[rexec: timeout]",
+ * bytes not shown, the newline after a run's turn), a line at a time.
  */
-int
-pane_console_write(struct pane_console *pc, const char *buf, size_t len,
-    const char *banner, const char *whoami)
+void
+pane_console_note(struct pane_console *pc, const char *buf, size_t len)
 {
 	const char	*nl;
 	size_t		 n;
 
-	pc->seen = 0;
-	if (len > 0)
-		pc->empty = 0;
 	while (len > 0) {
-		if (pc->bol || pc->nmatch != 0) {
-			if (pane_console_hold(pc, *buf, banner, whoami)) {
-				buf++;
-				len--;
-				continue;
-			}
-		}
 		nl = memchr(buf, '\n', len);
 		n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
-		if (pc->host_line && nl != NULL) {
-			feed_put(pc->feed, buf, n - 1);
-			feed_put(pc->feed, "\r\n", 2);
-			pc->host_line = 0;
-		} else
-			feed_put(pc->feed, buf, n);
-		pc->bol = buf[n - 1] == '\n';
+		pane_console_keep(pc, PANE_NOTE, buf, n);
+		if (nl != NULL)
+			pane_console_settle(pc);
 		buf += n;
 		len -= n;
 	}
-	return (pc->seen);
 }
 
 /*

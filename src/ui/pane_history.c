@@ -2,14 +2,18 @@
  * pane_history.c: the history pane, the runs of this session and, before
  * them, the last runs of earlier sessions.
  *
- * The pane keeps its own copy of what it shows about each run (struct
- * ui_run), because the host frees a run soon after it ends.  Newest at the
- * bottom; the selection follows the newest run until the human moves it.
- * At most [ui] history finished runs are kept; past runs go first.
+ * The pane keeps what it shows about each run (struct ui_run, uirun.c),
+ * filled from the host's "run" events: the host forgets a run soon after
+ * it ends.  Newest at the bottom; the selection follows the newest run
+ * until the human moves it.  At most [ui] history finished runs are
+ * kept; past runs go first.  After a resync the host's fresh snapshot
+ * says again which runs it keeps; a run the viewer still had as live
+ * that is no longer among them ended while the viewer was behind, and is
+ * shown as ended with an unknown exit.
  *
- * Past runs come from the journal directory when the UI attaches, read by
- * a thread of their own (journals hold each run's text: hundreds of MB to
- * go through must not keep the host from its first runs), the
+ * Past runs come from the journal directory when the viewer attaches,
+ * read by a thread of their own (journals hold each run's text: hundreds
+ * of MB to go through must not keep the viewer from the live runs), the
  * newest earlier sessions first, reading only as many journals as it takes
  * to find [ui] history runs, and never holding more runs than that (a
  * journal is read forward through a ring of the runs still wanted).  Lines
@@ -17,10 +21,12 @@
  * fields an older journal lacks are shown as unknown.  A past row is drawn
  * dim with a "·" right after its seq, where this session's rows have a
  * space; its state is its exit code, signal or error as for any ended run.
+ * The same thread reads this session's journal first: the runs that ended
+ * before this viewer attached, which the host no longer keeps, are this
+ * session's rows all the same (a run the events named is taken from them).
  *
  * A run that answered early (yield) and goes on in the background shows
- * as detached, "\u21e5 bg", its clock going on; until the host's console
- * lines about it have passed (pane_history_host_line), it is kept.
+ * as detached, "\u21e5 bg", its clock going on.
  *
  * A row shows a run's whoami, dir and argv as its banner does (banner.c):
  * what a terminal would act on is escaped, so a run cannot reach the
@@ -38,16 +44,17 @@
 #include "rexec.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "banner.h"
 #include "journal.h"
-#include "run.h"
 #include "ui/draw.h"
 #include "ui/ui_int.h"
 
@@ -82,6 +89,7 @@ struct pane_history {
 
 	char		 *journal_dir;
 	char		 *session;	/* this session's name */
+	char		 *home;		/* $HOME, for dirs shown with ~ */
 	struct history_loader *loader;	/* past runs on their way */
 };
 
@@ -97,6 +105,8 @@ struct history_loader {
 	size_t		  max;
 	struct ui_run	**runs;		/* oldest first */
 	size_t		  n;
+	size_t		  nown;		/* the last nown: this session's */
+	int		  past;		/* earlier sessions too */
 	char		 *cause;
 	int		  done;		/* atomic */
 };
@@ -110,9 +120,6 @@ struct history_ring {
 	size_t		  head;		/* the oldest, once full */
 };
 
-static void	 ui_run_free(struct ui_run *);
-static char	*history_tilde(const char *, const char *);
-static char	*history_whoami(const char *);
 static void	 history_insert(struct pane_history *, size_t,
 		    struct ui_run **, size_t);
 static int	 history_done(const struct ui_run *);
@@ -129,6 +136,7 @@ static void	 history_ring_push(struct history_ring *, struct ui_run *);
 static size_t	 history_load_session(struct history_loader *, const char *,
 		    size_t);
 static void	*history_loader_main(void *);
+static void	 history_found(struct ui_run *, const struct ui_run *);
 static void	 history_loader_free(struct history_loader *, int);
 static void	 history_state(const struct ui_run *, char *, size_t);
 static void	 history_duration(const struct ui_run *, double, char *,
@@ -141,23 +149,9 @@ pane_history_new(unsigned int max)
 
 	ph->max = max < 10 ? 10 : max;
 	ph->sel_last = 1;
+	if (getenv("HOME") != NULL)
+		ph->home = xstrdup(getenv("HOME"));
 	return (ph);
-}
-
-static void
-ui_run_free(struct ui_run *ur)
-{
-	free(ur->error);
-	free(ur->whoami);
-	free(ur->dir);
-	free(ur->cmd);
-	free(ur->banner);
-	free(ur->recording);
-	free(ur->session);
-	free(ur->detach_line);
-	free(ur->ended_line);
-	free(ur->out_line);
-	free(ur);
 }
 
 void
@@ -180,35 +174,8 @@ pane_history_free(struct pane_history *ph)
 		history_loader_free(ph->loader, 0);
 	free(ph->journal_dir);
 	free(ph->session);
+	free(ph->home);
 	free(ph);
-}
-
-/*
- * A directory with home shown as ~, escaped as a banner shows it.  home
- * is passed in: the loader thread must not read environ, which a vfork
- * child of the host's thread replaces for a moment.
- */
-static char *
-history_tilde(const char *dir, const char *home)
-{
-	size_t		 n;
-	char		*s, *q;
-
-	if (home != NULL && (n = strlen(home)) > 1 &&
-	    strncmp(dir, home, n) == 0 && (dir[n] == '\0' || dir[n] == '/')) {
-		xasprintf(&s, "~%s", dir + n);
-		q = banner_quote(s, strlen(s), BANNER_TEXT);
-		free(s);
-		return (q);
-	}
-	return (banner_quote(dir, strlen(dir), BANNER_TEXT));
-}
-
-/* A whoami as a banner shows it. */
-static char *
-history_whoami(const char *whoami)
-{
-	return (banner_quote(whoami, strlen(whoami), BANNER_TEXT));
 }
 
 /* Put n runs in at index at, keeping the selection on its run. */
@@ -233,16 +200,11 @@ history_insert(struct pane_history *ph, size_t at, struct ui_run **runs,
 	ph->stale = 1;
 }
 
-/*
- * Is a run done with, on screen and on the console?  A detached run
- * still has its console lines to come (pane_history_host_line).
- */
+/* Is a run done with: ended, and not open in the run view? */
 static int
 history_done(const struct ui_run *ur)
 {
-	if (!ur->ended || !ur->banner_seen || ur->held)
-		return (0);
-	return (!ur->detached || (ur->detach_seen && ur->ended_seen));
+	return (ur->ended && !ur->held);
 }
 
 /* Drop the oldest finished runs beyond the limit (past runs first). */
@@ -294,163 +256,89 @@ pane_history_set_journal(struct pane_history *ph, const char *journal_dir,
 	}
 }
 
+/* This session's run seq, or NULL. */
 struct ui_run *
-pane_history_add(struct pane_history *ph, struct run *r)
-{
-	struct ui_run	*ur = xcalloc(1, sizeof *ur);
-
-	ur->seq = run_seq(r);
-	ur->run = r;
-	ur->whoami = history_whoami(run_whoami(r));
-	ur->dir = history_tilde(run_dir(r), getenv("HOME"));
-	ur->cmd = run_command_line(r);
-	if (ph->session != NULL) {
-		ur->session = xstrdup(ph->session);
-		ur->recording = journal_recording(ph->journal_dir,
-		    ph->session, ur->seq);
-	}
-	history_insert(ph, ph->n, &ur, 1);
-	history_trim(ph);
-	return (ur);
-}
-
-struct ui_run *
-pane_history_find(struct pane_history *ph, struct run *r)
+pane_history_get(struct pane_history *ph, unsigned int seq)
 {
 	size_t	i;
 
-	for (i = ph->n; i > 0; i--) {
-		if (ph->runs[i - 1]->run == r)
+	for (i = ph->n; i > ph->npast; i--) {
+		if (ph->runs[i - 1]->seq == seq)
 			return (ph->runs[i - 1]);
 	}
 	return (NULL);
 }
 
 /*
- * The run whose banner the console shows next: the oldest run not yet
- * through the console.  Its banner is made as soon as it started (the
- * host writes the banner before it tells the front end).
+ * A "run" event: the run it names, made on its first event (a run seq
+ * the host announces after a newer one goes in its place by seq).
+ * NULL for an event without a seq.
  */
 struct ui_run *
-pane_history_next_banner(struct pane_history *ph)
+pane_history_event(struct pane_history *ph, const json_t *ev)
+{
+	struct ui_run	*ur;
+	json_t		*v;
+	json_int_t	 seq;
+	size_t		 at;
+
+	v = json_object_get(ev, "seq");
+	if (!json_is_integer(v) || (seq = json_integer_value(v)) <= 0 ||
+	    seq > UINT_MAX)
+		return (NULL);
+	if ((ur = pane_history_get(ph, (unsigned int)seq)) == NULL) {
+		ur = ui_run_new((unsigned int)seq);
+		if (ph->session != NULL) {
+			ur->session = xstrdup(ph->session);
+			ur->recording = journal_recording(ph->journal_dir,
+			    ph->session, ur->seq);
+		}
+		for (at = ph->n; at > ph->npast &&
+		    ph->runs[at - 1]->seq > ur->seq; at--)
+			;
+		history_insert(ph, at, &ur, 1);
+		history_trim(ph);
+	}
+	ur->fresh = 1;
+	if (ui_run_update(ur, ev, ph->home)) {
+		ph->stale = 1;
+		if (ur->ended)
+			pane_history_poke(ph);
+	}
+	return (ur);
+}
+
+/* A fresh snapshot comes: which runs does the host still keep? */
+void
+pane_history_resync(struct pane_history *ph)
+{
+	size_t	i;
+
+	for (i = ph->npast; i < ph->n; i++)
+		ph->runs[i]->fresh = 0;
+}
+
+/*
+ * The snapshot is whole: a run still live here that it did not name has
+ * ended unseen.  Returns 1 if any had.
+ */
+int
+pane_history_ready(struct pane_history *ph)
 {
 	struct ui_run	*ur;
 	size_t		 i;
+	int		 any = 0;
 
-	/* Past runs went through an earlier session's console. */
 	for (i = ph->npast; i < ph->n; i++) {
 		ur = ph->runs[i];
-		if (ur->banner_seen)
+		if (ur->fresh || ur->ended)
 			continue;
-		if (ur->banner == NULL && ur->run != NULL &&
-		    run_state(ur->run) != RUN_QUEUED)
-			ur->banner = run_banner(ur->run);
-		if (ur->banner == NULL && ur->ended)
-			continue;	/* ended before it started */
-		return (ur);
+		ur->ended = ur->lost = 1;
+		ur->waiting = 0;
+		ur->duration = -1;
+		any = ph->stale = 1;
 	}
-	return (NULL);
-}
-
-/* The run started at now (monotonic); its banner is known from now on. */
-void
-ui_run_started(struct ui_run *ur, struct run *r, double now)
-{
-	ur->started = 1;
-	ur->start = now;
-	if (ur->banner == NULL)
-		ur->banner = run_banner(r);
-}
-
-/* The run answered early (yield) and goes on in the background. */
-void
-ui_run_detached(struct ui_run *ur)
-{
-	ur->detached = 1;
-}
-
-/*
- * Copy what the history shows of a run that is about to be freed, and
- * a detached run's console lines that are still to come.
- */
-void
-ui_run_ended(struct ui_run *ur, struct run *r)
-{
-	json_t	*o, *v;
-
-	if (run_detached(r)) {
-		ur->detached = 1;
-		if (!ur->detach_seen)
-			ur->detach_line = run_detached_line(r);
-		if (!ur->ended_seen)
-			ur->ended_line = run_ended_line(r);
-	}
-
-	o = run_response(r);
-	ur->exit_code = (int)json_integer_value(json_object_get(o, "exit"));
-	ur->signal = (int)json_integer_value(json_object_get(o, "signal"));
-	if ((v = json_object_get(o, "error")) != NULL)
-		ur->error = xstrdup(json_string_value(v));
-	ur->duration = json_integer_value(json_object_get(o,
-	    "duration_ms")) / 1000.0;
-	ur->waiting = json_is_true(json_object_get(o, "waiting_for_input"));
-	json_decref(o);
-	if (ur->banner == NULL && ur->started)
-		ur->banner = run_banner(r);
-	ur->ended = 1;
-	ur->run = NULL;
-}
-
-/*
- * Is line (len bytes, its newline left out) one the host writes on the
- * console about a detached run of this session, "[run N continues in
- * the background ...]" or "[run N ended: ...]", word for word, and true
- * now: run N has detached (or detached and ended, with that exit and
- * duration)?  Each is taken once; the pane draws it dim.
- */
-int
-pane_history_host_line(struct pane_history *ph, const char *line,
-    size_t len)
-{
-	struct ui_run	*ur = NULL;
-	unsigned long	 seq;
-	size_t		 i;
-	char		*end, *want;
-	int		 is;
-
-	if (len < 6 || strncmp(line, "[run ", 5) != 0 || line[5] < '1' ||
-	    line[5] > '9')
-		return (0);
-	seq = strtoul(line + 5, &end, 10);
-	for (i = ph->n; i > ph->npast; i--) {
-		if (ph->runs[i - 1]->seq == seq) {
-			ur = ph->runs[i - 1];
-			break;
-		}
-	}
-	if (ur == NULL || (!ur->detached && (ur->run == NULL ||
-	    !run_detached(ur->run))))
-		return (0);
-	if (strncmp(end, " continues ", 11) == 0) {
-		if (ur->detach_seen)
-			return (0);
-		want = ur->run != NULL ? run_detached_line(ur->run) :
-		    xstrdup(ur->detach_line != NULL ? ur->detach_line : "");
-	} else {
-		if (ur->ended_seen || (ur->run != NULL &&
-		    run_state(ur->run) != RUN_DONE))
-			return (0);
-		want = ur->run != NULL ? run_ended_line(ur->run) :
-		    xstrdup(ur->ended_line != NULL ? ur->ended_line : "");
-	}
-	is = strlen(want) == len + 1 && memcmp(want, line, len) == 0 &&
-	    want[len] == '\n';
-	free(want);
-	if (is && strncmp(end, " continues ", 11) == 0)
-		ur->detach_seen = 1;
-	else if (is)
-		ur->ended_seen = 1;
-	return (is);
+	return (any);
 }
 
 /* Past runs. */
@@ -469,9 +357,8 @@ history_past(const char *journal_dir, const char *home, const char *session,
 	exec = json_object_get(line, "exec");
 	if (!json_is_array(exec))
 		return (NULL);		/* a rejected request, not a run */
-	ur = xcalloc(1, sizeof *ur);
+	ur = ui_run_new((unsigned int)journal_line_seq(line, lineno));
 	ur->past = ur->started = ur->ended = ur->banner_seen = 1;
-	ur->seq = (unsigned int)journal_line_seq(line, lineno);
 	ur->exit_code = (int)json_integer_value(json_object_get(line,
 	    "exit"));
 	ur->signal = (int)json_integer_value(json_object_get(line, "signal"));
@@ -481,10 +368,10 @@ history_past(const char *journal_dir, const char *home, const char *session,
 	ur->duration = json_is_integer(v) ? json_integer_value(v) / 1000.0 :
 	    -1;
 	v = json_object_get(line, "whoami");
-	ur->whoami = history_whoami(json_is_string(v) ? json_string_value(v) :
+	ur->whoami = ui_run_whoami(json_is_string(v) ? json_string_value(v) :
 	    "?");
 	v = json_object_get(line, "dir");
-	ur->dir = history_tilde(json_is_string(v) ? json_string_value(v) :
+	ur->dir = ui_run_dir(json_is_string(v) ? json_string_value(v) :
 	    "", home);
 	ur->cmd = banner_command_json(exec);
 	ur->session = xstrdup(session);
@@ -566,15 +453,26 @@ history_load_session(struct history_loader *ld, const char *session,
 	return (ring.n);
 }
 
-/* The loader thread: the newest sessions first, as many as it takes. */
+/*
+ * The loader thread: this session's runs that ended before the viewer
+ * attached (the host forgets a run soon after it ends; its journal line
+ * stays), then the newest earlier sessions first, as many as it takes.
+ */
 static void *
 history_loader_main(void *arg)
 {
 	struct history_loader	*ld = arg;
-	char			**names, *why = NULL;
+	char			**names, *why = NULL, *path;
 	size_t			  n, i, found = 0;
 
-	if ((names = journal_sessions(ld->journal_dir, &n, &why)) != NULL) {
+	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, ld->session);
+	if (access(path, F_OK) == 0)
+		ld->nown = history_load_session(ld, ld->session, ld->max);
+	free(path);
+	if (!ld->past)
+		names = NULL;
+	else if ((names = journal_sessions(ld->journal_dir, &n, &why)) !=
+	    NULL) {
 		for (i = 0; i < n && found < ld->max; i++) {
 			if (strcmp(names[i], ld->session) == 0)
 				continue;
@@ -591,11 +489,12 @@ history_loader_main(void *arg)
 }
 
 /*
- * Start reading the last max runs of earlier sessions (after
- * pane_history_set_journal); pane_history_loaded() puts them in.
+ * Start reading this session's ended runs and, with past, the last max
+ * runs of earlier sessions (after pane_history_set_journal);
+ * pane_history_loaded() puts them in.
  */
 void
-pane_history_load(struct pane_history *ph, size_t max)
+pane_history_load(struct pane_history *ph, size_t max, int past)
 {
 	struct history_loader	*ld;
 
@@ -608,11 +507,24 @@ pane_history_load(struct pane_history *ph, size_t max)
 	if (getenv("HOME") != NULL)
 		ld->home = xstrdup(getenv("HOME"));
 	ld->max = max;
+	ld->past = past;
 	ph->loader = ld;
 	if (pthread_create(&ld->thread, NULL, history_loader_main, ld) != 0) {
 		history_loader_main(ld);	/* no thread: read them now */
 		ld->thread = pthread_self();
 	}
+}
+
+/* A run that ended unseen, as its journal line tells it. */
+static void
+history_found(struct ui_run *ur, const struct ui_run *line)
+{
+	ur->lost = 0;
+	ur->exit_code = line->exit_code;
+	ur->signal = line->signal;
+	free(ur->error);
+	ur->error = line->error != NULL ? xstrdup(line->error) : NULL;
+	ur->duration = line->duration;
 }
 
 /* Wait for the loader and free it; its runs too unless taken. */
@@ -641,20 +553,38 @@ pane_history_loading(const struct pane_history *ph)
 }
 
 /*
- * Put the past runs in before this session's once they are read.  Returns
- * 1 when that happened, with *cause set when something could not be read
- * (what could be read is shown all the same), else 0.
+ * Put the past runs in before this session's once they are read, and
+ * this session's ended runs the events did not bring among its own, by
+ * seq.  Returns 1 when that happened, with *cause set when something
+ * could not be read (what could be read is shown all the same), else 0.
  */
 int
 pane_history_loaded(struct pane_history *ph, char **cause)
 {
 	struct history_loader	*ld = ph->loader;
+	struct ui_run		*ur, *old;
+	size_t			 npast, i, at;
 
 	*cause = NULL;
 	if (ld == NULL || !__atomic_load_n(&ld->done, __ATOMIC_ACQUIRE))
 		return (0);
-	history_insert(ph, 0, ld->runs, ld->n);
-	ph->npast += ld->n;
+	npast = ld->n - ld->nown;
+	history_insert(ph, 0, ld->runs, npast);
+	ph->npast += npast;
+	for (i = npast; i < ld->n; i++) {
+		ur = ld->runs[i];
+		if ((old = pane_history_get(ph, ur->seq)) != NULL) {
+			if (old->lost)
+				history_found(old, ur);
+			ui_run_free(ur);	/* else the events said more */
+			continue;
+		}
+		ur->past = 0;
+		for (at = ph->n; at > ph->npast &&
+		    ph->runs[at - 1]->seq > ur->seq; at--)
+			;
+		history_insert(ph, at, &ur, 1);
+	}
 	if (ld->cause != NULL)
 		xasprintf(cause, "history: %s", ld->cause);
 	history_loader_free(ld, 1);
@@ -986,38 +916,15 @@ pane_history_counts(struct pane_history *ph, unsigned int *running,
 }
 
 /*
- * Look at the live runs' waiting-for-input flag; returns 1 if anything
- * shown changed or a running run's clock needs a redraw.
- */
-int
-pane_history_poll(struct pane_history *ph, double now)
-{
-	struct ui_run	*ur;
-	size_t		 i;
-	int		 w, changed = 0;
-
-	(void)now;
-	for (i = ph->npast; i < ph->n; i++) {
-		ur = ph->runs[i];
-		if (ur->run == NULL || !ur->started)
-			continue;
-		w = run_waiting(ur->run);
-		if (w != ur->waiting) {
-			ur->waiting = w;
-			changed = 1;
-		}
-	}
-	return (changed);
-}
-
-/*
  * The state column: queued, running, detached (in the background),
  * waiting, exit code, signal, timeout.
  */
 static void
 history_state(const struct ui_run *ur, char *buf, size_t len)
 {
-	if (!ur->started && !ur->ended)
+	if (ur->lost)
+		snprintf(buf, len, "? ended");
+	else if (!ur->started && !ur->ended)
 		snprintf(buf, len, "\u2026 queued");
 	else if (!ur->ended && ur->waiting && ur->detached)
 		snprintf(buf, len, "\u231b bg input");
@@ -1047,11 +954,10 @@ history_duration(const struct ui_run *ur, double now, char *buf, size_t len)
 {
 	double	d;
 
-	if ((!ur->started && !ur->ended) || (ur->ended && ur->duration < 0)) {
+	if ((d = ui_run_duration(ur, now)) < 0) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	d = ur->ended ? ur->duration : now - ur->start;
 	if (d < 60)
 		snprintf(buf, len, "%.1fs", d);
 	else if (d < 3600)

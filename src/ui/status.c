@@ -30,7 +30,9 @@ static const char *status_help[] = {
 	"  /          filter the history; n, N next, previous",
 	"  o          the filter looks at output too (or not)",
 	"  k          abort the selected run (asks y/n)",
-	"  q, ^C      quit (asks y/n while runs are active)",
+	"  d          detach: the host and its runs go on",
+	"  q, ^C      detach, saying how many runs go on",
+	"  Q          stop the host and its runs (y/n)",
 	"  ?          this help",
 	"",
 	"  any key closes this help",
@@ -38,27 +40,29 @@ static const char *status_help[] = {
 };
 
 /*
- * Row y: "rexec  N running · N queued · N done · journal NAME   ?:help",
- * with "N detached" after the running ones while there are any.
+ * Row y: "rexec  N running · N queued · N done · journal NAME · N viewers
+ * ?:help", with "N detached" after the running ones while there are any;
+ * the viewers are counted once the host has said how many there are.
  */
 void
 status_draw_top(int y, unsigned int running, unsigned int detached,
     unsigned int queued, unsigned int done, const char *journal,
-    const char *note)
+    unsigned int viewers)
 {
-	char	*line, bg[32] = "";
+	char	*line, bg[32] = "", vw[32] = "";
 	int	 w = COLS;
 
 	if (detached != 0)
 		snprintf(bg, sizeof bg, "%u detached \u00b7 ", detached);
+	if (viewers != 0)
+		snprintf(vw, sizeof vw, " \u00b7 %u viewer%s", viewers,
+		    viewers == 1 ? "" : "s");
 	xasprintf(&line, " rexec  %u running \u00b7 %s%u queued \u00b7 %u done"
-	    " \u00b7 journal %s", running, bg, queued, done,
-	    journal != NULL ? journal : "-");
+	    " \u00b7 journal %s%s", running, bg, queued, done,
+	    journal != NULL ? journal : "-", vw);
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', w);
 	draw_put(y, 0, w, line);
-	if (note != NULL && *note != '\0')
-		draw_put(y, w / 2, w - w / 2 - 8, note);
 	if (w > 8)
 		draw_put(y, w - 8, 8, "?:help ");
 	attroff(A_REVERSE);

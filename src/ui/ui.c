@@ -1,21 +1,33 @@
 /*
- * ui.c: the curses front end (DESIGN.md section 7).
+ * ui.c: the curses viewer, "rexec attach" (DESIGN.md sections 7 and 15).
  *
- * Fills a struct frontend for the host: console bytes go to the console
- * pane, run events to the history pane and to a view per running run
- * (view.c; a finished run's view is rebuilt from its recording when it is
- * opened), keys come from stdin when the host's loop finds it readable.
+ * A process of its own, attached to the host through R/attach.sock
+ * (viewclient.c): the host never draws, and closing this terminal ends
+ * this viewer only.  The loop here polls the socket, the keyboard and a
+ * frame timer; signals (SIGWINCH, SIGHUP, SIGTERM) are blocked but while
+ * it waits in ppoll(), so a flag they set is never missed.
+ *
+ * What the host says goes to the panes: "run" events to the history
+ * (struct ui_run, uirun.c), typed console events to the console pane,
+ * a run's output events to its screen while the human has it open
+ * (view.c; a finished run's screen is rebuilt from its recording), host
+ * messages and refusals to the bottom line.  What the human does goes
+ * back as requests: open and close a run, type into one (only once the
+ * host says this viewer has its keys), abort one, stop the host.  The
+ * host enforces read-only too; this viewer only says so sooner.
+ *
  * Output is only queued as it arrives (feed.c); the screen is parsed and
- * redrawn from tick(), at most [ui] fps times a second, only when
- * something changed and within a time budget, so drawing never competes
- * with the PTYs the host serves first.  A key is drawn at once.  This
- * file lays the panes out and calls them; they draw with draw.c and never
- * call back into it.
+ * redrawn at most [ui] fps times a second, only when something changed
+ * and within a time budget.  A key is drawn at once.  This file lays the
+ * panes out and calls them; they draw with draw.c and never call back
+ * into it.  With --run SEQ (the solo mode) one run's screen takes the
+ * window, as tmux shows one pane; once the run has ended its last screen
+ * stays, with its exit on the border, until a key.
  *
- * Only src/ui/ includes curses.  Curses starts when the host attaches
- * (after its setup succeeded, so startup errors print normally) and ends
- * in ui_fini(), after host_main() returns.  SIGWINCH is ours: its handler
- * only sets a flag that tick() turns into a re-layout.
+ * How it ends: d detaches, q detaches after saying how many runs go on,
+ * a closed terminal detaches, and the host's "bye" detaches with its
+ * reason, each printed after curses has given the terminal back, as
+ * tmux's client does: "[detached]", "[detached: host stopped]".
  */
 #include "rexec.h"
 
@@ -24,6 +36,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +46,9 @@
 #include <wchar.h>
 
 #include "config.h"
-#include "frontend.h"
-#include "host.h"
 #include "mono.h"
-#include "paths.h"
-#include "run.h"
 #include "utf8.h"
+#include "viewclient.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
@@ -49,18 +59,25 @@
 #define UI_FILTER_MAX	128
 /*
  * Parsing output into the screens shown, and reading recordings, gets
- * this much time a frame: the rest of the loop belongs to the PTYs.
+ * this much time a frame: the rest belongs to the socket and the keys.
  */
 #define UI_BUDGET	0.002
 /* With no run running there is nothing to compete with: catch up. */
 #define UI_IDLE_BUDGET	0.02
-/* How often the UI looks whether past runs are read. */
+/* How often the viewer looks whether past runs are read. */
 #define UI_LOAD_POLL	0.05
+/* How long the host has to say hello. */
+#define UI_HELLO_WAIT	30
+/* The console's first line after a resync: why what was there went. */
+#define UI_RESYNC_NOTE	"[rexec: this viewer fell behind; the console " \
+			"goes on from the host's newest output]\n"
+/* What the viewer says when the host's socket closed without a bye. */
+#define UI_LOST		"lost the host"
 
 enum ui_mode {
 	UI_NORMAL,
 	UI_HELP,
-	UI_ASK_QUIT,
+	UI_ASK_STOP,
 	UI_ASK_KILL,
 	UI_INPUT,	/* keys go to the open run until ^] */
 	UI_FILTER	/* typing a history filter after "/" */
@@ -68,7 +85,9 @@ enum ui_mode {
 
 struct ui {
 	const struct config	*cfg;
-	struct host		*host;
+	struct viewclient	*vc;
+	int			 read_only;
+	unsigned int		 solo;		/* --run SEQ, else 0 */
 	int			 started;	/* curses is up */
 	int			 dirty;
 	int			 keyed;		/* a key came: draw at once */
@@ -76,254 +95,736 @@ struct ui {
 	double			 last_draw;
 	double			 next_clock;
 	enum ui_mode		 mode;
-	unsigned int		 kill_seq;
+	unsigned int		 ask_seq;	/* the run k asks about */
+	unsigned int		 ask_runs;	/* the runs Q would end */
 	int			 focus;		/* 0 console, 1 history */
 	struct ui_run		*open;		/* run view, NULL: console */
 	struct ui_view		*view;		/* the open run's screen */
-	char			*journal;
+	int			 typist;	/* the host gave us its keys */
+	char			*session;
 	char			*note;
 	char			 filter[UI_FILTER_MAX]; /* being typed */
-	struct ui_view		**views;	/* running runs' and the open */
-	size_t			 nviews;
+	unsigned int		 viewers;
+	int			 resynced;	/* a fresh snapshot comes */
 	struct pane_console	*console;
 	struct pane_history	*history;
 	/* The layout. */
 	int			 con_y, con_x, con_h, con_w;
 	int			 his_y, his_x, his_h, his_w;
 	int			 bottom;	/* the hints line */
+	/* How it ends. */
+	int			 done;
+	int			 remain;	/* solo: the run ended, a key ends */
+	int			 say_runs;	/* q: say how many runs go on */
+	int			 status;
+	char			*reason;	/* the bye's, or NULL: detached */
 };
 
 static volatile sig_atomic_t	 ui_winch;
+static volatile sig_atomic_t	 ui_hup;
 
-static void	 ui_sigwinch(int);
-static void	 ui_fe_console(const char *, size_t, void *);
-static void	 ui_fe_queued(struct run *, void *);
-static void	 ui_fe_started(struct run *, void *);
-static void	 ui_fe_output(struct run *, const char *, size_t, void *);
-static void	 ui_fe_detached(struct run *, void *);
-static void	 ui_fe_ended(struct run *, void *);
-static void	 ui_fe_message(const char *, void *);
-static int	 ui_fe_fd(void *);
-static void	 ui_fe_ready(void *, double);
-static void	 ui_fe_attach(struct host *, void *);
-static double	 ui_fe_tick(void *, double);
-static int	 ui_console_line(const char *, size_t, void *);
-static struct ui_view *ui_view_find(struct ui *, struct ui_run *);
-static void	 ui_view_add(struct ui *, struct ui_view *);
-static void	 ui_view_drop(struct ui *, struct ui_run *);
+static void	 ui_signal(int);
+static void	 ui_request(struct ui *, const char *, unsigned int);
+static void	 ui_input(unsigned int, const char *, size_t, void *);
+static void	 ui_end(struct ui *, const char *, int);
+static void	 ui_hello(struct ui *, const json_t *);
+static void	 ui_ev_run(struct ui *, const json_t *);
+static void	 ui_ev_console(struct ui *, const json_t *, const char *,
+		    size_t);
+static void	 ui_ev_output(struct ui *, const json_t *, const char *,
+		    size_t);
+static void	 ui_ev_typist(struct ui *, const json_t *);
+static void	 ui_ev_refused(struct ui *, const json_t *);
+static void	 ui_ev_resync(struct ui *);
+static void	 ui_ready(struct ui *);
+static void	 ui_ev_bye(struct ui *, const json_t *);
+static void	 ui_event(struct ui *, const json_t *, const char *, size_t);
+static void	 ui_drain(struct ui *);
+static void	 ui_read(struct ui *);
+static unsigned int ui_seq(const json_t *);
+static void	 ui_set_note(struct ui *, const char *);
 static void	 ui_open(struct ui *, struct ui_run *, int, double);
 static void	 ui_close(struct ui *);
 static void	 ui_layout(struct ui *);
 static int	 ui_side_by_side(struct ui *);
+static unsigned int ui_active(struct ui *);
 static const char *ui_hints(struct ui *, char *, size_t);
+static const char *ui_exit_label(const struct ui_run *, char *, size_t);
+static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
+static double	 ui_tick(struct ui *, double);
+static void	 ui_keys(struct ui *);
 static void	 ui_key_answer(struct ui *, wint_t);
 static void	 ui_key_input(struct ui *, wint_t, int);
 static void	 ui_key_filter(struct ui *, wint_t, int);
 static int	 ui_filter_cursor(struct ui *, int *, int *);
-static void	 ui_key_quit(struct ui *);
+static void	 ui_key_quit(struct ui *, wint_t);
 static void	 ui_mouse(struct ui *);
 static struct ui_run *ui_target(struct ui *);
 static void	 ui_key_run(struct ui *, wint_t);
 static void	 ui_key_char(struct ui *, wint_t);
 static void	 ui_key_fkey(struct ui *, wint_t);
 static void	 ui_key(struct ui *, wint_t, int);
+static int	 ui_wait_hello(struct ui *);
+static void	 ui_curses(struct ui *);
+static void	 ui_loop(struct ui *);
+static void	 ui_free(struct ui *);
 
 static void
-ui_sigwinch(int sig)
+ui_signal(int sig)
 {
-	(void)sig;
-	ui_winch = 1;
+	if (sig == SIGWINCH)
+		ui_winch = 1;
+	else
+		ui_hup = 1;
 }
 
-/* Frontend callbacks. */
+/* Requests. */
 
+/* Send {"request":name,"seq":seq} (seq 0: none); a failure ends us. */
 static void
-ui_fe_console(const char *buf, size_t len, void *arg)
+ui_request(struct ui *ui, const char *name, unsigned int seq)
+{
+	json_t	*req;
+	char	*cause;
+
+	if (ui->vc == NULL)
+		return;
+	req = json_pack("{s:s}", "request", name);
+	if (seq != 0)
+		json_object_set_new(req, "seq", json_integer(seq));
+	if (viewclient_send(ui->vc, req, NULL, 0, &cause) != 0) {
+		ui_end(ui, cause, 1);
+		free(cause);
+	}
+	json_decref(req);
+}
+
+/* Bytes of keys typed into a run (view.c): for its PTY, if ours. */
+static void
+ui_input(unsigned int seq, const char *buf, size_t len, void *arg)
 {
 	struct ui	*ui = arg;
+	json_t		*req;
+	char		*cause;
+
+	if (ui->vc == NULL || !ui->typist)
+		return;
+	req = json_pack("{s:s,s:I}", "request", "input", "seq",
+	    (json_int_t)seq);
+	if (viewclient_send(ui->vc, req, buf, len, &cause) != 0) {
+		ui_end(ui, cause, 1);
+		free(cause);
+	}
+	json_decref(req);
+}
+
+/*
+ * The viewer ends: reason NULL is a detach of our own (exit 0),
+ * otherwise what "[detached: ...]" says, with the exit status.
+ */
+static void
+ui_end(struct ui *ui, const char *reason, int status)
+{
+	if (ui->done)
+		return;
+	ui->done = 1;
+	ui->status = status;
+	free(ui->reason);
+	ui->reason = reason != NULL ? xstrdup(reason) : NULL;
+}
+
+/* Events. */
+
+/* An event's "seq", or 0. */
+static unsigned int
+ui_seq(const json_t *ev)
+{
+	json_t	*v = json_object_get(ev, "seq");
+
+	if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
+	    json_integer_value(v) > UINT32_MAX)
+		return (0);
+	return ((unsigned int)json_integer_value(v));
+}
+
+/* The bottom line says text until the next key. */
+static void
+ui_set_note(struct ui *ui, const char *text)
+{
+	free(ui->note);
+	ui->note = xstrdup(text);
+	ui->dirty = 1;
+}
+
+/* The host's hello: its session, where its journals are. */
+static void
+ui_hello(struct ui *ui, const json_t *ev)
+{
+	const char	*session, *dir;
+
+	session = json_string_value(json_object_get(ev, "session"));
+	dir = json_string_value(json_object_get(ev, "journal_dir"));
+	if (session == NULL || ui->session != NULL)
+		return;
+	ui->session = xstrdup(session);
+	if (dir != NULL) {
+		pane_history_set_journal(ui->history, dir, session);
+		if (!ui->solo)
+			pane_history_load(ui->history, ui->cfg->history,
+			    1);
+	}
+}
+
+static void
+ui_ev_run(struct ui *ui, const json_t *ev)
+{
+	struct ui_run	*ur;
+
+	if ((ur = pane_history_event(ui->history, ev)) == NULL)
+		return;
+	ui->dirty = 1;
+	/* Solo: the run's screen, as soon as its size is known. */
+	if (ui->solo == ur->seq && ui->view == NULL) {
+		ui->view = view_live(ur, ui_input, ui);
+		ui->open = ur;
+		ur->held = 1;
+	}
+	if (ui->open == ur && ur->ended && ui->mode == UI_INPUT) {
+		ui->mode = UI_NORMAL;
+		ui->typist = 0;
+		free(ui->note);
+		xasprintf(&ui->note, "run %u ended: input back to rexec",
+		    ur->seq);
+	}
+}
+
+/* A typed piece of the console stream. */
+static void
+ui_ev_console(struct ui *ui, const json_t *ev, const char *data, size_t len)
+{
+	const char	*kind;
 	struct ui_run	*ur;
 
 	if (ui->console == NULL)
 		return;
-	ur = pane_history_next_banner(ui->history);
-	if (pane_console_write(ui->console, buf, len,
-	    ur != NULL ? ur->banner : NULL, ur != NULL ? ur->whoami : NULL))
-		ur->banner_seen = 1;
+	kind = json_string_value(json_object_get(ev, "kind"));
+	if (kind != NULL && strcmp(kind, "banner") == 0) {
+		if ((ur = pane_history_get(ui->history, ui_seq(ev))) != NULL)
+			ur->banner_seen = 1;
+		pane_console_banner(ui->console, data, len,
+		    ur != NULL ? ur->whoami : NULL);
+	} else if (kind != NULL && strcmp(kind, "note") == 0)
+		pane_console_note(ui->console, data, len);
+	else
+		pane_console_output(ui->console, data, len);
 	ui->dirty = 1;
 }
 
+/* Output of a run this viewer has open, or a gap in it. */
 static void
-ui_fe_queued(struct run *r, void *arg)
+ui_ev_output(struct ui *ui, const json_t *ev, const char *data, size_t len)
 {
-	struct ui	*ui = arg;
+	json_t		*off, *bytes;
+	json_int_t	 o;
 
-	pane_history_add(ui->history, r);
+	if (ui->view == NULL || !view_is_live(ui->view) ||
+	    view_run(ui->view)->seq != ui_seq(ev))
+		return;
+	off = json_object_get(ev, "offset");
+	if (!json_is_integer(off) || (o = json_integer_value(off)) < 0)
+		return;
+	bytes = json_object_get(ev, "bytes");
+	if (data == NULL) {
+		if (json_is_integer(bytes) && json_integer_value(bytes) > 0)
+			view_gap(ui->view, (unsigned long long)o,
+			    (unsigned long long)json_integer_value(bytes));
+	} else
+		view_output(ui->view, (unsigned long long)o, data, len);
 	ui->dirty = 1;
 }
 
+/* Who types into a run: us at last, or someone else, named. */
 static void
-ui_fe_started(struct run *r, void *arg)
+ui_ev_typist(struct ui *ui, const json_t *ev)
 {
-	struct ui	*ui = arg;
-	struct ui_run	*ur;
-	unsigned int	 cols, rows;
+	const char	*holder;
+	char		*s;
 
-	if ((ur = pane_history_find(ui->history, r)) == NULL)
+	if (ui->mode != UI_INPUT || ui->open == NULL ||
+	    ui->open->seq != ui_seq(ev))
 		return;
-	ui_run_started(ur, r, mono_now());
-	run_size(r, &cols, &rows);
-	ui_view_add(ui, view_live(ur, cols, rows));
-	ui->dirty = 1;
-}
-
-static void
-ui_fe_output(struct run *r, const char *buf, size_t len, void *arg)
-{
-	struct ui	*ui = arg;
-	struct ui_run	*ur;
-	struct ui_view	*v;
-
-	if ((ur = pane_history_find(ui->history, r)) == NULL)
-		return;
-	if ((v = ui_view_find(ui, ur)) != NULL)
-		view_output(v, buf, len);
-	if (ui->open == ur)
-		ui->dirty = 1;
-}
-
-/* The run answered early and goes on; its view stays live. */
-static void
-ui_fe_detached(struct run *r, void *arg)
-{
-	struct ui	*ui = arg;
-	struct ui_run	*ur;
-
-	if ((ur = pane_history_find(ui->history, r)) == NULL)
-		return;
-	ui_run_detached(ur);
-	ui->dirty = 1;
-}
-
-static void
-ui_fe_ended(struct run *r, void *arg)
-{
-	struct ui	*ui = arg;
-	struct ui_run	*ur;
-
-	if ((ur = pane_history_find(ui->history, r)) == NULL)
-		return;
-	ui_run_ended(ur, r);
-	pane_history_poke(ui->history);
-	if (ui->open != ur)
-		ui_view_drop(ui, ur);
-	else if (ui->mode == UI_INPUT) {
-		ui->mode = UI_NORMAL;
+	holder = json_string_value(json_object_get(ev, "holder"));
+	if (json_is_true(json_object_get(ev, "you"))) {
+		ui->typist = 1;
 		free(ui->note);
-		xasprintf(&ui->note, "run %u ended: input back to rexec",
-		    ur->seq);
+		ui->note = NULL;
+	} else if (holder != NULL) {
+		ui->typist = 0;
+		xasprintf(&s, "run %u: %s is typing into it", ui->open->seq,
+		    holder);
+		free(ui->note);
+		ui->note = s;
+	}
+	ui->dirty = 1;
+}
+
+/* The host refused a request: its reason on the bottom line. */
+static void
+ui_ev_refused(struct ui *ui, const json_t *ev)
+{
+	const char	*req, *reason;
+	char		*s;
+
+	req = json_string_value(json_object_get(ev, "request"));
+	reason = json_string_value(json_object_get(ev, "reason"));
+	if (req != NULL && (strcmp(req, "type") == 0 ||
+	    strcmp(req, "input") == 0) && ui->mode == UI_INPUT) {
+		ui->mode = UI_NORMAL;
+		ui->typist = 0;
+	}
+	xasprintf(&s, "%s%s%s", req != NULL ? req : "",
+	    req != NULL ? ": " : "", reason != NULL ? reason : "refused");
+	free(ui->note);
+	ui->note = s;
+	ui->dirty = 1;
+}
+
+/*
+ * The host dropped what this viewer had not read: a fresh snapshot
+ * follows.  The console starts again from it; the open run's screen too,
+ * from the newest output the host still has, which the snapshot sends
+ * for every run this viewer has open.
+ */
+static void
+ui_ev_resync(struct ui *ui)
+{
+	struct ui_run	*ur;
+
+	pane_console_free(ui->console);
+	ui->console = pane_console_new(ui->con_w, ui->con_h,
+	    ui->cfg->scrollback);
+	pane_console_note(ui->console, UI_RESYNC_NOTE,
+	    strlen(UI_RESYNC_NOTE));
+	pane_history_resync(ui->history);
+	ui->resynced = 1;
+	if (ui->view != NULL && view_is_live(ui->view)) {
+		ur = view_run(ui->view);
+		view_free(ui->view);
+		ui->view = view_live(ur, ui_input, ui);
 	}
 	ui->dirty = 1;
 }
 
 /*
- * A message about the host: the bottom line shows it until the next key.
- * The host's start and stop lines are left out: the status line already
- * says what they say.
+ * The snapshot is whole.  After a resync, runs that began and ended
+ * while this viewer was behind are in the session's journal only.
  */
 static void
-ui_fe_message(const char *msg, void *arg)
+ui_ready(struct ui *ui)
 {
-	struct ui	*ui = arg;
-
-	if (strncmp(msg, "host ", 5) == 0)
-		return;
-	free(ui->note);
-	ui->note = xstrdup(msg);
-	ui->dirty = 1;
+	if (pane_history_ready(ui->history))
+		ui->dirty = 1;
+	if (ui->resynced && !ui->solo)
+		pane_history_load(ui->history, ui->cfg->history, 0);
+	ui->resynced = 0;
 }
 
-static int
-ui_fe_fd(void *arg)
-{
-	struct ui	*ui = arg;
-
-	return (ui->started ? STDIN_FILENO : -1);
-}
-
-/* stdin is readable: take every key waiting, never block. */
+/* The host says goodbye; in solo mode a run that ended stays shown. */
 static void
-ui_fe_ready(void *arg, double now)
+ui_ev_bye(struct ui *ui, const json_t *ev)
 {
-	struct ui	*ui = arg;
-	wint_t		 wc;
+	const char	*reason;
+
+	reason = json_string_value(json_object_get(ev, "reason"));
+	if (reason == NULL)
+		reason = "closed";
+	if (ui->solo && strcmp(reason, "run ended") == 0 && ui->view != NULL) {
+		ui->remain = 1;
+		ui->mode = UI_NORMAL;
+		viewclient_free(ui->vc);
+		ui->vc = NULL;
+		ui->dirty = 1;
+		return;
+	}
+	/* Stopped, or (solo) the run is over: as the viewer should end. */
+	ui_end(ui, reason, strcmp(reason, "host stopped") == 0 ||
+	    (ui->solo && strcmp(reason, "run ended") == 0) ? 0 : 1);
+}
+
+static void
+ui_event(struct ui *ui, const json_t *ev, const char *data, size_t len)
+{
+	const char	*name, *text;
+	json_t		*v;
+
+	if ((name = json_string_value(json_object_get(ev, "event"))) == NULL)
+		return;
+	if (strcmp(name, "hello") == 0)
+		ui_hello(ui, ev);
+	else if (strcmp(name, "run") == 0)
+		ui_ev_run(ui, ev);
+	else if (strcmp(name, "console") == 0)
+		ui_ev_console(ui, ev, data, len);
+	else if (strcmp(name, "output") == 0)
+		ui_ev_output(ui, ev, data, len);
+	else if (strcmp(name, "gap") == 0)
+		ui_ev_output(ui, ev, NULL, 0);
+	else if (strcmp(name, "message") == 0) {
+		/* The host's start and stop: the status line says them. */
+		text = json_string_value(json_object_get(ev, "text"));
+		if (text != NULL && strncmp(text, "host ", 5) != 0)
+			ui_set_note(ui, text);
+	} else if (strcmp(name, "viewers") == 0) {
+		v = json_object_get(ev, "count");
+		if (json_is_integer(v) && json_integer_value(v) >= 0)
+			ui->viewers = (unsigned int)json_integer_value(v);
+		ui->dirty = 1;
+	} else if (strcmp(name, "typist") == 0)
+		ui_ev_typist(ui, ev);
+	else if (strcmp(name, "refused") == 0)
+		ui_ev_refused(ui, ev);
+	else if (strcmp(name, "resync") == 0)
+		ui_ev_resync(ui);
+	else if (strcmp(name, "ready") == 0)
+		ui_ready(ui);
+	else if (strcmp(name, "bye") == 0)
+		ui_ev_bye(ui, ev);
+}
+
+/* Take every whole event the socket brought. */
+static void
+ui_drain(struct ui *ui)
+{
+	json_t		*ev;
+	const char	*data;
+	size_t		 len;
+	char		*why;
 	int		 r;
 
-	(void)now;
-	for (;;) {
-		r = wget_wch(stdscr, &wc);
-		if (r == ERR)
+	while (ui->vc != NULL && !ui->done &&
+	    (r = viewclient_next(ui->vc, &ev, &data, &len, &why)) != 0) {
+		if (r == -1) {
+			ui_end(ui, why, 1);
+			free(why);
 			break;
-		ui_key(ui, wc, r == KEY_CODE_YES);
+		}
+		ui_event(ui, ev, data, len);
+	}
+}
+
+/* The socket is readable; a host gone without a bye is lost. */
+static void
+ui_read(struct ui *ui)
+{
+	char	*cause;
+	int	 closed;
+
+	closed = viewclient_read(ui->vc, &cause) == -1;
+	ui_drain(ui);
+	if (closed && ui->vc != NULL && !ui->done)
+		ui_end(ui, cause != NULL ? cause : UI_LOST, 1);
+	free(cause);
+}
+
+/* The run view. */
+
+/*
+ * Open a run in the run view: a live run's own screen (the host sends
+ * its newest output, then the rest as it comes), a finished run's final
+ * screen from its recording, or (replay) its recording at its pace.
+ */
+static void
+ui_open(struct ui *ui, struct ui_run *ur, int replay, double now)
+{
+	if (ui->open != NULL && ui->open != ur)
+		ui_close(ui);
+	if (ui->view != NULL && ur->ended && (replay ||
+	    view_is_replay(ui->view))) {
+		view_free(ui->view);
+		ui->view = NULL;
+	}
+	if (ui->view == NULL) {
+		if (!ur->started)
+			return;		/* queued: nothing to show yet */
+		if (!ur->ended) {
+			ui->view = view_live(ur, ui_input, ui);
+			ui_request(ui, "open", ur->seq);
+		} else
+			ui->view = view_recording(ur, replay, now);
+	}
+	ui->open = ur;
+	ur->held = 1;
+}
+
+/* Back to the console; the run's screen goes. */
+static void
+ui_close(struct ui *ui)
+{
+	struct ui_run	*ur = ui->open;
+
+	if (ur == NULL)
+		return;
+	if (ui->mode == UI_INPUT) {
+		ui_request(ui, "untype", ur->seq);
+		ui->mode = UI_NORMAL;
+	}
+	if (ui->view != NULL && view_is_live(ui->view))
+		ui_request(ui, "close", ur->seq);
+	view_free(ui->view);
+	ui->view = NULL;
+	ur->held = 0;
+	ui->open = NULL;
+	ui->typist = 0;
+}
+
+/*
+ * The layout: status line, the console box and the history box sharing a
+ * border, hints in the bottom border.  Horizontal (the default): the
+ * history under the console, a third of the rows, at least 1 and at most
+ * 12.  Vertical: the history right of the console, two fifths of the
+ * columns, at least 20 and at most 60, when the terminal is wide enough.
+ */
+static void
+ui_layout(struct ui *ui)
+{
+	int	inner;
+
+	ui->con_y = 2;
+	ui->con_x = 1;
+	ui->bottom = LINES - 1;
+	if (ui->cfg->layout == CONFIG_LAYOUT_VERTICAL && COLS >= 60) {
+		ui->his_w = COLS * 2 / 5;
+		if (ui->his_w > 60)
+			ui->his_w = 60;
+		if (ui->his_w < 20)
+			ui->his_w = 20;
+		ui->con_w = COLS - ui->his_w - 3;	/* 3 borders */
+		ui->con_h = ui->his_h = LINES > 3 ? LINES - 3 : 1;
+		ui->his_y = ui->con_y;
+		ui->his_x = ui->con_x + ui->con_w + 1;
+	} else {
+		inner = LINES - 4;	/* status, 3 borders */
+		ui->his_h = inner / 3;
+		if (ui->his_h > 12)
+			ui->his_h = 12;
+		if (ui->his_h < 1)
+			ui->his_h = 1;
+		ui->con_h = inner - ui->his_h;
+		if (ui->con_h < 1)
+			ui->con_h = 1;
+		ui->con_w = COLS > 2 ? COLS - 2 : 1;
+		ui->his_y = ui->con_y + ui->con_h + 1;
+		ui->his_x = 1;
+		ui->his_w = ui->con_w;
+	}
+	if (ui->console == NULL)
+		ui->console = pane_console_new(ui->con_w, ui->con_h,
+		    ui->cfg->scrollback);
+	else
+		pane_console_resize(ui->console, ui->con_w, ui->con_h);
+}
+
+/* Is the history beside the console? */
+static int
+ui_side_by_side(struct ui *ui)
+{
+	return (ui->his_y == ui->con_y);
+}
+
+/* The runs the host still has going: what Q ends, what q leaves. */
+static unsigned int
+ui_active(struct ui *ui)
+{
+	unsigned int	running, detached, queued, done;
+
+	pane_history_counts(ui->history, &running, &detached, &queued, &done);
+	return (running + detached + queued);
+}
+
+static const char *
+ui_hints(struct ui *ui, char *buf, size_t len)
+{
+	const char	*hit;
+	char		 exit[64];
+
+	switch (ui->mode) {
+	case UI_ASK_STOP:
+		snprintf(buf, len, "stop the host, ending %u run%s? y/n",
+		    ui->ask_runs, ui->ask_runs == 1 ? "" : "s");
+		break;
+	case UI_ASK_KILL:
+		snprintf(buf, len, "abort run %u? y/n", ui->ask_seq);
+		break;
+	case UI_FILTER:
+		snprintf(buf, len, "/%s", ui->filter);
+		break;
+	case UI_INPUT:
+		if (!ui->typist && ui->note != NULL)
+			snprintf(buf, len, "%s  ^] cancel", ui->note);
+		else if (!ui->typist)
+			snprintf(buf, len, "run %u: waiting for its keys  "
+			    "^] cancel", ui->open->seq);
+		else
+			snprintf(buf, len, "INPUT to run %u: keys go to the "
+			    "run (^C too)  ^] stop", ui->open->seq);
+		break;
+	default:
+		if (ui->remain)
+			snprintf(buf, len, "run %u ended: %s  any key closes",
+			    ui->open->seq, ui_exit_label(ui->open, exit,
+			    sizeof exit));
+		else if (ui->note != NULL)
+			snprintf(buf, len, "%s", ui->note);
+		else if (ui->solo)
+			snprintf(buf, len, "run %u  i input  k kill  d detach",
+			    ui->solo);
+		else if (ui->open == NULL &&
+		    (hit = pane_history_output_hit(ui->history)) != NULL)
+			snprintf(buf, len, "printed: %s", hit);
+		else if (ui->view != NULL && view_is_replay(ui->view))
+			snprintf(buf, len, "run %u  space pause  +/- speed  "
+			    ". end  r again  Esc back", ui->open->seq);
+		else if (ui->open != NULL)
+			snprintf(buf, len, "run %u  Esc back  %s  d detach",
+			    ui->open->seq, ui->open->ended ? "r replay" :
+			    "i input  k kill");
+		else
+			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
+			    "Enter open  r replay  i input  k kill  / search  "
+			    "q quit");
+		break;
+	}
+	return (buf);
+}
+
+/* "exit 0", "exit 143 (aborted)", "signal 9": how a run ended. */
+static const char *
+ui_exit_label(const struct ui_run *ur, char *buf, size_t len)
+{
+	if (ur->lost)
+		snprintf(buf, len, "ended");
+	else if (ur->error != NULL)
+		snprintf(buf, len, "exit %d (%s)", ur->exit_code, ur->error);
+	else if (ur->signal != 0)
+		snprintf(buf, len, "exit %d (signal %d)", ur->exit_code,
+		    ur->signal);
+	else
+		snprintf(buf, len, "exit %d", ur->exit_code);
+	return (buf);
+}
+
+/*
+ * Solo: the run's own screen in one box as big as the window, at its
+ * PTY's size, cropped or padded; its state, and its exit once it ended,
+ * on the border.
+ */
+static void
+ui_draw_solo(struct ui *ui)
+{
+	char	 title[256], hints[512], label[128];
+	int	 cursor = 0, cy = 0, cx = 0;
+
+	if (ui->open != NULL)
+		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
+		    ui->open->cmd != NULL ? ui->open->cmd : "");
+	else
+		snprintf(title, sizeof title, "run %u", ui->solo);
+	if (ui->open != NULL && ui->open->ended)
+		ui_exit_label(ui->open, label, sizeof label);
+	else if (ui->view != NULL)
+		view_label(ui->view, label, sizeof label);
+	else
+		snprintf(label, sizeof label, "waiting");
+	status_draw_frame(0, 0, LINES - 1, COLS, title, label, 1);
+	status_draw_hints(LINES - 1, COLS, "");
+	status_put_hints(LINES - 1, COLS, ui_hints(ui, hints, sizeof hints));
+	if (ui->view != NULL)
+		cursor = view_draw(ui->view, 1, 1, LINES - 2, COLS - 2, &cy,
+		    &cx);
+	if (ui->mode == UI_HELP)
+		status_draw_help(LINES, COLS);
+	else if (cursor) {
+		move(cy, cx);
+		curs_set(1);
 	}
 }
 
 static void
-ui_fe_attach(struct host *h, void *arg)
+ui_draw(struct ui *ui, double now)
 {
-	struct ui		*ui = arg;
-	struct sigaction	 sa;
-	char			*dir, *cause;
+	unsigned int	 running, detached, queued, done;
+	char		 title[128], hints[512], label[128], htitle[256];
+	int		 cursor = 0, cy = 0, cx = 0;
 
-	ui->host = h;
-	ui->journal = xstrdup(host_session(h));
-	/* Past runs: the host already made sure the directory is there. */
-	if ((dir = paths_journal_dir(ui->cfg, &cause)) != NULL) {
-		pane_history_set_journal(ui->history, dir, host_session(h));
-		pane_history_load(ui->history, ui->cfg->history);
-		free(dir);
-	} else
-		free(cause);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = ui_sigwinch;
-	sa.sa_flags = SA_RESTART;	/* poll() still wakes with EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGWINCH, &sa, NULL);
-
-	setlocale(LC_CTYPE, "");
-	set_escdelay(25);
-	initscr();
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
 	curs_set(0);
-	/* No click resolution: it would make getch wait. */
-	mouseinterval(0);
-	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
+	erase();
+	if (ui->solo) {
+		ui_draw_solo(ui);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
 	}
-	ui->started = 1;
-	ui_layout(ui);
-	ui->dirty = 1;
+	pane_history_counts(ui->history, &running, &detached, &queued, &done);
+	status_draw_top(0, running, detached, queued, done, ui->session,
+	    ui->viewers);
+	if (ui->open != NULL) {
+		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
+		    ui->open->cmd != NULL ? ui->open->cmd : "");
+		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
+		    view_label(ui->view, label, sizeof label), 1);
+	} else
+		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2,
+		    ui->focus == 0 ? "[console]" : "console",
+		    pane_console_following(ui->console) ? "follow" :
+		    "scrolled", 1);
+	pane_history_title(ui->history, ui->focus == 1, htitle,
+	    sizeof htitle);
+	status_draw_frame(ui->his_y - 1, ui->his_x - 1, ui->his_h + 1,
+	    ui->his_w + 2, htitle, NULL, ui_side_by_side(ui));
+	status_draw_hints(ui->bottom, COLS, "");
+	if (ui_side_by_side(ui)) {
+		/* Where the two boxes meet; the hints may cover the lower. */
+		mvadd_wch(1, ui->his_x - 1, WACS_TTEE);
+		mvadd_wch(ui->bottom, ui->his_x - 1, WACS_BTEE);
+	}
+	ui_hints(ui, hints, sizeof hints);
+	status_put_hints(ui->bottom, COLS, hints);
+	if (ui->open != NULL)
+		cursor = view_draw(ui->view, ui->con_y, ui->con_x, ui->con_h,
+		    ui->con_w, &cy, &cx);
+	else
+		pane_console_draw(ui->console, ui->con_y, ui->con_x,
+		    ui->con_h);
+	pane_history_draw(ui->history, ui->his_y, ui->his_x, ui->his_h,
+	    ui->his_w, ui->focus == 1, ui_run_now());
+	if (ui->mode == UI_FILTER)
+		cursor = ui_filter_cursor(ui, &cy, &cx);
+	if (ui->mode == UI_HELP)
+		status_draw_help(LINES, COLS);
+	else if (cursor) {
+		move(cy, cx);
+		curs_set(1);
+	}
+	(void)now;
+	wnoutrefresh(stdscr);
+	doupdate();
 }
 
-/* The next redraw, at most fps times a second, only when dirty. */
+/*
+ * A frame's work: a resize, the history's threads, and a redraw at most
+ * fps times a second, only when dirty.  Returns when it next wants to
+ * run (monotonic), or -1.
+ */
 static double
-ui_fe_tick(void *arg, double now)
+ui_tick(struct ui *ui, double now)
 {
-	struct ui	*ui = arg;
 	unsigned int	 running, detached, queued, done;
 	struct winsize	 ws;
 	double		 next = -1, due, budget;
 	char		*cause;
 	int		 more = 0;
 
-	if (!ui->started)
-		return (-1);
 	if (ui_winch) {
 		ui_winch = 0;
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
@@ -333,8 +834,6 @@ ui_fe_tick(void *arg, double now)
 		clear();
 		ui->dirty = 1;
 	}
-	if (pane_history_poll(ui->history, now))
-		ui->dirty = 1;
 	/* The filter's text search runs on a thread; take what it found. */
 	if (pane_history_found(ui->history))
 		ui->dirty = 1;
@@ -394,274 +893,56 @@ ui_fe_tick(void *arg, double now)
 	return (next);
 }
 
-/*
- * The console pane asks whether a line is the host's about a detached
- * run; the history knows the runs.
- */
-static int
-ui_console_line(const char *line, size_t len, void *arg)
-{
-	struct ui	*ui = arg;
-
-	return (pane_history_host_line(ui->history, line, len));
-}
-
-/*
- * Views: every running run has one (its output queued, see view.c); a
- * finished run has one only while it is open.
- */
-
-static struct ui_view *
-ui_view_find(struct ui *ui, struct ui_run *ur)
-{
-	size_t	i;
-
-	for (i = 0; i < ui->nviews; i++) {
-		if (view_run(ui->views[i]) == ur)
-			return (ui->views[i]);
-	}
-	return (NULL);
-}
-
-static void
-ui_view_add(struct ui *ui, struct ui_view *v)
-{
-	ui->views = xreallocarray(ui->views, ui->nviews + 1,
-	    sizeof *ui->views);
-	ui->views[ui->nviews++] = v;
-}
-
-static void
-ui_view_drop(struct ui *ui, struct ui_run *ur)
-{
-	size_t	i;
-
-	ur->held = 0;
-	for (i = 0; i < ui->nviews; i++) {
-		if (view_run(ui->views[i]) == ur) {
-			if (ui->view == ui->views[i])
-				ui->view = NULL;
-			view_free(ui->views[i]);
-			ui->views[i] = ui->views[--ui->nviews];
-			return;
-		}
-	}
-}
-
-/*
- * Open a run in the run view: a running run's own screen, a finished
- * run's final screen from its recording, or (replay) its recording played
- * at its pace.
- */
-static void
-ui_open(struct ui *ui, struct ui_run *ur, int replay, double now)
-{
-	struct ui_view	*v;
-
-	if (ui->open != NULL && ui->open != ur)
-		ui_close(ui);
-	v = ui_view_find(ui, ur);
-	if (v != NULL && ur->ended && (replay || view_is_replay(v))) {
-		ui_view_drop(ui, ur);
-		v = NULL;
-	}
-	if (v == NULL) {
-		if (!ur->ended)
-			return;		/* queued: nothing to show yet */
-		v = view_recording(ur, replay, now);
-		ui_view_add(ui, v);
-	}
-	view_open(v);
-	ui->open = ur;
-	ui->view = v;
-	ur->held = 1;
-}
-
-/* Back to the console; a finished run's screen goes. */
-static void
-ui_close(struct ui *ui)
-{
-	if (ui->open == NULL)
-		return;
-	if (ui->open->ended)
-		ui_view_drop(ui, ui->open);
-	ui->open->held = 0;
-	ui->open = NULL;
-	ui->view = NULL;
-	if (ui->mode == UI_INPUT)
-		ui->mode = UI_NORMAL;
-}
-
-/*
- * The layout: status line, the console box and the history box sharing a
- * border, hints in the bottom border.  Horizontal (the default): the
- * history under the console, a third of the rows, at least 1 and at most
- * 12.  Vertical: the history right of the console, two fifths of the
- * columns, at least 20 and at most 60, when the terminal is wide enough.
- */
-static void
-ui_layout(struct ui *ui)
-{
-	int	inner;
-
-	ui->con_y = 2;
-	ui->con_x = 1;
-	ui->bottom = LINES - 1;
-	if (ui->cfg->layout == CONFIG_LAYOUT_VERTICAL && COLS >= 60) {
-		ui->his_w = COLS * 2 / 5;
-		if (ui->his_w > 60)
-			ui->his_w = 60;
-		if (ui->his_w < 20)
-			ui->his_w = 20;
-		ui->con_w = COLS - ui->his_w - 3;	/* 3 borders */
-		ui->con_h = ui->his_h = LINES > 3 ? LINES - 3 : 1;
-		ui->his_y = ui->con_y;
-		ui->his_x = ui->con_x + ui->con_w + 1;
-	} else {
-		inner = LINES - 4;	/* status, 3 borders */
-		ui->his_h = inner / 3;
-		if (ui->his_h > 12)
-			ui->his_h = 12;
-		if (ui->his_h < 1)
-			ui->his_h = 1;
-		ui->con_h = inner - ui->his_h;
-		if (ui->con_h < 1)
-			ui->con_h = 1;
-		ui->con_w = COLS > 2 ? COLS - 2 : 1;
-		ui->his_y = ui->con_y + ui->con_h + 1;
-		ui->his_x = 1;
-		ui->his_w = ui->con_w;
-	}
-	if (ui->console == NULL)
-		ui->console = pane_console_new(ui->con_w, ui->con_h,
-		    ui->cfg->scrollback, ui_console_line, ui);
-	else
-		pane_console_resize(ui->console, ui->con_w, ui->con_h);
-}
-
-/* Is the history beside the console? */
-static int
-ui_side_by_side(struct ui *ui)
-{
-	return (ui->his_y == ui->con_y);
-}
-
-static const char *
-ui_hints(struct ui *ui, char *buf, size_t len)
-{
-	const char	*hit;
-
-	switch (ui->mode) {
-	case UI_ASK_QUIT:
-		snprintf(buf, len, "quit with runs active? y/n");
-		break;
-	case UI_ASK_KILL:
-		snprintf(buf, len, "abort run %u? y/n", ui->kill_seq);
-		break;
-	case UI_FILTER:
-		snprintf(buf, len, "/%s", ui->filter);
-		break;
-	case UI_INPUT:
-		snprintf(buf, len, "INPUT to run %u: keys go to the run "
-		    "(^C too)  ^] stop", ui->open->seq);
-		break;
-	default:
-		if (ui->note != NULL)
-			snprintf(buf, len, "%s", ui->note);
-		else if (ui->open == NULL &&
-		    (hit = pane_history_output_hit(ui->history)) != NULL)
-			snprintf(buf, len, "printed: %s", hit);
-		else if (ui->view != NULL && view_is_replay(ui->view))
-			snprintf(buf, len, "run %u  space pause  +/- speed  "
-			    ". end  r again  Esc back", ui->open->seq);
-		else if (ui->open != NULL)
-			snprintf(buf, len, "run %u  Esc back  %s  q quit",
-			    ui->open->seq, ui->open->ended ? "r replay" :
-			    "i input  k kill");
-		else
-			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
-			    "Enter open  r replay  i input  k kill  / search  "
-			    "q quit");
-		break;
-	}
-	return (buf);
-}
-
-static void
-ui_draw(struct ui *ui, double now)
-{
-	unsigned int	 running, detached, queued, done;
-	char		 title[128], hints[512], label[128], htitle[256];
-	int		 cursor = 0, cy = 0, cx = 0;
-
-	curs_set(0);
-	erase();
-	pane_history_counts(ui->history, &running, &detached, &queued, &done);
-	status_draw_top(0, running, detached, queued, done, ui->journal,
-	    NULL);
-	if (ui->open != NULL) {
-		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
-		    ui->open->cmd);
-		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
-		    view_label(ui->view, label, sizeof label), 1);
-	} else
-		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2,
-		    ui->focus == 0 ? "[console]" : "console",
-		    pane_console_following(ui->console) ? "follow" :
-		    "scrolled", 1);
-	pane_history_title(ui->history, ui->focus == 1, htitle,
-	    sizeof htitle);
-	status_draw_frame(ui->his_y - 1, ui->his_x - 1, ui->his_h + 1,
-	    ui->his_w + 2, htitle, NULL, ui_side_by_side(ui));
-	status_draw_hints(ui->bottom, COLS, "");
-	if (ui_side_by_side(ui)) {
-		/* Where the two boxes meet; the hints may cover the lower. */
-		mvadd_wch(1, ui->his_x - 1, WACS_TTEE);
-		mvadd_wch(ui->bottom, ui->his_x - 1, WACS_BTEE);
-	}
-	ui_hints(ui, hints, sizeof hints);
-	status_put_hints(ui->bottom, COLS, hints);
-	if (ui->open != NULL)
-		cursor = view_draw(ui->view, ui->con_y, ui->con_x, ui->con_h,
-		    ui->con_w, &cy, &cx);
-	else
-		pane_console_draw(ui->console, ui->con_y, ui->con_x,
-		    ui->con_h);
-	pane_history_draw(ui->history, ui->his_y, ui->his_x, ui->his_h,
-	    ui->his_w, ui->focus == 1, now);
-	if (ui->mode == UI_FILTER)
-		cursor = ui_filter_cursor(ui, &cy, &cx);
-	if (ui->mode == UI_HELP)
-		status_draw_help(LINES, COLS);
-	else if (cursor) {
-		move(cy, cx);
-		curs_set(1);
-	}
-	wnoutrefresh(stdscr);
-	doupdate();
-}
-
 /* Keys. */
+
+/* stdin is readable: take every key waiting, never block. */
+static void
+ui_keys(struct ui *ui)
+{
+	wint_t	wc;
+	int	r;
+
+	while (!ui->done) {
+		r = wget_wch(stdscr, &wc);
+		if (r == ERR)
+			break;
+		ui_key(ui, wc, r == KEY_CODE_YES);
+	}
+}
 
 static void
 ui_key_answer(struct ui *ui, wint_t wc)
 {
-	if (wc == 'y' || wc == 'Y') {
-		if (ui->mode == UI_ASK_QUIT)
-			host_shutdown(ui->host);
-		else
-			host_abort_seq(ui->host, ui->kill_seq);
-	}
+	enum ui_mode	mode = ui->mode;
+
 	ui->mode = UI_NORMAL;
+	if (wc != 'y' && wc != 'Y')
+		return;
+	if (mode == UI_ASK_STOP) {
+		ui_request(ui, "stop", 0);
+		ui_set_note(ui, "stopping the host");
+	} else
+		ui_request(ui, "abort", ui->ask_seq);
 }
 
+/*
+ * d detaches at once; q (and ^C) too, saying how many runs go on; Q asks
+ * before it stops the host, naming how many runs that ends.
+ */
 static void
-ui_key_quit(struct ui *ui)
+ui_key_quit(struct ui *ui, wint_t wc)
 {
-	if (host_active(ui->host) > 0)
-		ui->mode = UI_ASK_QUIT;
-	else
-		host_shutdown(ui->host);
+	if (wc == 'd')
+		ui_end(ui, NULL, 0);
+	else if (wc == 'q' || wc == 3) {
+		ui->say_runs = 1;
+		ui_end(ui, NULL, 0);
+	} else if (ui->read_only)
+		ui_set_note(ui, "read-only viewer");
+	else {
+		ui->ask_runs = ui_active(ui);
+		ui->mode = UI_ASK_STOP;
+	}
 }
 
 /* The wheel scrolls the pane under it; a click selects a history row. */
@@ -671,7 +952,7 @@ ui_mouse(struct ui *ui)
 	MEVENT	ev;
 	int	in_history;
 
-	if (getmouse(&ev) != OK)
+	if (getmouse(&ev) != OK || ui->solo)
 		return;
 	in_history = ev.y >= ui->his_y && ev.y < ui->his_y + ui->his_h &&
 	    ev.x >= ui->his_x && ev.x < ui->his_x + ui->his_w;
@@ -699,32 +980,45 @@ ui_target(struct ui *ui)
 	    pane_history_selected(ui->history));
 }
 
-/* k asks before it aborts, r replays, i types into the run. */
+/*
+ * k asks before it aborts, r replays, i asks the host for the run's
+ * keys: input waits until it says they are ours.
+ */
 static void
 ui_key_run(struct ui *ui, wint_t wc)
 {
 	struct ui_run	*ur = ui_target(ui);
 
+	if (ui->read_only && wc != 'r') {
+		ui_set_note(ui, "read-only viewer");
+		return;
+	}
 	switch (wc) {
 	case 'k':
 		if (ur != NULL && !ur->ended) {
-			ui->kill_seq = ur->seq;
+			ui->ask_seq = ur->seq;
 			ui->mode = UI_ASK_KILL;
 		}
 		break;
 	case 'r':
+		if (ui->solo)
+			break;
 		if (ur != NULL && ur->ended)
 			ui_open(ui, ur, 1, mono_now());
 		else if (ur != NULL)
-			ui->note = xstrdup("replay: the run has not ended");
+			ui_set_note(ui, "replay: the run has not ended");
 		break;
 	case 'i':
 		if (ur == NULL || !ur->started || ur->ended) {
-			ui->note = xstrdup("input: select a running run");
+			ui_set_note(ui, "input: select a running run");
 			break;
 		}
 		ui_open(ui, ur, 0, mono_now());
+		if (ui->view == NULL || ui->done)
+			break;
 		ui->mode = UI_INPUT;
+		ui->typist = 0;
+		ui_request(ui, "type", ur->seq);
 		break;
 	}
 }
@@ -736,20 +1030,26 @@ ui_key_char(struct ui *ui, wint_t wc)
 	struct ui_run	*ur;
 
 	switch (wc) {
+	case 'd':
 	case 'q':
+	case 'Q':
 	case 3:		/* ^C */
-		ui_key_quit(ui);
+		ui_key_quit(ui, wc);
 		break;
 	case '?':
 		ui->mode = UI_HELP;
-		break;
-	case '\t':
-		ui->focus = !ui->focus;
 		break;
 	case 'k':
 	case 'r':
 	case 'i':
 		ui_key_run(ui, wc);
+		break;
+	}
+	if (ui->solo)
+		return;
+	switch (wc) {
+	case '\t':
+		ui->focus = !ui->focus;
 		break;
 	case '\r':
 	case '\n':
@@ -769,7 +1069,7 @@ ui_key_char(struct ui *ui, wint_t wc)
 	case 'o':	/* the filter: command, whoami, dir; or output too */
 		pane_history_set_output(ui->history,
 		    !pane_history_output(ui->history));
-		ui->note = xstrdup(pane_history_output(ui->history) ?
+		ui_set_note(ui, pane_history_output(ui->history) ?
 		    "filter: command, whoami, dir and output" :
 		    "filter: command, whoami and dir");
 		break;
@@ -788,6 +1088,8 @@ ui_key_fkey(struct ui *ui, wint_t wc)
 {
 	int	page = ui->con_h > 2 ? ui->con_h - 1 : 1;
 
+	if (ui->solo && wc != KEY_MOUSE)
+		return;
 	switch (wc) {
 	case KEY_UP:
 		pane_history_move(ui->history, -1);
@@ -828,11 +1130,18 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 {
 	ui->dirty = 1;
 	ui->keyed = 1;
-	free(ui->note);
-	ui->note = NULL;
 	if (fkey && wc == KEY_RESIZE) {
 		ui_winch = 1;
 		return;
+	}
+	if (ui->remain) {		/* solo: the ended run was seen */
+		ui_end(ui, "run ended", 0);
+		return;
+	}
+	/* Waiting for a run's keys, the note says who has them. */
+	if (ui->mode != UI_INPUT || ui->typist) {
+		free(ui->note);
+		ui->note = NULL;
 	}
 	switch (ui->mode) {
 	case UI_INPUT:
@@ -844,7 +1153,7 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 	case UI_HELP:
 		ui->mode = UI_NORMAL;
 		break;
-	case UI_ASK_QUIT:
+	case UI_ASK_STOP:
 	case UI_ASK_KILL:
 		ui_key_answer(ui, fkey ? 0 : wc);
 		break;
@@ -900,68 +1209,239 @@ ui_filter_cursor(struct ui *ui, int *cy, int *cx)
 
 /*
  * Input takeover: every key goes to the open run, through its vt so the
- * run's modes shape it, until ^] (as telnet and docker attach have it).
+ * run's modes shape it, until ^] (as telnet and docker attach have it),
+ * which gives the run's keys back to the host.  Until the host says the
+ * keys are ours, keys go nowhere.
  */
 static void
 ui_key_input(struct ui *ui, wint_t wc, int fkey)
 {
 	if (!fkey && wc == 0x1d) {
+		ui_request(ui, "untype", ui->open->seq);
 		ui->mode = UI_NORMAL;
+		ui->typist = 0;
+		free(ui->note);
+		ui->note = NULL;
 		return;
 	}
-	if (fkey && wc == KEY_MOUSE)
+	if ((fkey && wc == KEY_MOUSE) || !ui->typist)
 		return;
 	if (ui->view == NULL || view_key(ui->view, wc, fkey) == -1) {
 		ui->mode = UI_NORMAL;
-		ui->note = xstrdup("input: the run takes no more input");
+		ui->typist = 0;
+		ui_set_note(ui, "input: the run takes no more input");
 	}
 }
 
-void
-ui_init(struct frontend *fe, const struct config *cfg)
-{
-	struct ui	*ui = xcalloc(1, sizeof *ui);
+/* Attaching. */
 
+/*
+ * Wait for the host's hello (or its bye), before curses takes the
+ * terminal, so a refusal prints as a plain line.  Returns 0 when the
+ * viewer goes on.
+ */
+static int
+ui_wait_hello(struct ui *ui)
+{
+	struct pollfd	 pfd;
+	json_t		*ev;
+	const char	*data, *name;
+	size_t		 len;
+	char		*cause = NULL;
+	double		 until = mono_now() + UI_HELLO_WAIT;
+	int		 r, closed = 0;
+
+	pfd.fd = viewclient_fd(ui->vc);
+	pfd.events = POLLIN;
+	for (;;) {
+		r = viewclient_next(ui->vc, &ev, &data, &len, &cause);
+		if (r == -1)
+			break;
+		if (r == 1) {
+			name = json_string_value(json_object_get(ev, "event"));
+			if (name != NULL && strcmp(name, "bye") == 0) {
+				ui_ev_bye(ui, ev);
+				return (-1);
+			}
+			ui_event(ui, ev, data, len);
+			return (0);
+		}
+		if (closed) {
+			if (cause == NULL)
+				cause = xstrdup("the host closed the "
+				    "connection");
+			break;
+		}
+		if (mono_now() >= until) {
+			cause = xstrdup("the host did not answer");
+			break;
+		}
+		if (poll(&pfd, 1, 100) == -1 && errno != EINTR) {
+			xasprintf(&cause, "poll: %s", strerror(errno));
+			break;
+		}
+		closed = viewclient_read(ui->vc, &cause) == -1;
+	}
+	fprintf(stderr, "rexec: %s\n", cause);
+	free(cause);
+	return (-1);
+}
+
+/* Curses takes the terminal. */
+static void
+ui_curses(struct ui *ui)
+{
+	setlocale(LC_CTYPE, "");
+	set_escdelay(25);
+	initscr();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	/* No click resolution: it would make getch wait. */
+	mouseinterval(0);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	ui->started = 1;
+	ui_layout(ui);
+	ui->dirty = 1;
+}
+
+/* The loop: the socket, the keys, the frame timer, the signals. */
+static void
+ui_loop(struct ui *ui)
+{
+	struct pollfd	 pfd[2];
+	struct timespec	 ts;
+	sigset_t	 none;
+	double		 now, next;
+	nfds_t		 n;
+	int		 r;
+
+	sigemptyset(&none);
+	ui_drain(ui);		/* what came with the hello */
+	while (!ui->done) {
+		now = mono_now();
+		next = ui_tick(ui, now);
+		n = 0;
+		pfd[n].fd = STDIN_FILENO;
+		pfd[n++].events = POLLIN;
+		if (ui->vc != NULL) {
+			pfd[n].fd = viewclient_fd(ui->vc);
+			pfd[n++].events = POLLIN;
+		}
+		if (next >= 0) {
+			next = next > now ? next - now : 0;
+			ts.tv_sec = (time_t)next;
+			ts.tv_nsec = (long)((next - (double)ts.tv_sec) * 1e9);
+		}
+		r = ppoll(pfd, n, next >= 0 ? &ts : NULL, &none);
+		if (r == -1 && errno != EINTR) {
+			ui_end(ui, strerror(errno), 1);
+			break;
+		}
+		if (ui_hup) {			/* the terminal went away */
+			ui_end(ui, NULL, 0);
+			break;
+		}
+		if (r <= 0)
+			continue;
+		if (n > 1 && pfd[1].revents != 0)
+			ui_read(ui);
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			ui_end(ui, NULL, 0);
+		else if (pfd[0].revents & POLLIN)
+			ui_keys(ui);
+	}
+}
+
+static void
+ui_free(struct ui *ui)
+{
+	view_free(ui->view);
+	pane_console_free(ui->console);
+	pane_history_free(ui->history);
+	viewclient_free(ui->vc);
+	free(ui->session);
+	free(ui->note);
+	free(ui->reason);
+	free(ui);
+}
+
+/*
+ * rexec attach: this terminal becomes a viewer of the running host, of
+ * one run if run_seq is not 0.  Returns the exit status: 0 after a
+ * detach or when the host stopped, 1 otherwise.
+ */
+int
+ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
+{
+	struct ui		*ui;
+	struct sigaction	 sa;
+	sigset_t		 block;
+	unsigned int		 active;
+	char			*cause;
+	int			 status;
+
+	ui = xcalloc(1, sizeof *ui);
 	ui->cfg = cfg;
+	ui->read_only = read_only;
+	ui->solo = run_seq;
 	ui->interval = 1.0 / (cfg->fps > 0 ? cfg->fps : 30);
 	ui->last_draw = -1;
 	ui->history = pane_history_new(cfg->history);
-	memset(fe, 0, sizeof *fe);
-	fe->arg = ui;
-	fe->console_text = 0;
-	fe->console = ui_fe_console;
-	fe->run_queued = ui_fe_queued;
-	fe->run_started = ui_fe_started;
-	fe->run_output = ui_fe_output;
-	fe->run_detached = ui_fe_detached;
-	fe->run_ended = ui_fe_ended;
-	fe->message = ui_fe_message;
-	fe->fd = ui_fe_fd;
-	fe->ready = ui_fe_ready;
-	fe->attach = ui_fe_attach;
-	fe->tick = ui_fe_tick;
-}
+	ui->vc = viewclient_connect(cfg, read_only, run_seq, &status, &cause);
+	if (ui->vc == NULL) {
+		if (status == VIEWCLIENT_NO_HOST)
+			fprintf(stderr, "rexec: no host is running\n");
+		else
+			fprintf(stderr, "rexec: %s\n", cause);
+		free(cause);
+		ui_free(ui);
+		return (1);
+	}
+	if (ui_wait_hello(ui) != 0) {
+		status = 1;
+		if (ui->reason != NULL) {
+			printf("[detached: %s]\n", ui->reason);
+			status = ui->status;
+		}
+		ui_free(ui);
+		return (status);
+	}
 
-/* After host_main(): give the terminal back and free everything. */
-void
-ui_fini(struct frontend *fe)
-{
-	struct ui	*ui = fe->arg;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
 
-	if (ui == NULL)
-		return;
-	if (ui->started)
-		endwin();
-	/* The last note shown (normally "shutting down: ...") stays. */
-	if (ui->note != NULL)
-		fprintf(stderr, "rexec: %s\n", ui->note);
-	while (ui->nviews > 0)
-		view_free(ui->views[--ui->nviews]);
-	free(ui->views);
-	pane_console_free(ui->console);
-	pane_history_free(ui->history);
-	free(ui->journal);
-	free(ui->note);
-	free(ui);
-	fe->arg = NULL;
+	ui_curses(ui);
+	ui_loop(ui);
+	endwin();
+	if (ui->say_runs) {
+		active = ui_active(ui);
+		printf("rexec: %u run%s keep%s running in the host\n", active,
+		    active == 1 ? "" : "s", active == 1 ? "s" : "");
+	}
+	if (ui->reason != NULL)
+		printf("[detached: %s]\n", ui->reason);
+	else
+		printf("[detached]\n");
+	status = ui->status;
+	ui_free(ui);
+	return (status);
 }

@@ -1,13 +1,11 @@
 /*
- * ui.h: the curses front end (DESIGN.md section 7).
+ * ui.h: the curses viewer, "rexec attach" (DESIGN.md sections 7 and 15).
  */
 #ifndef UI_H
 #define UI_H
 
 struct config;
-struct frontend;
 
-void	ui_init(struct frontend *, const struct config *);
-void	ui_fini(struct frontend *);
+int	ui_attach(const struct config *, int, unsigned int);
 
 #endif

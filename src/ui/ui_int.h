@@ -10,28 +10,29 @@
 #include <stddef.h>
 #include <wchar.h>
 
-struct run;
+#include <jansson.h>
+
 struct vt;
 
 /*
- * One run as the UI remembers it, after the run is gone: a run of this
- * session, or a past one read from an earlier session's journal.  The
- * history pane makes, fills and frees it (ui_run_started, ui_run_detached,
- * ui_run_ended); ui.c marks it held and its banner seen; the run view
- * reads it.
+ * One run as the viewer knows it: a run of the host's session, filled
+ * from its "run" events (uirun.c), or a past one read from an earlier
+ * session's journal.  The history pane keeps them; ui.c marks one held
+ * and its banner seen; the run view reads it.
  */
 struct ui_run {
 	unsigned int	 seq;
-	struct run	*run;		/* NULL once it ended */
 	int		 started;
 	int		 ended;
 	int		 waiting;
 	int		 detached;	/* answered early, goes on (yield) */
+	int		 lost;		/* left the host unseen: end unknown */
 	int		 exit_code;
 	int		 signal;
 	char		*error;		/* "timeout", "aborted" ... or NULL */
-	double		 start;		/* monotonic, 0 until started */
+	double		 start;		/* wall clock, seconds; 0 unknown */
 	double		 duration;	/* seconds, once ended; < 0 unknown */
+	unsigned int	 cols, rows;	/* its PTY's size, 0 unknown */
 	char		*whoami;
 	char		*dir;		/* with ~ for $HOME */
 	char		*cmd;		/* the command line, shell-quoted */
@@ -39,15 +40,21 @@ struct ui_run {
 	int		 banner_seen;	/* passed through the console */
 	int		 held;		/* open in the run view: keep it */
 	int		 past;		/* from an earlier session's journal */
+	int		 fresh;		/* in the snapshot being read */
 	char		*session;	/* its session's name, or NULL */
 	char		*recording;	/* J/<session>/<seq>.cast, or NULL */
-	/* The console lines of a detached run (pane_history_host_line). */
-	char		*detach_line;	/* kept once the run is gone */
-	char		*ended_line;
-	int		 detach_seen;	/* its detach line passed */
-	int		 ended_seen;	/* its ended line passed */
 	char		*out_line;	/* its first line with the filter */
 };
+
+/* uirun.c: a run from the host's events. */
+struct ui_run	*ui_run_new(unsigned int);
+void	 ui_run_free(struct ui_run *);
+int	 ui_run_update(struct ui_run *, const json_t *, const char *);
+char	*ui_run_dir(const char *, const char *);
+char	*ui_run_whoami(const char *);
+double	 ui_run_time(const char *);
+double	 ui_run_duration(const struct ui_run *, double);
+double	 ui_run_now(void);
 
 /* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
 struct feed;
@@ -64,16 +71,17 @@ int	 feed_drain(struct feed *, struct vt *, double);
 #define UI_RUN_FEED	(512 * 1024)
 
 /*
- * pane_console.c: the serialised console in one vt.  The callback says
- * whether a whole line that looks like a host's line about a run is one.
+ * pane_console.c: the serialised console in one vt, fed from the host's
+ * typed console events: a run's banner, its output, rexec's own lines.
  */
 struct pane_console;
-typedef int	(*pane_console_line_cb)(const char *, size_t, void *);
 struct pane_console *pane_console_new(unsigned int, unsigned int,
-	    unsigned int, pane_console_line_cb, void *);
+	    unsigned int);
 void	 pane_console_free(struct pane_console *);
-int	 pane_console_write(struct pane_console *, const char *, size_t,
-	    const char *, const char *);
+void	 pane_console_banner(struct pane_console *, const char *, size_t,
+	    const char *);
+void	 pane_console_output(struct pane_console *, const char *, size_t);
+void	 pane_console_note(struct pane_console *, const char *, size_t);
 int	 pane_console_drain(struct pane_console *, double);
 void	 pane_console_resize(struct pane_console *, unsigned int,
 	    unsigned int);
@@ -82,15 +90,22 @@ void	 pane_console_follow(struct pane_console *);
 int	 pane_console_following(struct pane_console *);
 void	 pane_console_draw(struct pane_console *, int, int, int);
 
-/* view.c: a run's own screen, live or from its recording. */
+/*
+ * view.c: a run's own screen, live from its output events or from its
+ * recording.  Keys typed into a live run come out of the callback, for
+ * the host.
+ */
 struct ui_view;
-struct ui_view	*view_live(struct ui_run *, unsigned int, unsigned int);
+typedef void	(*view_input_cb)(unsigned int, const char *, size_t, void *);
+struct ui_view	*view_live(struct ui_run *, view_input_cb, void *);
 struct ui_view	*view_recording(struct ui_run *, int, double);
 void	 view_free(struct ui_view *);
 struct ui_run	*view_run(const struct ui_view *);
 int	 view_is_replay(const struct ui_view *);
-void	 view_output(struct ui_view *, const char *, size_t);
-void	 view_open(struct ui_view *);
+int	 view_is_live(const struct ui_view *);
+void	 view_output(struct ui_view *, unsigned long long, const char *,
+	    size_t);
+void	 view_gap(struct ui_view *, unsigned long long, unsigned long long);
 int	 view_step(struct ui_view *, double, double);
 double	 view_due(const struct ui_view *, double);
 int	 view_replay_key(struct ui_view *, wint_t, double);
@@ -104,12 +119,13 @@ struct pane_history *pane_history_new(unsigned int);
 void	 pane_history_free(struct pane_history *);
 void	 pane_history_set_journal(struct pane_history *, const char *,
 	    const char *);
-void	 pane_history_load(struct pane_history *, size_t);
+void	 pane_history_load(struct pane_history *, size_t, int);
 int	 pane_history_loading(const struct pane_history *);
 int	 pane_history_loaded(struct pane_history *, char **);
-struct ui_run *pane_history_add(struct pane_history *, struct run *);
-struct ui_run *pane_history_find(struct pane_history *, struct run *);
-struct ui_run *pane_history_next_banner(struct pane_history *);
+struct ui_run *pane_history_event(struct pane_history *, const json_t *);
+struct ui_run *pane_history_get(struct pane_history *, unsigned int);
+void	 pane_history_resync(struct pane_history *);
+int	 pane_history_ready(struct pane_history *);
 struct ui_run *pane_history_selected(struct pane_history *);
 void	 pane_history_move(struct pane_history *, int);
 void	 pane_history_step(struct pane_history *, int);
@@ -142,17 +158,12 @@ void	 search_free(struct history_search *);
 void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
 	    unsigned int *, unsigned int *, unsigned int *);
-int	 pane_history_host_line(struct pane_history *, const char *, size_t);
-int	 pane_history_poll(struct pane_history *, double);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
-void	 ui_run_started(struct ui_run *, struct run *, double);
-void	 ui_run_detached(struct ui_run *);
-void	 ui_run_ended(struct ui_run *, struct run *);
 
 /* status.c: the top line and the key hints. */
 void	 status_draw_top(int, unsigned int, unsigned int, unsigned int,
-	    unsigned int, const char *, const char *);
+	    unsigned int, const char *, unsigned int);
 void	 status_draw_frame(int, int, int, int, const char *, const char *,
 	    int);
 void	 status_draw_hints(int, int, const char *);

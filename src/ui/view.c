@@ -1,9 +1,13 @@
 /*
  * view.c: one run's own screen, as the run view shows it.
  *
- * A running run's output is queued in a feed (feed.c) from the start, a
- * copy and nothing more; the vt that parses it exists once the human
- * opens the run, and then stays while the run runs.  A finished run's
+ * A live run's screen exists while the human has the run open: the host
+ * sends the newest part of its output it still has, then the output as it
+ * comes, each piece with its byte offset (DESIGN.md section 15).  Bytes
+ * seen already are skipped; bytes that will not come (a gap: the host no
+ * longer had them, or this viewer fell behind) are counted and said in
+ * the frame's corner.  Output is queued in a feed (feed.c) and parsed
+ * when the viewer draws.  A finished run's
  * screen is rebuilt from its recording (cast.c): read as fast as the
  * frame's budget allows to show the final screen, or, for a replay, at
  * the recording's own pace, which the human can pause, speed up, slow
@@ -12,7 +16,8 @@
  *
  * Keys typed into a run (input takeover) go through vt_key(), so cursor
  * keys follow the run's modes, and from the vt's write callback to the
- * run's PTY.  Only then: the answers a vt gives to queries in the output
+ * view's input callback, which sends them to the host for the run's PTY.
+ * Only then: the answers a vt gives to queries in the output
  * (ESC[6n and the like) never reach the run, which must not behave one
  * way when the human looks and another when nobody does.
  */
@@ -28,7 +33,6 @@
 
 #include "cast.h"
 #include "mono.h"
-#include "run.h"
 #include "vt.h"
 #include "ui/draw.h"
 #include "ui/ui_int.h"
@@ -43,8 +47,15 @@ struct ui_view {
 	struct ui_run	*ur;
 	unsigned int	 cols, rows;
 	struct feed	*feed;		/* output on its way to vt */
-	struct vt	*vt;		/* once opened */
+	struct vt	*vt;
 	int		 typing;	/* inside view_key(): writes go out */
+
+	/* A live run's output. */
+	int		 live;
+	unsigned long long offset;	/* the next byte expected */
+	unsigned long long missed;	/* bytes that will not come */
+	view_input_cb	 input;
+	void		*input_arg;
 
 	/* A recording being read. */
 	struct cast	*cast;
@@ -70,16 +81,23 @@ static void	 view_read(struct ui_view *, double, double);
 static int	 view_keysym(wint_t, int, uint32_t *, uint32_t *,
 		    unsigned int *);
 
-/* A running run's screen: its output is queued from now on. */
+/*
+ * A live run's screen at its PTY's size, for its output events; keys
+ * typed into it go to input.
+ */
 struct ui_view *
-view_live(struct ui_run *ur, unsigned int cols, unsigned int rows)
+view_live(struct ui_run *ur, view_input_cb input, void *arg)
 {
 	struct ui_view	*v = xcalloc(1, sizeof *v);
 
 	v->ur = ur;
-	v->cols = cols;
-	v->rows = rows;
+	v->live = 1;
+	v->cols = ur->cols != 0 ? ur->cols : 80;
+	v->rows = ur->rows != 0 ? ur->rows : 24;
+	v->input = input;
+	v->input_arg = arg;
 	v->feed = feed_new(UI_RUN_FEED, 0);
+	view_make_vt(v);
 	return (v);
 }
 
@@ -141,16 +159,22 @@ view_is_replay(const struct ui_view *v)
 	return (v->replay);
 }
 
+/* Is it a screen fed from the host, not from a recording? */
+int
+view_is_live(const struct ui_view *v)
+{
+	return (v->live);
+}
+
 /* Bytes the vt writes: only keys, and only into a run that runs. */
 static void
 view_write(const char *buf, size_t len, void *arg)
 {
 	struct ui_view	*v = arg;
 
-	if (!v->typing || v->ur->run == NULL)
+	if (!v->typing || !v->live || v->ur->ended || v->input == NULL)
 		return;
-	if (run_input(v->ur->run, buf, len, mono_now()) == -1)
-		v->typing = -1;
+	v->input(v->ur->seq, buf, len, v->input_arg);
 }
 
 static void
@@ -160,18 +184,45 @@ view_make_vt(struct ui_view *v)
 		v->vt = vt_new(v->cols, v->rows, VIEW_SB, view_write, v);
 }
 
+/*
+ * Output of the run from byte offset: what was seen already is skipped;
+ * bytes missing before it were not announced, but count as missed.
+ */
 void
-view_output(struct ui_view *v, const char *buf, size_t len)
+view_output(struct ui_view *v, unsigned long long offset, const char *buf,
+    size_t len)
 {
+	unsigned long long	skip;
+
+	if (!v->live)
+		return;
+	if (offset < v->offset) {
+		skip = v->offset - offset;
+		if (skip >= len)
+			return;
+		buf += skip;
+		len -= skip;
+		offset = v->offset;
+	}
+	if (offset > v->offset)
+		v->missed += offset - v->offset;
 	feed_put(v->feed, buf, len);
+	v->offset = offset + len;
 }
 
-/* The human opened the run: from now on its output is parsed. */
+/* The host says bytes bytes from offset will not come. */
 void
-view_open(struct ui_view *v)
+view_gap(struct ui_view *v, unsigned long long offset,
+    unsigned long long bytes)
 {
-	if (v->error == NULL)
-		view_make_vt(v);
+	if (!v->live || offset + bytes <= v->offset)
+		return;
+	if (offset < v->offset) {
+		bytes -= v->offset - offset;
+		offset = v->offset;
+	}
+	v->missed += offset - v->offset + bytes;
+	v->offset = offset + bytes;
 }
 
 /* Read the next output event into ev; 0 at the end of the recording. */
@@ -312,9 +363,10 @@ view_label(const struct ui_view *v, char *buf, size_t len)
 		snprintf(buf, len, "ended");
 	else
 		snprintf(buf, len, "live");
-	if (feed_skipped(v->feed) != 0 && strlen(buf) + 1 < len)
+	if (feed_skipped(v->feed) + v->missed != 0 && strlen(buf) + 1 < len)
 		snprintf(buf + strlen(buf), len - strlen(buf),
-		    ", %.1f MB not shown", feed_skipped(v->feed) / 1e6);
+		    ", %.1f MB not shown",
+		    (feed_skipped(v->feed) + v->missed) / 1e6);
 	return (buf);
 }
 
@@ -335,7 +387,7 @@ view_draw(struct ui_view *v, int y, int x, int h, int w, int *cury,
 	}
 	draw_vt(v->vt, y, x, (int)v->rows < h ? (int)v->rows : h,
 	    (int)v->cols < w ? (int)v->cols : w, 0);
-	if (v->cast != NULL || v->ur->ended || !vt_cursor(v->vt, &cx, &cy) ||
+	if (!v->live || v->ur->ended || !vt_cursor(v->vt, &cx, &cy) ||
 	    (int)cy >= h || (int)cx >= w)
 		return (0);
 	*cury = y + (int)cy;
@@ -410,8 +462,8 @@ view_keysym(wint_t wc, int fkey, uint32_t *sym, uint32_t *uc,
 }
 
 /*
- * A key the human typed into the run.  Returns 0 when it went to the
- * run, -1 when the run takes no more input.
+ * A key the human typed into the run.  Returns 0 when it went out for
+ * the run, -1 when the run takes no more input.
  */
 int
 view_key(struct ui_view *v, wint_t wc, int fkey)
@@ -420,7 +472,7 @@ view_key(struct ui_view *v, wint_t wc, int fkey)
 	unsigned int	mods;
 	char		raw;
 
-	if (v->ur->run == NULL || v->vt == NULL)
+	if (!v->live || v->ur->ended || v->vt == NULL)
 		return (-1);
 	v->typing = 1;
 	if (view_keysym(wc, fkey, &sym, &uc, &mods))
@@ -428,10 +480,6 @@ view_key(struct ui_view *v, wint_t wc, int fkey)
 	else if (!fkey && wc < 32) {
 		raw = (char)wc;		/* ^@ ^\ ^^ ^_ as they are */
 		view_write(&raw, 1, v);
-	}
-	if (v->typing == -1) {
-		v->typing = 0;
-		return (-1);
 	}
 	v->typing = 0;
 	return (0);

@@ -110,7 +110,7 @@ history_title() {
 	keys A P x BSpace
 	wait_for screen_has_re '^└ /AP ─'
 	# The cursor waits after the text in the bottom line.
-	[ "$(t display-message -p -t rx \
+	[ "$(t display-message -p -t "$PANE" \
 		'#{cursor_flag} #{cursor_x} #{cursor_y}')" = '1 5 39' ]
 	# Nothing is filtered before Enter.
 	screen_has 'echo banana'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# tui.bats: the curses UI, driven through a private tmux server (-L, -f
-# /dev/null) of a fixed size.  Tests poll capture-pane until a pattern
+# tui.bats: the curses viewer (rexec attach) of a headless host, driven
+# through a private tmux server (-L, -f /dev/null) of a fixed size.  Tests poll capture-pane until a pattern
 # shows; they never sleep for a fixed time.
 
 load ../cli/helpers
@@ -96,7 +96,7 @@ echo two'
 	keys Enter
 	wait_for screen_has "run 1: $shown"
 	# Nothing reached tmux, the human's terminal here.
-	[ "$(t display-message -p -t rx '#{pane_title}')" != PWNED ]
+	[ "$(t display-message -p -t "$PANE" '#{pane_title}')" != PWNED ]
 	[ -z "$(t list-buffers)" ]
 }
 
@@ -111,7 +111,7 @@ echo two'
 
 @test "tui: the help overlay fits its longest line in 80 columns" {
 	start_ui
-	t resize-window -t rx -x 80 -y 30
+	t resize-window -t "$PANE" -x 80 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	keys '?'
 	wait_for screen_has 'abort the selected run'
@@ -120,7 +120,7 @@ echo two'
 
 @test "tui: on a terminal narrower than the help, its lines are cut at its border" {
 	start_ui
-	t resize-window -t rx -x 40 -y 30
+	t resize-window -t "$PANE" -x 40 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	keys '?'
 	wait_for screen_has 'abort the selected'
@@ -129,29 +129,50 @@ echo two'
 	screen_has_re '^└─+┘$'
 }
 
-@test "tui: q quits at once when no run is active" {
+@test "tui: d detaches at once; the host goes on" {
 	start_ui
-	keys q
-	wait_for pane_dead
-	[ "$(cat "$BATS_TEST_TMPDIR/host.status")" = 0 ]
-	! host_up
+	keys d
+	wait_for viewer_exited
+	[ "$(viewer_status)" = 0 ]
+	wait_for screen_has '[detached]'
+	host_up
 }
 
-@test "tui: q asks while a run is active; n keeps going, y shuts down" {
+@test "tui: q detaches, saying how many runs keep running; they go on" {
+	start_ui
+	"$REXEC" run -- sh -c 'sleep 1; echo slept' >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local client=$!
+	wait_for screen_has '1 running'
+	keys q
+	wait_for viewer_exited
+	[ "$(viewer_status)" = 0 ]
+	wait_for screen_has '[detached]'
+	screen_has 'rexec: 1 run keeps running in the host'
+	wait "$client"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = slept ]
+	host_up
+}
+
+@test "tui: Q asks, naming the runs it ends; n keeps going, y stops the host" {
 	start_ui
 	"$REXEC" run -- sleep 30 >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	local client=$!
 	wait_for screen_has '1 running'
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys n
-	wait_for eval '! screen_has "quit with runs active"'
+	wait_for eval '! screen_has "stop the host"'
 	host_up
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys y
-	wait_for pane_dead
-	wait "$client" || true
+	wait_for viewer_exited
+	[ "$(viewer_status)" = 0 ]
+	wait_for screen_has '[detached: host stopped]'
+	local rc=0
+	wait "$client" || rc=$?
+	[ "$rc" -ne 0 ]
+	wait_for host_gone
 	! host_up
 }
 
@@ -188,7 +209,7 @@ echo two'
 	start_ui
 	rx run --dir "$HOME" -- echo before-resize
 	wait_for screen_has_re '^│before-resize +│$'
-	t resize-window -t rx -x 80 -y 30
+	t resize-window -t "$PANE" -x 80 -y 30
 	wait_for screen_has_re '^└ Tab pane.*┘$'
 	[ "$(screen | head -n 1 | wc -L)" -le 80 ]
 	screen | grep -E '^┌ ' | grep -qE '^.{79}┐$'
@@ -240,7 +261,7 @@ echo two'
 	rx run --dir "$HOME" -- printf '\033]0;evil-title\007\033]52;c;aGVsbG8=\007safe-text\n'
 	[ "$status" -eq 0 ]
 	wait_for screen_has_re '^│safe-text +│$'
-	[[ "$(t display-message -p -t rx '#{pane_title}')" != *evil* ]]
+	[[ "$(t display-message -p -t "$PANE" '#{pane_title}')" != *evil* ]]
 	! t show-buffer 2>/dev/null | grep -q hello
 }
 
@@ -260,7 +281,7 @@ echo two'
 	rx run --dir "$HOME" -- seq 1 200
 	wait_for screen_has_re '^│200 +│$'
 	# An X10 mouse report (TERM=screen in tmux): wheel up at 10,10.
-	t send-keys -t rx -l $'\e[M`**'
+	t send-keys -t "$PANE" -l $'\e[M`**'
 	wait_for screen_has 'scrolled'
 }
 
@@ -295,11 +316,11 @@ got typed words" ]
 	keys -l 'one'
 	keys Enter
 	wait_for screen_has_re '^│line one +│'
-	# ^] leaves input mode: q is rexec's again (and asks, a run is active).
+	# ^] leaves input mode: Q is rexec's again (and asks).
 	keys C-]
 	wait_for eval '! screen_has "INPUT to run 1"'
-	keys q
-	wait_for screen_has 'quit with runs active? y/n'
+	keys Q
+	wait_for screen_has 'stop the host, ending 1 run? y/n'
 	keys n
 	keys i
 	wait_for screen_has 'INPUT to run 1'
