@@ -8,10 +8,11 @@
 # and $REXEC_JOURNAL_DIR are honoured and no host is ever started:
 #   - session names: "rexec list 50" (newest first);
 #   - the seqs of SESSION: its journal (found with "rexec list --json");
-#   - the seqs of live runs (wait, input, screen, kill): "rexec status --json".
+#   - the seqs of live runs (wait, input, screen, kill, attach --run):
+#     "rexec status --json".
 
-_rexec_commands="host run wait input screen kill mcp check status list print
-log replay render agentview grep"
+_rexec_commands="host attach run wait input screen kill mcp check status list
+print log replay render agentview grep"
 
 # The rexec to ask: the one being completed if it can be run, else $PATH's.
 _rexec_bin() {
@@ -106,7 +107,9 @@ _rexec_files() {
 # The options of command $1 and, after them, those that take a value.
 _rexec_options() {
 	case $1 in
-	host)	echo "--headless --config --print-config --text|--config" ;;
+	host)	echo "--headless --daemon -d --config --print-config --text" \
+		    "|--config" ;;
+	attach)	echo "--read-only -r --run --json --no-start|--run" ;;
 	run)	echo "--whoami --dir --env --read-stdin --timeout --max-output" \
 		    "--yield --json --|--whoami --dir --env --timeout" \
 		    "--max-output --yield" ;;
@@ -151,6 +154,7 @@ _rexec_value() {
 	--cr)	_rexec_reply "$(_rexec_prefix "$p" collapse newline)" ;;
 	--color) _rexec_reply "$(_rexec_prefix "$p" auto always never)" ;;
 	--session) _rexec_reply "$(_rexec_sessions | sed "s/^/$p/")" ;;
+	--run)	_rexec_reply "$(_rexec_live_seqs | sed "s/^/$p/")" ;;
 	--env)
 		_rexec_reply "$(compgen -e | sed "s/^/$p/; s/\$/=/")"
 		compopt -o nospace 2>/dev/null ;;

@@ -91,13 +91,37 @@ help_options() {
 	run bash_complete "rexec "
 	[ "$status" -eq 0 ]
 	local n=0 c
-	for c in $(help_commands) grep; do
+	for c in $(help_commands) grep attach; do
 		printf '%s\n' "${lines[@]}" | grep -qx -- "$c"
 		n=$((n + 1))
 	done
 	[ "$n" -ge 15 ]
 	run bash_complete "rexec lo"
 	[ "$output" = "log" ]
+	run bash_complete "rexec at"
+	[ "$output" = "attach" ]
+}
+
+@test "bash: attach's options, and host's --daemon and -d, complete" {
+	run bash_complete "rexec attach -"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" = \
+	    "--json --no-start --read-only --run -r " ]
+	run bash_complete "rexec attach --r"
+	[ "${lines[*]}" = "--read-only --run" ]
+	run bash_complete "rexec attach -r --no"
+	[ "$output" = "--no-start" ]
+	run bash_complete "rexec host --d"
+	[ "$output" = "--daemon" ]
+	run bash_complete "rexec host -"
+	printf '%s\n' "${lines[@]}" | grep -qx -- -d
+	printf '%s\n' "${lines[@]}" | grep -qx -- --headless
+	# attach takes no operand: nothing after its options, no file names.
+	: >"$BATS_TEST_TMPDIR/afile"
+	cd "$BATS_TEST_TMPDIR"
+	run bash_complete "rexec attach -r "
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 @test "bash: every option in a command's usage completes after it" {
@@ -204,7 +228,7 @@ help_options() {
 	[ -z "$output" ]
 }
 
-@test "bash: wait, screen and kill complete the seqs of live runs" {
+@test "bash: wait, screen, kill and attach --run complete the seqs of live runs" {
 	start_host
 	rx run --yield 0.1 -- sleep 30
 	[ "$status" -eq 75 ]
@@ -216,8 +240,17 @@ help_options() {
 	[ "$output" = "$seq" ]
 	run bash_complete "rexec input $seq --keys PageU"
 	[ "$output" = "PageUp" ]
+	run bash_complete "rexec attach --run "
+	[ "$output" = "$seq" ]
+	run bash_complete "rexec attach -r --run=$seq"
+	[ "$output" = "$seq" ]
+	# After the run's seq, attach takes nothing more.
+	run bash_complete "rexec attach --run $seq "
+	[ -z "$output" ]
 	rx kill "$seq"
 	run bash_complete "rexec kill "
+	[ -z "$output" ]
+	run bash_complete "rexec attach --run "
 	[ -z "$output" ]
 }
 
@@ -252,6 +285,25 @@ zsh_rc() {
 	run env ZDOTDIR="$ZDOT" zsh -f -c "source $ZDOT/.zshrc; print -r -- \$_comps[rexec]"
 	[ "$status" -eq 0 ]
 	[ "$output" = "_rexec" ]
+}
+
+@test "zsh: attach and its options, and host --daemon and -d, have specs" {
+	local f="$COMPLETIONS/_rexec" o
+	grep -Eq "^		'attach:" "$f"
+	# The specs of one command: from its case label to its ";;".
+	spec() {
+		sed -n "/^		$1)\$/,/^			;;\$/p" "$f"
+	}
+	[ -n "$(spec attach)" ]
+	for o in --read-only -r --run --json --no-start; do
+		spec attach | grep -Eq -- "['{,]$o(=-?)?[[,}']" ||
+			{ echo "attach: no spec for $o"; false; }
+	done
+	spec attach | grep -q -- "--run=\[.*:_rexec_live_seqs'"
+	for o in --daemon -d; do
+		spec 'host|--start-host|-s' | grep -Eq -- "['{,]$o[[,}']" ||
+			{ echo "host: no spec for $o"; false; }
+	done
 }
 
 @test "zsh: every command and option of rexec --help has a spec in _rexec" {
@@ -318,6 +370,15 @@ z_type() {
 	wait_for zscreen_has_re 'collapse +newline'
 	z_type "rexec grep --color="
 	wait_for zscreen_has_re 'always +auto +never'
+	z_type "rexec att"
+	wait_for zscreen_has_re '^% rexec attach$'
+	z_type "rexec attach --no"
+	wait_for zscreen_has_re '^% rexec attach --no-start$'
+	z_type "rexec attach --r"
+	wait_for zscreen_has "--read-only"
+	zscreen_has "--run"
+	z_type "rexec host --da"
+	wait_for zscreen_has_re '^% rexec host --daemon$'
 }
 
 @test "zsh: log completes SESSION: and then its seqs; print, journal names" {
@@ -333,7 +394,7 @@ z_type() {
 	wait_for zscreen_has_re "^% rexec log $S1:\$"
 }
 
-@test "zsh: wait completes the seq of a live run" {
+@test "zsh: wait and attach --run complete the seq of a live run" {
 	start_host
 	rx run --yield 0.1 -- sleep 30
 	[ "$status" -eq 75 ]
@@ -342,4 +403,6 @@ z_type() {
 	start_zsh
 	z_type "rexec wait "
 	WAIT_SECONDS=20 wait_for zscreen_has_re "^% rexec wait $seq\$"
+	z_type "rexec attach --run "
+	wait_for zscreen_has_re "^% rexec attach --run $seq\$"
 }
