@@ -1,6 +1,7 @@
 #!/bin/sh
 # contrib/screenshot/capture.sh: draw the README's picture of the TUI.
-# Starts the real `rexec host` with its curses UI in a 100x30 pane of a
+# Starts the real host in the background (`rexec host --daemon`) and its
+# curses viewer (`rexec attach`) in a 100x30 pane of a
 # private tmux server (its own socket, HOME, runtime and journal
 # directories, all in one temporary directory), plays a short scripted
 # session of three agents through `rexec run`, waits until the screen
@@ -54,12 +55,14 @@ t() {
 	LANG=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"
 }
 
-# The host ends with its tmux server (SIGHUP) and takes its runs with it;
-# the clients that still wait for a reply are ours to end.  The directory
-# goes once the host has gone (it writes its journal as it stops).
+# The host outlives its viewer's tmux server: it is stopped here and
+# takes its runs with it; the clients that still wait for a reply are
+# ours to end.  The directory goes once the host has gone (it writes its
+# journal as it stops).
 cleanup() {
 	set +e
 	t kill-server 2>/dev/null
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
 	for p in $clients; do
 		kill "$p" 2>/dev/null
 	done
@@ -84,7 +87,7 @@ wait_until() {
 	end=$(($(date +%s) + DEADLINE))
 	until "$@"; do
 		[ "$(t display-message -p -t shot '#{pane_dead}')" != 1 ] ||
-		    die "the host ended while waiting for $what"
+		    die "the viewer ended while waiting for $what"
 		[ "$(date +%s)" -lt "$end" ] ||
 		    die "timed out after ${DEADLINE}s waiting for $what"
 		sleep 0.05
@@ -147,23 +150,25 @@ printf 'package name: (site) '
 read -r name
 SH
 
-# The host and its UI; the environment goes in explicitly, as a tmux
-# server does not hand its client's environment to new sessions.  `env`
-# execs the host, so the pane's pid is the host's.
+# The host, in the background as it runs all day, then a viewer in the
+# pane; the environment goes in explicitly, as a tmux server does not hand
+# its client's environment to new sessions.
+"$REXEC" host --daemon 2>"$tmp/host.err" || die "the host did not start"
+host_pid=$("$REXEC" status 2>/dev/null | sed -n 's/^host pid \([0-9]*\),.*/\1/p')
+[ -n "$host_pid" ] || die "the host's pid is unknown"
 term=tmux-256color
 infocmp "$term" >/dev/null 2>&1 || term=screen
 cmd=$(printf "exec env HOME='%s' REXEC_RUNTIME_DIR='%s' REXEC_JOURNAL_DIR='%s'"\
 " REXEC_CONFIG='%s' XDG_CONFIG_HOME='%s' XDG_STATE_HOME='%s'"\
-" TERM=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' host 2>'%s'" \
+" TERM=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' attach --no-start 2>'%s'" \
     "$HOME" "$REXEC_RUNTIME_DIR" "$REXEC_JOURNAL_DIR" "$REXEC_CONFIG" \
-    "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$term" "$REXEC" "$tmp/host.err")
-# The pane stays when the host ends, so the server does too and the
-# waits below can tell a host that ended from one that is slow.
+    "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$term" "$REXEC" "$tmp/viewer.err")
+# The pane stays when the viewer ends, so the server does too and the
+# waits below can tell a viewer that ended from one that is slow.
 t set-option -g remain-on-exit on \; \
     new-session -d -s shot -x "$COLS" -y "$ROWS" "$cmd"
-host_pid=$(t display-message -p -t shot '#{pane_pid}')
-wait_until "the UI" screen_has '?:help'
 wait_until "the host" host_up
+wait_until "the viewer" screen_has '?:help'
 
 # agent NAME DIR CMD...: one run, in the foreground until it ends.
 agent() {
@@ -203,4 +208,4 @@ if [ -n "${CAPTURE_RAW:-}" ]; then
 	cp "$tmp/capture" "$CAPTURE_RAW"
 fi
 "$PYTHON" "$here/ansi2svg.py" --cols "$COLS" --rows "$ROWS" \
-    --title "rexec host with three agents" "$tmp/capture"
+    --title "rexec attach with three agents" "$tmp/capture"

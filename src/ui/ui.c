@@ -692,7 +692,7 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 		else
 			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
 			    "Enter open  r replay  i input  k kill  / search  "
-			    "q quit");
+			    "d detach");
 		break;
 	}
 	return (buf);

@@ -476,3 +476,48 @@ host_sockets_are() {
 		[ $((rss1 - rss0)) -lt 4096 ]
 	fi
 }
+
+# The host's peak resident size, in KiB, once run SEQ's journal line is
+# written (a flood's line is written on a thread after the reply).
+flood_peak() {
+	wait_for has_line "$(journal_file)" "\"seq\":$1,"
+	awk '/^VmHWM:/ { print $2 }' "/proc/$HOST_PID/status"
+}
+
+@test "attach: a viewer stopped through a 200 MB flood costs the host at most max_queue" {
+	if ldd "$REXEC" 2>/dev/null | grep -q libasan; then
+		skip "resident sizes mean nothing under ASan"
+	fi
+	local flood='head -c 200000000 /dev/zero | tr "\0" x; echo; echo flood-end'
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[viewer]\nmax_queue = 4M\n' \
+		>"$BATS_TEST_TMPDIR/rexec.ini"
+	# A fresh host with nobody watching, for the baseline.
+	start_host
+	rx run --timeout 300 -- sh -c "$flood"
+	[ "$status" -eq 0 ]
+	local alone
+	alone=$(flood_peak 1)
+	stop_host
+	rm -rf "$REXEC_JOURNAL_DIR"
+	# A fresh host again, with a viewer that stops reading at once.
+	start_host
+	attach_bg "$BATS_TEST_TMPDIR/a"
+	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
+	kill -STOP "$ATTACH_PID"
+	rx run --timeout 300 -- sh -c "$flood"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 <<<"$output")" = flood-end ]
+	local watched
+	watched=$(flood_peak 1)
+	all_ev '.seq == 1' '.output_bytes == 200000011' "$(journal_file)"
+	echo "peak without a viewer ${alone} KiB, with a stopped one ${watched} KiB"
+	# Its queue (4 MiB), the frame it was in and a snapshot, at most.
+	[ "$watched" -le $((alone + 4096 + 1024)) ]
+	kill -CONT "$ATTACH_PID"
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"event":"resync"'
+	sed -n '/"event":"resync"/,$p' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/after"
+	wait_for has_line "$BATS_TEST_TMPDIR/after" '"event":"ready"'
+	# The console's newest part, in the fresh snapshot, ends with the flood's end.
+	jq -r 'select(.event == "console") | .data' "$BATS_TEST_TMPDIR/after" |
+		base64 -d | grep -q flood-end
+}

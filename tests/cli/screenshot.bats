@@ -241,13 +241,15 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 	[[ "$output" == *"unrecognized arguments: --colour"* ]]
 }
 
-@test "capture.sh draws a real host with three agents as SVG" {
+@test "capture.sh draws a real host with three agents through a viewer as SVG" {
 	export TMPDIR="$BATS_TEST_TMPDIR"
 	DEADLINE=60 CAPTURE_RAW="$BATS_TEST_TMPDIR/raw" \
 	    "$SHOT/capture.sh" >"$SVG" 2>"$BATS_TEST_TMPDIR/err" ||
 	    { cat "$BATS_TEST_TMPDIR/err"; false; }
 	python3 -c 'import xml.etree.ElementTree as E; E.parse("'"$SVG"'")'
-	grep -q '<title>rexec host with three agents</title>' "$SVG"
+	grep -q '<title>rexec attach with three agents</title>' "$SVG"
+	# The viewer's status line counts itself.
+	grep -qF '1 viewer' "$SVG"
 	for name in 'Claude Code' Codex 'Gemini CLI' 'package name: (site)' \
 	    'make watch' 'running'; do
 		grep -qF "$name" "$SVG"
@@ -268,14 +270,14 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 	[[ "$output" == *"capture.sh: $BATS_TEST_TMPDIR/none: not an executable"* ]]
 }
 
-@test "capture.sh says what a host that ended at once said" {
+@test "capture.sh says what a host that could not start said" {
 	printf '#!/bin/sh\necho "rexec: host: no terminal for you" >&2\nexit 1\n' \
 	    >"$BATS_TEST_TMPDIR/fakehost"
 	chmod +x "$BATS_TEST_TMPDIR/fakehost"
 	export TMPDIR="$BATS_TEST_TMPDIR"
 	REXEC="$BATS_TEST_TMPDIR/fakehost" run "$SHOT/capture.sh"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"capture.sh: the host ended while waiting for the UI"* ]]
+	[[ "$output" == *"capture.sh: the host did not start"* ]]
 	[[ "$output" == *"capture.sh: host: rexec: host: no terminal for you"* ]]
 	! ls -d "$BATS_TEST_TMPDIR"/rexec-shot.* 2>/dev/null
 }

@@ -19,7 +19,7 @@ teardown() {
 	screen_has 'rexec  0 running · 0 queued · 0 done · journal '
 	screen_has 'console'
 	screen_has 'history'
-	screen_has 'q quit'
+	screen_has 'd detach'
 }
 
 @test "tui: a run shows its banner and output in the console, and a history line" {
