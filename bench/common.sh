@@ -132,3 +132,25 @@ rss_kib() {
 hwm_kib() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
 }
+
+# wait_until WHAT CMD...: poll CMD until it succeeds; give up after
+# DEADLINE seconds (default 120), saying WHAT did not happen.
+wait_until() {
+	what=$1
+	shift
+	end=$(($(date +%s) + ${DEADLINE:-120}))
+	until "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || { echo "$(basename "$0"): timed out after ${DEADLINE:-120}s waiting for $what" >&2; return 1; }
+		sleep 0.01
+	done
+}
+
+# min A B, max A B: the smaller or larger of two figures, B possibly
+# empty (a best-of-rounds figure not set yet).
+min() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'
+}
+
+max() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a > b) ? a : b }'
+}

@@ -68,18 +68,6 @@ ms_since() {
 	awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.0f", b - a }'
 }
 
-# wait_until WHAT CMD...: poll CMD until it succeeds; give up after
-# DEADLINE seconds, saying WHAT did not happen.
-wait_until() {
-	what=$1
-	shift
-	end=$(($(date +%s) + DEADLINE))
-	until "$@"; do
-		[ "$(date +%s)" -lt "$end" ] || { echo "tui.sh: timed out after ${DEADLINE}s waiting for $what" >&2; return 1; }
-		sleep 0.01
-	done
-}
-
 host_up() {
 	"$REXEC" check >/dev/null 2>&1
 }
@@ -94,14 +82,6 @@ screen_lacks() {
 
 pane_dead() {
 	[ "$(t display-message -p -t ui '#{pane_dead}' 2>/dev/null)" = 1 ]
-}
-
-min() {
-	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'
-}
-
-max() {
-	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a > b) ? a : b }'
 }
 
 # Every setup runs in each round, one after another, so a machine whose
