@@ -90,7 +90,7 @@ static const struct key keys[] = {
 	{ "agent", "max_output_limit", KEY_BYTES, O(agent_max_output_limit),
 	  "1048576", 256, GiB, NULL },
 	{ "agent", "cr", KEY_ENUM, O(cr), "collapse", 0, 0, cr_words },
-	{ "agent", "window", KEY_UINT, O(window), "200", 1, 100000, NULL },
+	{ "agent", "window", KEY_UINT, O(window), "0", 0, 100000, NULL },
 
 	{ "journal", "dir", KEY_DIR, O(journal_dir), "", 0, 0, NULL },
 	{ "journal", "fsync", KEY_ENUM, O(fsync), "interval", 0, 0,

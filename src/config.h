@@ -56,7 +56,7 @@ struct config {
 	unsigned long		 agent_max_output;
 	unsigned long		 agent_max_output_limit;
 	enum config_cr		 cr;
-	unsigned long		 window;
+	unsigned long		 window;	/* 0: the run's rows */
 
 	/* [journal] */
 	char			*journal_dir;	/* "" = default location */

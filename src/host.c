@@ -151,6 +151,7 @@ struct host {
 static void	host_line(const char *, size_t, int, void *);
 static void	host_dispatch(struct host *, struct request *, double);
 static void	host_schedule(struct host *, double);
+static void	host_detach(struct slot *, double);
 static void	host_answer(struct slot *, double, int);
 static void	host_wait_reply(struct slot *, const char *, size_t, double);
 static void	host_keep(struct host *, struct slot *);
@@ -553,15 +554,23 @@ hook_text(struct run *r, const char *buf, size_t len, void *arg)
 		slot_console_text(s, buf, len);
 }
 
-/* A run began waiting for input: the waits on it answer now. */
+/*
+ * A run began waiting for input: a yield still to come and the waits on
+ * it answer now.
+ */
 static void
 hook_waiting(struct run *r, void *arg)
 {
 	struct slot	*s = arg;
+	double		 now;
 
 	s->prompt_told = 0;		/* a new prompt, or none */
-	if (run_waiting(r))
-		host_answer(s, mono_now(), 1);
+	if (run_waiting(r)) {
+		now = mono_now();
+		if (run_state(r) == RUN_RUNNING && longrun_yielding(s->lr))
+			host_detach(s, now);
+		host_answer(s, now, 1);
+	}
 	host_tell(s->host, HOST_WAITING, r);
 }
 

@@ -244,6 +244,13 @@ longrun_yield_due(const struct longrun *lr, double now)
 	return (lr->yield_at > 0 && !lr->detached && now >= lr->yield_at);
 }
 
+/* Is a yield asked and not yet answered? */
+int
+longrun_yielding(const struct longrun *lr)
+{
+	return (lr->yield_at > 0 && !lr->detached);
+}
+
 void
 longrun_detach(struct longrun *lr)
 {

@@ -27,6 +27,7 @@ char		*longrun_keys(struct longrun *, char *const *, size_t, size_t *,
 		    char **);
 
 int		 longrun_yield_due(const struct longrun *, double);
+int		 longrun_yielding(const struct longrun *);
 void		 longrun_detach(struct longrun *);
 int		 longrun_detached(const struct longrun *);
 

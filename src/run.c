@@ -191,7 +191,8 @@ run_new(struct request *req, unsigned int seq, const struct config *cfg,
 
 	memset(&opts, 0, sizeof opts);
 	opts.cr_newline = cfg->cr == CONFIG_CR_NEWLINE;
-	opts.window = cfg->window;
+	/* A line above a screen of the run's size can no longer change. */
+	opts.window = cfg->window != 0 ? cfg->window : r->rows;
 	r->view = agentview_new(&opts, run_text, r);
 	return (r);
 }

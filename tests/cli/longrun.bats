@@ -295,3 +295,57 @@ seq_of() {
 	[ "$(jq -r .running <<<"$out")" = false ]
 	[ "$(jq -j .output <<<"$out" | head -c 1000)" = "$(seq 1 700000 | tail -c +3000001 | head -c 1000)" ]
 }
+
+@test "longrun: run --yield answers as soon as the run waits for input, as wait does" {
+	start_host
+	local t0 t1
+	t0=$(date +%s%N)
+	rx run --yield 30 --json -- sh -c 'printf "Continue? "; read x; echo got $x'
+	t1=$(date +%s%N)
+	[ "$status" -eq 75 ]
+	[ "$(jq -r .waiting_for_input <<<"$output")" = true ]
+	[ "$(jq -r .tail <<<"$output")" = 'Continue?' ]
+	# Well before the yield of 30 s.
+	[ $(((t1 - t0) / 1000000)) -lt 15000 ]
+	seq=$(jq -r .seq <<<"$output")
+	# Once told, a wait takes its time again until the prompt is answered.
+	rx input "$seq" $'yes\n'
+	[ "$status" -eq 0 ]
+	rx wait "$seq" --timeout 10 --json
+	[ "$(jq -r .exit <<<"$output")" = 0 ]
+	jq -r .output <<<"$output" | grep -qx 'got yes'
+}
+
+@test "longrun: plain lines stream through wait once they leave a screen of the run's rows" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[pty]\nrows = 2\n' \
+	    >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	rx run --yield 2 --json -- sh -c 'i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo tick $i; sleep 1; done'
+	[ "$status" -eq 75 ]
+	seq=$(jq -r .seq <<<"$output")
+	off=$(jq -r .offset <<<"$output")
+	# "tick 1" has scrolled above a screen of 2 rows: it is final.
+	[ "$off" -gt 0 ]
+	[ "$(jq -r .output <<<"$output" | head -n 1)" = 'tick 1' ]
+	[ "$(jq -j .tail <<<"$output" | wc -l)" -le 2 ]
+	rx wait "$seq" --offset "$off" --timeout 2 --json
+	[ "$status" -eq 75 ]
+	off2=$(jq -r .offset <<<"$output")
+	[ "$off2" -gt "$off" ]
+	jq -r .output <<<"$output" | head -n 1 | grep -qx 'tick [0-9]*'
+	[ "$(jq -r .output <<<"$output" | head -n 1)" != 'tick 1' ]
+	rx wait "$seq" --offset "$off2" --json
+	[ "$status" -eq 75 ]
+	rx kill "$seq"
+}
+
+@test "longrun: [agent] window defaults to the run's rows" {
+	start_host
+	# 30 lines on a screen of 24 rows: the first 7 can no longer change.
+	rx run --yield 1 --json -- sh -c 'i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo l$i; done; sleep 30'
+	[ "$status" -eq 75 ]
+	[ "$(jq -j .output <<<"$output" | wc -l)" -eq 7 ]
+	[ "$(jq -j .output <<<"$output" | tail -n 1)" = l7 ]
+	seq=$(jq -r .seq <<<"$output")
+	rx kill "$seq"
+}
