@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <math.h>
@@ -141,6 +142,7 @@ struct host {
 	struct slots		 done;		/* ended, oldest first */
 	unsigned int		 ndone;
 	unsigned int		 next_seq;
+	unsigned int		 first_seq;	/* earlier sessions' are below */
 	unsigned int		 running;	/* detached ones too */
 	unsigned int		 detached;
 	unsigned int		 queued;
@@ -873,6 +875,43 @@ host_status(struct host *h, const char *id, double now)
 }
 
 /*
+ * Why a run of an earlier host session cannot be waited on, typed into or
+ * killed: the session it ended with and how, from the journal.
+ */
+static char *
+host_earlier_run(struct host *h, unsigned int seq)
+{
+	json_t		*line, *v;
+	char		*session, *cause = NULL, *why, *how;
+
+	line = journal_find_seq(h->journal_dir, journal_session(h->journal),
+	    seq, &session, &cause);
+	if (line == NULL) {
+		free(cause);
+		xasprintf(&why, "run %u is of an earlier host session and no "
+		    "journal in %s holds it any more", seq, h->journal_dir);
+		return (why);
+	}
+	if ((v = json_object_get(line, "error")) != NULL &&
+	    json_is_string(v))
+		how = xstrdup(json_string_value(v));
+	else if ((v = json_object_get(line, "signal")) != NULL &&
+	    json_is_integer(v))
+		xasprintf(&how, "signal %lld", (long long)json_integer_value(v));
+	else if ((v = json_object_get(line, "exit")) != NULL &&
+	    json_is_integer(v))
+		xasprintf(&how, "exit %lld", (long long)json_integer_value(v));
+	else
+		how = xstrdup("ended");
+	xasprintf(&why, "run %u ended with the host session %s (%s): "
+	    "rexec log %u", seq, session, how, seq);
+	free(how);
+	free(session);
+	json_decref(line);
+	return (why);
+}
+
+/*
  * A live run named by seq, for wait, input, screen and abort; NULL after
  * answering why not (an ended run is fine for wait and screen).
  */
@@ -883,7 +922,15 @@ host_target(struct host *h, const struct request *req, int live)
 	char		*why;
 
 	if ((s = host_find_seq(h, req->seq)) == NULL) {
-		host_reject(h, req->id, "seq: no such run", NULL, 0);
+		if (req->seq < h->first_seq)
+			why = host_earlier_run(h, req->seq);
+		else if (req->seq < h->next_seq)
+			xasprintf(&why, "run %u has ended: rexec log %u",
+			    req->seq, req->seq);
+		else
+			why = xstrdup("seq: no such run");
+		host_reject(h, req->id, why, NULL, 0);
+		free(why);
 		return (NULL);
 	}
 	if (live && run_state(s->run) == RUN_DONE) {
@@ -1331,8 +1378,9 @@ host_signals(struct host *h)
 static int
 host_setup(struct host *h, char **cause)
 {
-	char	*err;
-	int	 n;
+	char		*err;
+	long long	 last;
+	int		 n;
 
 	if ((h->rundir = paths_runtime_dir(h->cfg, cause)) == NULL)
 		return (-1);
@@ -1384,6 +1432,16 @@ host_setup(struct host *h, char **cause)
 		xasprintf(cause, "%s: %s", h->fifo_path, strerror(errno));
 		return (-1);
 	}
+	/*
+	 * Numbers go on from the sessions before, read before retention may
+	 * remove the newest of them, so a number names one run for ever.
+	 */
+	if ((last = journal_last_seq(h->journal_dir, NULL, &err)) == -1) {
+		host_message(h, "%s", err);
+		free(err);
+	} else if (last > 0 && last < UINT_MAX - 1)
+		h->next_seq = (unsigned int)last + 1;
+	h->first_seq = h->next_seq;
 	if ((n = retention_prune(h->journal_dir, h->cfg->keep_days,
 	    h->cfg->keep_bytes, time(NULL), &err)) == -1) {
 		host_message(h, "%s", err);

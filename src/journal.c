@@ -45,6 +45,7 @@
 #include <sys/queue.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,9 @@
 
 /* How many "-N" names journal_open tries before it gives up. */
 #define JOURNAL_SUFFIX_MAX	1000
+
+/* How much of a journal's end is read first to learn its last seq. */
+#define JOURNAL_TAIL		(256 * 1024)
 
 /* Lines with more text than this go to the writer thread. */
 #define JOURNAL_ASYNC_MIN	(256 * 1024)
@@ -1541,8 +1545,8 @@ journal_parse_ref(const char *ref, char **session, long long *seq)
 }
 
 /*
- * A run named as "[SESSION:]SEQ" (the newest session by default): its
- * journal line.  Returns 0, -2 when ref is not of that form, or -1.
+ * A run named as "[SESSION:]SEQ" (without a session, whichever session
+ * holds it): its journal line.  Returns 0, -2 when ref is not of that form, or -1.
  */
 int
 journal_lookup(const char *dir, const char *ref, json_t **line, char **cause)
@@ -1568,6 +1572,16 @@ journal_lookup_path(const char *dir, const char *ref, json_t **line,
 		xasprintf(cause, "not [SESSION:]SEQ: \"%s\"", ref);
 		return (-2);
 	}
+	if (session == NULL) {
+		/* A bare seq names one run in the whole directory. */
+		if ((*line = journal_find_seq(dir, NULL, seq, &session,
+		    cause)) == NULL)
+			return (-1);
+		if (journal != NULL)
+			xasprintf(journal, "%s/%s.jsonl", dir, session);
+		free(session);
+		return (0);
+	}
 	path = journal_resolve(dir, session, cause);
 	free(session);
 	if (path == NULL)
@@ -1578,4 +1592,198 @@ journal_lookup_path(const char *dir, const char *ref, json_t **line,
 	else
 		free(path);
 	return (*line == NULL ? -1 : 0);
+}
+
+/*
+ * The highest seq named in the last bytes of the journal at path: lines
+ * are appended as runs end, so the run numbered last is among the last
+ * lines but for runs that were still going when it ended.  Reads the last
+ * JOURNAL_TAIL bytes, more only when they hold no whole line with a seq
+ * (a huge last line), never the whole of a long journal.  0 for none.
+ */
+static long long
+session_tail_seq(const char *path)
+{
+	struct stat	 sb;
+	json_t		*line;
+	char		*buf, *p, *nl, *end;
+	off_t		 want, from;
+	ssize_t		 n;
+	size_t		 got;
+	long long	 max = 0, v;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC|O_NOFOLLOW)) == -1)
+		return (0);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		close(fd);
+		return (0);
+	}
+	for (want = JOURNAL_TAIL; max == 0; want *= 4) {
+		if (want > sb.st_size)
+			want = sb.st_size;
+		from = sb.st_size - want;
+		buf = xmalloc((size_t)want + 1);
+		for (got = 0; got < (size_t)want; got += n) {
+			n = pread(fd, buf + got, (size_t)want - got,
+			    from + (off_t)got);
+			if (n <= 0)
+				break;
+		}
+		buf[got] = '\0';
+		end = buf + got;
+		/* A line cut by the start of the window is not whole. */
+		p = buf;
+		if (from != 0 && (p = memchr(buf, '\n', got)) != NULL)
+			p++;
+		while (p != NULL && p < end &&
+		    (nl = memchr(p, '\n', end - p)) != NULL) {
+			line = json_loadb(p, nl - p, 0, NULL);
+			if (json_is_integer(json_object_get(line, "seq"))) {
+				v = json_integer_value(json_object_get(line,
+				    "seq"));
+				if (v > max)
+					max = v;
+			}
+			json_decref(line);
+			p = nl + 1;
+		}
+		free(buf);
+		if (from == 0 || want >= JOURNAL_LINE_MAX)
+			break;
+	}
+	close(fd);
+	return (max);
+}
+
+/*
+ * The highest seq among the recordings and text files of a session,
+ * J/<session>/<seq>.cast and <seq>.txt: a cheap second witness beside the
+ * journal's last lines.  0 for none.
+ */
+static long long
+session_files_seq(const char *dir, const char *name)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*sub, *end;
+	long long	 max = 0, v;
+
+	sub = paths_join(dir, name);
+	d = opendir(sub);
+	free(sub);
+	if (d == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		v = strtoll(de->d_name, &end, 10);
+		if ((strcmp(end, ".cast") == 0 || strcmp(end, ".txt") == 0) &&
+		    v > max)
+			max = v;
+	}
+	closedir(d);
+	return (max);
+}
+
+/* The highest seq the session name in dir numbered, as far as known. */
+static long long
+session_last_seq(const char *dir, const char *name)
+{
+	char		*path;
+	long long	 a, b;
+
+	xasprintf(&path, "%s/%s.jsonl", dir, name);
+	a = session_tail_seq(path);
+	free(path);
+	b = session_files_seq(dir, name);
+	return (a > b ? a : b);
+}
+
+/*
+ * The highest run number journaled in dir by any session but skip (NULL
+ * for none): the newest session that numbered a run says it, since each
+ * session continues from the one before.  0 when there is none.
+ */
+long long
+journal_last_seq(const char *dir, const char *skip, char **cause)
+{
+	char		**names;
+	size_t		 n, i;
+	long long	 seq = 0;
+
+	if ((names = journal_sessions(dir, &n, cause)) == NULL)
+		return (-1);
+	for (i = 0; i < n && seq == 0; i++) {
+		if (skip == NULL || strcmp(names[i], skip) != 0)
+			seq = session_last_seq(dir, names[i]);
+	}
+	journal_sessions_free(names, n);
+	return (seq);
+}
+
+/*
+ * Find run seq in whichever session of dir holds it (but skip, when not
+ * NULL): sessions number on from each other, so it is the oldest session
+ * whose last number is seq or more; journals from before that rule are
+ * searched newest first.  Returns its line, and in *session the session's
+ * name; NULL when no journal holds it.
+ */
+json_t *
+journal_find_seq(const char *dir, const char *skip, long long seq,
+    char **session, char **cause)
+{
+	char		**names, *path, *why = NULL;
+	size_t		 n, i, holder;
+	long long	 last, prev = 0;
+	json_t		*line = NULL;
+
+	*session = NULL;
+	if ((names = journal_sessions(dir, &n, cause)) == NULL)
+		return (NULL);
+	holder = n;
+	for (i = 0; i < n; i++) {
+		if (skip != NULL && strcmp(names[i], skip) == 0)
+			continue;
+		if ((last = session_last_seq(dir, names[i])) == 0)
+			continue;
+		/* Older numbers that do not go down began again from 1. */
+		if (holder != n && last >= prev)
+			break;
+		if (last >= seq)
+			holder = i;
+		else if (holder != n)
+			break;
+		prev = last;
+	}
+	if (holder != n) {
+		xasprintf(&path, "%s/%s.jsonl", dir, names[holder]);
+		line = journal_find_run(path, seq, &why);
+		free(path);
+		free(why);
+		why = NULL;
+		if (line != NULL)
+			*session = xstrdup(names[holder]);
+	}
+	/* Journals numbered before sessions went on from each other. */
+	for (i = 0; line == NULL && i < n; i++) {
+		if (i == holder || (skip != NULL && strcmp(names[i], skip) == 0))
+			continue;
+		last = session_last_seq(dir, names[i]);
+		if (last != 0 && last < seq)
+			continue;
+		xasprintf(&path, "%s/%s.jsonl", dir, names[i]);
+		line = journal_find_run(path, seq, &why);
+		free(path);
+		free(why);
+		why = NULL;
+		if (line != NULL)
+			*session = xstrdup(names[i]);
+	}
+	journal_sessions_free(names, n);
+	if (line == NULL && n == 0)
+		xasprintf(cause, "no journals in %s", dir);
+	else if (line == NULL)
+		xasprintf(cause, "%s: no run %lld", dir, seq);
+	return (line);
 }

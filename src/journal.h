@@ -57,6 +57,9 @@ char		**journal_sessions(const char *, size_t *, char **);
 void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
 json_t		*journal_find_run(const char *, long long, char **);
+long long	 journal_last_seq(const char *, const char *, char **);
+json_t		*journal_find_seq(const char *, const char *, long long, char **,
+		    char **);
 int		 journal_lookup(const char *, const char *, json_t **, char **);
 int		 journal_lookup_path(const char *, const char *, json_t **,
 		    char **, char **);

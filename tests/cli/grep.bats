@@ -26,7 +26,7 @@ sessions() {
 	ls "$REXEC_JOURNAL_DIR" | sed -n 's/\.jsonl$//p' | sort -V
 }
 
-# Two host sessions: the first ran two commands, the second two more.
+# Two host sessions: the first ran runs 1 and 2, the second 3 and 4.
 two_sessions() {
 	start_host
 	rx run -- printf 'build ok\nerror: first session\n'
@@ -47,8 +47,8 @@ two_sessions() {
 	rx grep error
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
-	[ "${lines[0]}" = "$second:1: error: second session" ]
-	[ "${lines[1]}" = "$second:1: error again" ]
+	[ "${lines[0]}" = "$second:3: error: second session" ]
+	[ "${lines[1]}" = "$second:3: error again" ]
 	[ "${lines[2]}" = "$first:1: error: first session" ]
 	[ -z "$stderr_out" ]
 	for l in "${lines[@]}"; do
@@ -69,12 +69,12 @@ two_sessions() {
 	rx grep -l -i error
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
-	[ "${lines[0]}" = "$second:1 tester printf 'error: second session\\nmore\\nerror again\\n'" ]
+	[ "${lines[0]}" = "$second:3 tester printf 'error: second session\\nmore\\nerror again\\n'" ]
 	[ "${lines[2]}" = "$first:2 alice sh -c 'echo \"12 passed, 0 failed\"; echo Error in alice'" ]
 	rx grep --json 'again|[0-9]+ passed'
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
-	[ "$(jq -c . <<<"${lines[0]}")" = "{\"session\":\"$second\",\"seq\":1,\"whoami\":\"tester\",\"line\":3,\"text\":\"error again\",\"start\":6,\"end\":11}" ]
+	[ "$(jq -c . <<<"${lines[0]}")" = "{\"session\":\"$second\",\"seq\":3,\"whoami\":\"tester\",\"line\":3,\"text\":\"error again\",\"start\":6,\"end\":11}" ]
 	[ "$(jq -r '"\(.seq) \(.whoami) \(.line) \(.start) \(.end)"' <<<"${lines[1]}")" = "2 alice 1 0 9" ]
 	[ "$(match_bytes "${lines[1]}")" = "12 passed" ]
 	# -l --json: one object per run, with its argv.
@@ -97,7 +97,7 @@ two_sessions() {
 	# Given oldest first, printed newest first.
 	rx grep --session "$first" --session "$second.jsonl" 'error:'
 	[ "${#lines[@]}" -eq 2 ]
-	[ "${lines[0]}" = "$second:1: error: second session" ]
+	[ "${lines[0]}" = "$second:3: error: second session" ]
 	rx grep --session no-such-session error
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
@@ -119,20 +119,20 @@ two_sessions() {
 	new=$(sessions | tail -n 1)
 	rx grep hit --since 2025-05-01T10:00:02
 	[ "$status" -eq 0 ]
-	[ "${lines[*]}" = "$new:1: hit now 2025-05-01-10:00:00:2: hit two 2025-05-01-10:00:00:3: hit three" ]
+	[ "${lines[*]}" = "$new:4: hit now 2025-05-01-10:00:00:2: hit two 2025-05-01-10:00:00:3: hit three" ]
 	rx grep hit --since 2025-05-01T10:00:02Z
 	[ "${#lines[@]}" -eq 3 ]
 	rx grep hit --since 2025-05-01T10:00
 	[ "${#lines[@]}" -eq 4 ]
 	rx grep hit --since 2025-05-02
-	[ "${lines[*]}" = "$new:1: hit now 2025-05-01-10:00:00:3: hit three" ]
+	[ "${lines[*]}" = "$new:4: hit now 2025-05-01-10:00:00:3: hit three" ]
 	rx grep hit --since 2h
 	[ "$status" -eq 0 ]
-	[ "$output" = "$new:1: hit now" ]
+	[ "$output" = "$new:4: hit now" ]
 	rx grep hit --since 30m
-	[ "$output" = "$new:1: hit now" ]
+	[ "$output" = "$new:4: hit now" ]
 	rx grep hit --since 3d
-	[ "$output" = "$new:1: hit now" ]
+	[ "$output" = "$new:4: hit now" ]
 	rx grep hit --since 2999-01-01
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
