@@ -117,7 +117,8 @@ static const struct mcp_arg read_args[] = {
 	  "0, or more than the host's [agent] max_output_limit, is that "
 	  "limit)." },
 	{ "session", ARG_STRING, 0, "The journal session the run belongs to, "
-	  "as a result's journal path names it (default: the newest)." },
+	  "as a result's journal path names it (default: whichever holds "
+	  "seq)." },
 	{ NULL, 0, 0, NULL }
 };
 
