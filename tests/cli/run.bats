@@ -324,6 +324,15 @@ teardown() {
 	wait "$a" || true
 }
 
+@test "run: status quotes a run's argv as the banner does" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'printf "Continue? "; read x'
+	[ "$status" -eq 75 ]
+	rx status
+	[[ "$output" == *"  tester  "*"  sh -c 'printf \"Continue? \"; read x'"* ]]
+	rx kill 1
+}
+
 @test "run: usage errors exit 2" {
 	rx run
 	[ "$status" -eq 2 ]
