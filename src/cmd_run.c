@@ -5,6 +5,7 @@
  * The run's environment starts from the host's, the caller's (-E, or
  * [run] env = client) or an empty one (--clear-env); [env] and --env go
  * on top (DESIGN.md section 3).
+ *
  * Prints the run's output to stdout exactly, "<argv0>: not found" or
  * "rexec: <error>" to stderr, and exits with the run's exit status.  A stop
  * signal aborts the run on the host, waits briefly for the final reply and
