@@ -60,24 +60,24 @@ teardown() {
 	chmod 644 "$BATS_TEST_TMPDIR/plain"
 	rx run -- "$BATS_TEST_TMPDIR/plain"
 	[ "$status" -eq 126 ]
-	[ "$stderr_out" = "rexec: not_executable" ]
+	[ "$stderr_out" = "rexec: not_executable: $BATS_TEST_TMPDIR/plain" ]
 }
 
-@test "run: bad_dir is 127 and names the problem" {
+@test "run: bad_dir is 127 and names the dir and the problem" {
 	start_host
 	rx run --dir /no/such/dir -- true
 	[ "$status" -eq 127 ]
-	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	[ "$stderr_out" = "rexec: bad_dir: /no/such/dir: No such file or directory" ]
 	cd "$BATS_TEST_TMPDIR"
 	rx --whoami t --dir missing -- true
 	[ "$status" -eq 127 ]
-	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	[ "$stderr_out" = "rexec: bad_dir: $BATS_TEST_TMPDIR/missing: No such file or directory" ]
 	mkdir sub
 	rx run --dir sub -- pwd
 	[ "$output" = "$BATS_TEST_TMPDIR/sub" ]
 	send_line '{"id":"bd","whoami":"t","dir":"/no/such/dir","exec":["true"]}'
 	run await_reply bd
-	[ "$(jq -r .error <<<"$output")" = "bad_dir: No such file or directory" ]
+	[ "$(jq -r .error <<<"$output")" = "bad_dir: /no/such/dir: No such file or directory" ]
 	[ "$(jq -r .exit <<<"$output")" = 127 ]
 }
 
@@ -322,6 +322,15 @@ teardown() {
 	wait "$b"
 	[ "$(cat "$BATS_TEST_TMPDIR/q")" = queued-one ]
 	wait "$a" || true
+}
+
+@test "run: status quotes a run's argv as the banner does" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'printf "Continue? "; read x'
+	[ "$status" -eq 75 ]
+	rx status
+	[[ "$output" == *"  tester  "*"  sh -c 'printf \"Continue? \"; read x'"* ]]
+	rx kill 1
 }
 
 @test "run: usage errors exit 2" {
