@@ -276,13 +276,18 @@ teardown() {
 
 @test "run: a fast command after a slow one is answered first; the console keeps arrival order" {
 	start_host
-	"$REXEC" run -- sh -c 'sleep 1; echo slow-done' >"$BATS_TEST_TMPDIR/slow" 3>&- &
+	# The slow run goes on until the test opens its gate, however slow
+	# the machine.
+	local gate="$BATS_TEST_TMPDIR/gate"
+	"$REXEC" run -- sh -c "while [ ! -e '$gate' ]; do sleep 0.05; done; echo slow-done" \
+		>"$BATS_TEST_TMPDIR/slow" 3>&- &
 	slow=$!
-	wait_for grep -q "sleep 1; echo slow-done" "$BATS_TEST_TMPDIR/console"
+	wait_for grep -q "echo slow-done" "$BATS_TEST_TMPDIR/console"
 	rx run -- echo fast-done
 	[ "$output" = fast-done ]
 	# The slow run is still running when the fast one has its answer.
 	kill -0 "$slow"
+	touch "$gate"
 	wait "$slow"
 	grep -q slow-done "$BATS_TEST_TMPDIR/slow"
 	wait_for grep -q fast-done "$BATS_TEST_TMPDIR/console"
