@@ -60,7 +60,8 @@ struct mcp_tool {
 
 #define RUN_ARGS \
 	{ "dir", ARG_DIR, 0, "Absolute working directory (default: the " \
-	  "MCP server's current directory)." }, \
+	  "client's first root when it offers roots, else the MCP " \
+	  "server's current directory)." }, \
 	{ "envs", ARG_ENVS, 0, "Environment variables added to the host's: " \
 	  "an object {\"NAME\":\"VALUE\"} or an array of \"NAME=VALUE\"." }, \
 	{ "stdin", ARG_TEXT, 0, "Text fed to the command's standard input, " \
@@ -172,7 +173,7 @@ static const struct {
 	{ "tail", "string", "Lines that can still change (a running "
 	  "command's progress bar)." },
 	{ "error", "string", "Why the run failed or was stopped (not_found, "
-	  "timeout, aborted, bad_request: ...)." },
+	  "timeout, aborted, ...); for a call refused, why, with no exit." },
 	{ "signal", "integer", "The signal that ended the run." },
 	{ "duration_ms", "integer", NULL },
 	{ "running", "boolean", "The run goes on: use wait with its seq." },

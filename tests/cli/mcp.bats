@@ -130,6 +130,9 @@ err_code() {
 	jq -r .result.instructions <<<"$out" | grep -q '128+N'
 	jq -r .result.instructions <<<"$out" | grep -q '124'
 	jq -r .result.instructions <<<"$out" | grep -q 'read_output'
+	jq -r .result.instructions <<<"$out" | grep -q 'wait with offset'
+	jq -r .result.instructions <<<"$out" | grep -q 'no exit'
+	jq -r .result.instructions <<<"$out" | grep -q 'first root'
 	out=$(rpc 3 initialize '{"capabilities":{}}')
 	[ "$(err_code "$out")" = -32602 ]
 	jq -r .error.message <<<"$out" | grep -q protocolVersion
