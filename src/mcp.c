@@ -185,6 +185,8 @@ static void	mcp_fail(struct mcp *, struct hreq *, const char *);
 static void	mcp_call(struct mcp *, json_t *, json_t *);
 static void	mcp_roots_park(struct mcp *, json_t *, const struct mcp_tool *,
 		    json_t *);
+static void	mcp_roots_resume(struct mcp *);
+static void	mcp_roots_ask(struct mcp *);
 
 /* Write one message (which it takes) as one line on stdout. */
 static void
@@ -409,6 +411,27 @@ mcp_set_whoami(struct mcp *m, json_t *params)
 	m->whoami[o] = '\0';
 }
 
+/*
+ * A client that initializes again while calls wait for its roots: they
+ * wait for the new roots, or go on in the server's cwd if it offers none.
+ */
+static void
+mcp_roots_renew(struct mcp *m)
+{
+	struct call	*c;
+
+	TAILQ_FOREACH(c, &m->calls, link) {
+		if (c->params != NULL)
+			break;
+	}
+	if (c == NULL)
+		return;
+	if (m->roots == ROOTS_NONE)
+		mcp_roots_resume(m);
+	else
+		mcp_roots_ask(m);
+}
+
 static void
 mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 {
@@ -432,6 +455,7 @@ mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 	m->root = NULL;
 	m->roots = json_is_object(json_object_get(json_object_get(params,
 	    "capabilities"), "roots")) ? ROOTS_UNKNOWN : ROOTS_NONE;
+	mcp_roots_renew(m);
 	info = json_pack("{s:s, s:s, s:s}", "name", "rexec", "version",
 	    PACKAGE_VERSION, "title", "rexec: commands in terminals a human "
 	    "watches");

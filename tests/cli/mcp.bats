@@ -786,4 +786,26 @@ roots_answer() {
 	out=$(call 3 exec '{"argv":["pwd"]}')
 	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
 	! grep -q '"id":2,"result"' "$BATS_TEST_TMPDIR/mcp.other"
+	# A call waiting for the roots when the client initializes again,
+	# offering none: it goes on in the server's cwd.
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}'
+	mcp_until '.method == "roots/list"'
+	mcp_send '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	mcp_init
+	out=$(mcp_reply 4)
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+}
+
+@test "mcp: a client that never answers roots/list: the call runs in the server's cwd after 10 s" {
+	start_host
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	mcp_start
+	mcp_init_roots
+	start=$SECONDS
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	out=$(WAIT_SECONDS=30 mcp_reply 1)
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	((SECONDS - start >= 9))
+	grep -q "roots/list: no answer in 10 s; runs without dir start in $BATS_TEST_TMPDIR/work" "$BATS_TEST_TMPDIR/mcp.err"
 }
