@@ -206,8 +206,8 @@ run_end(struct text *t, json_t *r)
 	else if (strcmp(error, "not_found") == 0)
 		text_item(t, "command not found \xc2\xb7 exit %lld",
 		    (long long)code);
-	else if (strcmp(error, "not_executable") == 0)
-		text_item(t, "not executable \xc2\xb7 exit %lld",
+	else if (strncmp(error, "not_executable", 14) == 0)
+		text_item(t, "not executable%s \xc2\xb7 exit %lld", error + 14,
 		    (long long)code);
 	else if (strcmp(error, "shutdown") == 0)
 		text_item(t, "the host shut down during the run \xc2\xb7 "

@@ -642,7 +642,10 @@ text_of() {
 	out=$(call 4 exec '{"argv":["no-such-program-here"]}')
 	line "$out" '\[command not found · exit 127 · [0-9]+ ms · run SEQ\]'
 	out=$(call 5 exec '{"argv":["true"],"dir":"/no/such/dir"}')
-	line "$out" '\[bad_dir: No such file or directory · exit 127 · [0-9]+ ms · run SEQ\]'
+	line "$out" '\[bad_dir: (/no/such/dir: )?No such file or directory · exit 127 · [0-9]+ ms · run SEQ\]'
+	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
+	out=$(call 13 exec "{\"argv\":[\"$BATS_TEST_TMPDIR/noexec\"]}")
+	line "$out" '\[not executable(: [^ ]+)? · exit 126 · [0-9]+ ms · run SEQ\]'
 	# Waiting for input, then still running, then cancelled.
 	out=$(call 6 shell '{"command":"printf \"Continue? \"; read x; echo go; sleep 30","yield":5}')
 	[ "$(text_of "$out" | head -n 1)" = "Continue?" ]
