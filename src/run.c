@@ -962,13 +962,24 @@ run_journal_envs(const struct run *r)
 	return (e);
 }
 
+/* The run's argv as a JSON array of strings. */
+static json_t *
+run_argv_json(const struct run *r)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < r->req->argc; i++)
+		json_array_append_new(a, json_string(r->req->argv[i]));
+	return (a);
+}
+
 /* The journal line (DESIGN.md section 8), without the paths and pid. */
 json_t *
 run_journal_line(const struct run *r)
 {
 	json_t		*o = json_object(), *a;
 	char		 when[40];
-	size_t		 i;
 	int		 exit_code, sig;
 
 	exit_code = run_exit(r, &sig);
@@ -977,9 +988,7 @@ run_journal_line(const struct run *r)
 	json_object_set_new(o, "envs", run_journal_envs(r));
 	if (r->req->clear_env)
 		json_object_set_new(o, "clear_env", json_true());
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	a = run_argv_json(r);
 	json_object_set_new(o, "exec", a);
 	json_object_set_new(o, "exit", json_integer(exit_code));
 	run_journal_text(r, o);
@@ -1148,7 +1157,6 @@ run_trim(struct run *r)
 	textring_trim(r->text, RUN_TEXT_HEAD, RUN_TEXT_RING_DONE);
 }
 
-/* One entry of a status reply. */
 /*
  * The run as viewers see it (DESIGN.md section 15, the "run" event):
  * fields that are not known yet are absent.
@@ -1158,7 +1166,6 @@ run_event(const struct run *r)
 {
 	json_t		*o = json_object(), *a;
 	char		 when[40];
-	size_t		 i;
 	int		 exit_code, sig;
 	const char	*state;
 
@@ -1176,9 +1183,7 @@ run_event(const struct run *r)
 	json_object_set_new(o, "detached", json_boolean(r->detached));
 	json_object_set_new(o, "whoami", json_string(r->req->whoami));
 	json_object_set_new(o, "dir", json_string(r->req->dir));
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	a = run_argv_json(r);
 	json_object_set_new(o, "argv", a);
 	json_object_set_new(o, "cols", json_integer(r->cols));
 	json_object_set_new(o, "rows", json_integer(r->rows));
@@ -1199,11 +1204,11 @@ run_event(const struct run *r)
 	return (o);
 }
 
+/* One entry of a status reply. */
 json_t *
 run_status(const struct run *r, double now)
 {
 	json_t	*o = json_object(), *a;
-	size_t	 i;
 
 	json_object_set_new(o, "seq", json_integer(r->seq));
 	if (r->req->id != NULL)
@@ -1212,9 +1217,7 @@ run_status(const struct run *r, double now)
 	    "queued" : r->state == RUN_RUNNING ? "running" : "done"));
 	json_object_set_new(o, "whoami", json_string(r->req->whoami));
 	json_object_set_new(o, "dir", json_string(r->req->dir));
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	a = run_argv_json(r);
 	json_object_set_new(o, "exec", a);
 	if (r->state == RUN_RUNNING) {
 		json_object_set_new(o, "pid", json_integer(r->child.pid));
