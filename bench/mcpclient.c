@@ -4,9 +4,12 @@
  * calls exec of /bin/true N times one after the other (printing the mean
  * milliseconds per call), or sends N calls of `sleep S` at once and prints
  * the milliseconds until the last answer came.  Answers are told apart by
- * their id only; the bench does not look inside them.
+ * their id only; the bench does not look inside them.  "one" calls exec
+ * once with an argv (JSON) in a dir and prints the answer's line, for the
+ * bench to measure what a model reads.
  *
  * usage: mcpclient REXEC serial N     mcpclient REXEC parallel N SECONDS
+ *        mcpclient REXEC one ARGV-JSON DIR
  */
 #include <sys/wait.h>
 
@@ -28,12 +31,13 @@ now_ms(void)
 	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
 }
 
-/* Read lines until one is the answer to id; 0 on success. */
+static char	*line;
+static size_t	 size;
+
+/* Read lines until one is the answer to id (in line); 0 on success. */
 static int
 answer(int id)
 {
-	static char	*line;
-	static size_t	 size;
 	char		 key[32];
 
 	snprintf(key, sizeof key, "\"id\":%d,", id);
@@ -49,8 +53,6 @@ answer(int id)
 static int
 answers(int n)
 {
-	static char	*line;
-	static size_t	 size;
 	int		 got = 0, bad = 0;
 
 	while (got < n && getline(&line, &size, from) != -1) {
@@ -70,6 +72,19 @@ call(int id, const char *argv_json)
 	    id, argv_json);
 }
 
+/* One exec of argv_json in dir; its answer's line goes to stdout. */
+static int
+one(const char *argv_json, const char *dir)
+{
+	fprintf(to, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"exec\",\"arguments\":{\"argv\":%s,"
+	    "\"dir\":\"%s\"}}}\n", argv_json, dir);
+	if (answer(1) == -1)
+		return (-1);
+	fputs(line, stdout);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -80,7 +95,7 @@ main(int argc, char **argv)
 
 	if (argc < 4)
 		return (2);
-	n = atoi(argv[3]);
+	n = strcmp(argv[2], "one") == 0 ? 1 : atoi(argv[3]);
 	if (pipe(in) == -1 || pipe(out) == -1)
 		return (1);
 	if ((pid = fork()) == 0) {
@@ -105,7 +120,9 @@ main(int argc, char **argv)
 	    "\"notifications/initialized\"}\n");
 
 	start = now_ms();
-	if (strcmp(argv[2], "serial") == 0) {
+	if (strcmp(argv[2], "one") == 0)
+		bad = one(argv[3], argc > 4 ? argv[4] : "/") != 0;
+	else if (strcmp(argv[2], "serial") == 0) {
 		for (i = 1; i <= n; i++) {
 			call(i, "[\"/bin/true\"]");
 			bad += answer(i) != 0;

@@ -28,7 +28,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "[--no-start]", "watch the running host: its runs, console and "
 	  "messages (--json: as JSON lines)", cmd_attach_exec },
 	{ "run", NULL, NULL, "[--whoami NAME] [--dir DIR] [--env NAME=VALUE]... "
-	  "[--read-stdin] [--timeout SECONDS] [--max-output BYTES] "
+	  "[-E|--inherit-env | --host-env | --clear-env] [--read-stdin] [--timeout SECONDS] [--max-output BYTES] "
 	  "[--yield SECONDS] [--json] -- COMMAND [ARG...]", "run one command "
 	  "on the host and print its output (with --yield, exit 75 if it "
 	  "still runs after SECONDS)", cmd_run_exec },
@@ -73,7 +73,13 @@ static const struct cmd_entry cmd_table[] = {
 
 /* Options of the original crate that mean "run one command". */
 static const char *const run_flags[] = {
-	"--whoami", "--dir", "--env", "--read-stdin", NULL
+	"--whoami", "--dir", "--env", "--read-stdin", "--clear-env", NULL
+};
+
+/* The configuration keys client commands read (cli_client_config). */
+static const char *const client_keys[] = {
+	"host.runtime_dir", "journal.dir", "run.env", "agent.max_output_limit",
+	NULL
 };
 
 /* Options that mean "start the host" when they come first. */
@@ -92,6 +98,8 @@ cli_find(const char *name)
 	}
 	return (NULL);
 }
+
+static void	cli_print_usage(FILE *, const char *, const struct cmd_entry *);
 
 static const struct cmd_entry *
 cli_find_alias(const char *arg)
@@ -148,8 +156,30 @@ cli_usage(const char *name, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (e != NULL)
-		fprintf(stderr, "usage: rexec %s %s\n", e->name, e->usage);
+		cli_print_usage(stderr, "usage: ", e);
 	return (2);
+}
+
+/*
+ * "rexec NAME USAGE" of one entry, after prefix.  For run, "[--whoami
+ * NAME]" loses its brackets while REXEC_WHOAMI is unset: the run needs one
+ * or the other, and a line pasted from here should work.
+ */
+static void
+cli_print_usage(FILE *f, const char *prefix, const struct cmd_entry *e)
+{
+	static const char	 opt[] = "[--whoami NAME]";
+	const char		*who = getenv("REXEC_WHOAMI"), *at;
+
+	at = strstr(e->usage, opt);
+	if (at == NULL || strcmp(e->name, "run") != 0 ||
+	    (who != NULL && *who != '\0')) {
+		fprintf(f, "%srexec %s %s\n", prefix, e->name, e->usage);
+		return;
+	}
+	fprintf(f, "%srexec %s %.*s%.*s%s\n", prefix, e->name,
+	    (int)(at - e->usage), e->usage, (int)(sizeof opt - 3), opt + 1,
+	    at + sizeof opt - 1);
 }
 
 static void
@@ -163,8 +193,8 @@ cli_help(FILE *f)
 	    "to a human and journals every run.  Commands:\n\n");
 	for (i = 0; i < nitems(cmd_table); i++) {
 		e = &cmd_table[i];
-		fprintf(f, "  rexec %s %s\n      %s", e->name, e->usage,
-		    e->summary);
+		cli_print_usage(f, "  ", e);
+		fprintf(f, "      %s", e->summary);
 		if (e->alias != NULL)
 			fprintf(f, " (also %s%s%s)", e->alias,
 			    e->short_alias != NULL ? ", " : "",
@@ -284,6 +314,30 @@ cli_config(struct config *cfg, const char *option)
 	return (0);
 }
 
+/*
+ * Load the configuration for a client command, checking only the keys
+ * client commands read (client_keys): a typo in a key of the host or the
+ * TUI must not stop an agent's command.  A bad one is a usage error: it is
+ * printed as "file:line: message" and the command exits 2 at once, before
+ * anything is sent.
+ */
+void
+cli_client_config(struct config *cfg)
+{
+	char	*path, *cause;
+	int	 explicit, r;
+
+	path = config_find(NULL, &explicit);
+	r = config_load_keys(cfg, path, explicit, client_keys, &cause);
+	free(path);
+	if (r != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		config_free(cfg);
+		exit(2);
+	}
+}
+
 /* The journal directory, as the host would use it; prints any error. */
 char *
 cli_journal_dir(void)
@@ -291,8 +345,7 @@ cli_journal_dir(void)
 	struct config	 cfg;
 	char		*dir, *cause;
 
-	if (cli_config(&cfg, NULL) != 0)
-		return (NULL);
+	cli_client_config(&cfg);
 	dir = paths_journal_dir(&cfg, &cause);
 	config_free(&cfg);
 	if (dir == NULL) {

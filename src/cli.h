@@ -19,6 +19,7 @@ struct config;
 
 int	cli_main(int, char **);
 int	cli_config(struct config *, const char *);
+void	cli_client_config(struct config *);
 char	*cli_journal_dir(void);
 int	cli_usage(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

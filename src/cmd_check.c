@@ -21,8 +21,7 @@ cmd_check_exec(int argc, char **argv)
 	if (argc > 1)
 		return (cli_usage("check", "unexpected argument \"%s\"",
 		    argv[1]));
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 	dir = paths_runtime_dir(&cfg, &cause);
 	config_free(&cfg);
 	if (dir == NULL) {

@@ -130,10 +130,7 @@ cmd_input_exec(int argc, char **argv)
 	}
 	if (r != 0)
 		return (r);
-	if (cli_config(&cfg, NULL) != 0) {
-		json_decref(what);
-		return (1);
-	}
+	cli_client_config(&cfg);
 
 	id = client_make_id();
 	req = json_pack("{s:s, s:s, s:I, s:o}", "action", "input", "id", id,

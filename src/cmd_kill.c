@@ -33,8 +33,7 @@ cmd_kill_exec(int argc, char **argv)
 		    argv[2]));
 	if ((r = cli_seq("kill", argv[1], &seq)) != 0)
 		return (r);
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 
 	id = client_make_id();
 	req = json_pack("{s:s, s:s, s:I}", "action", "abort", "id", id,

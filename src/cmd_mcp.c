@@ -49,8 +49,7 @@ cmd_mcp_exec(int argc, char **argv)
 	if (whoami != NULL &&
 	    (why = request_whoami_check(whoami, strlen(whoami))) != NULL)
 		return (cli_usage("mcp", "whoami: %s", why));
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 	r = mcp_serve(&cfg, whoami, STDIN_FILENO, STDOUT_FILENO);
 	config_free(&cfg);
 	return (r);

@@ -2,6 +2,10 @@
  * cmd_run.c: "rexec run" and the original crate's bare form
  * "rexec --whoami N --dir D [--env K=V]... [--read-stdin] -- CMD...".
  *
+ * The run's environment starts from the host's, the caller's (-E, or
+ * [run] env = client) or an empty one (--clear-env); [env] and --env go
+ * on top (DESIGN.md section 3).
+ *
  * Prints the run's output to stdout exactly, "<argv0>: not found" or
  * "rexec: <error>" to stderr, and exits with the run's exit status.  A stop
  * signal aborts the run on the host, waits briefly for the final reply and
@@ -11,6 +15,8 @@
  * 75 (EX_TEMPFAIL).
  */
 #include "rexec.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +35,9 @@
 /* How long an aborted run's final reply is waited for. */
 #define RUN_ABORT_WAIT	5.0
 
+/* The least --max-output, as the least [agent] max_output. */
+#define RUN_MAX_OUTPUT_MIN	256
+
 static const struct option run_options[] = {
 	{ "whoami", required_argument, NULL, 'w' },
 	{ "dir", required_argument, NULL, 'd' },
@@ -38,8 +47,61 @@ static const struct option run_options[] = {
 	{ "max-output", required_argument, NULL, 'm' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "yield", required_argument, NULL, 'y' },
+	{ "inherit-env", no_argument, NULL, 'E' },
+	{ "host-env", no_argument, NULL, 'H' },
+	{ "clear-env", no_argument, NULL, 'C' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* Where the run's environment starts. */
+enum run_env { ENV_DEFAULT, ENV_HOST, ENV_CLIENT, ENV_CLEAR };
+
+extern char	**environ;
+
+/*
+ * The caller's environment as a base_env object.  TERM, REXEC and
+ * REXEC_SEQ are the host's to set for the run's terminal and are left out;
+ * so is a variable that is not UTF-8, with a warning, as JSON cannot carry
+ * it.
+ */
+static json_t *
+client_env(void)
+{
+	json_t		 *o = json_object(), *v;
+	char *const	 *e;
+	const char	 *eq;
+	char		 *name;
+
+	for (e = environ; *e != NULL; e++) {
+		if ((eq = strchr(*e, '=')) == NULL || eq == *e)
+			continue;
+		name = xstrndup(*e, eq - *e);
+		if (strcmp(name, "TERM") == 0 || strcmp(name, "REXEC") == 0 ||
+		    strcmp(name, "REXEC_SEQ") == 0) {
+			free(name);
+			continue;
+		}
+		if ((v = json_string(eq + 1)) == NULL ||
+		    json_object_set_new(o, name, v) != 0) {
+			fprintf(stderr, "rexec: environment: %s is not valid "
+			    "UTF-8 and is not sent\n", name);
+		}
+		free(name);
+	}
+	return (o);
+}
+
+/* Whether stdin holds data the run will not see (a pipe or a file). */
+static int
+stdin_unread(void)
+{
+	struct stat	sb;
+
+	if (fstat(STDIN_FILENO, &sb) == -1)
+		return (0);
+	return (S_ISFIFO(sb.st_mode) || S_ISREG(sb.st_mode) ||
+	    S_ISSOCK(sb.st_mode));
+}
 
 static int
 read_stdin(char **data, size_t *len)
@@ -93,13 +155,27 @@ cmd_run_exec(int argc, char **argv)
 	double		 timeout = -1, yield = -1;
 	long long	 max_output = -1;
 	size_t		 stdin_len;
+	enum run_env	 env_mode = ENV_DEFAULT, mode;
 	int		 ch, want_stdin = 0, as_json = 0, r, i, sig;
+	static const char *const env_flags[] = {
+		NULL, "--host-env", "--inherit-env", "--clear-env"
+	};
 
 	envs = json_object();
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", run_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:E", run_options, NULL)) != -1) {
+		mode = ENV_DEFAULT;
 		switch (ch) {
+		case 'E':
+			mode = ENV_CLIENT;
+			break;
+		case 'H':
+			mode = ENV_HOST;
+			break;
+		case 'C':
+			mode = ENV_CLEAR;
+			break;
 		case 'w':
 			whoami = optarg;
 			break;
@@ -136,6 +212,14 @@ cmd_run_exec(int argc, char **argv)
 				return (cli_usage("run", "--max-output: not a "
 				    "number of bytes: \"%s\"", optarg));
 			}
+			/* As [agent] max_output: less is refused, not raised. */
+			if (max_output > 0 && max_output < RUN_MAX_OUTPUT_MIN) {
+				json_decref(envs);
+				return (cli_usage("run", "--max-output: %lld is "
+				    "below the least, %d bytes (0 asks for the "
+				    "host's limit)", max_output,
+				    RUN_MAX_OUTPUT_MIN));
+			}
 			break;
 		case 'j':
 			as_json = 1;
@@ -156,6 +240,14 @@ cmd_run_exec(int argc, char **argv)
 			return (cli_usage("run", "unknown option \"%s\"",
 			    argv[optind - 1]));
 		}
+		if (mode != ENV_DEFAULT && env_mode != ENV_DEFAULT &&
+		    mode != env_mode) {
+			json_decref(envs);
+			return (cli_usage("run", "%s: not with %s",
+			    env_flags[mode], env_flags[env_mode]));
+		}
+		if (mode != ENV_DEFAULT)
+			env_mode = mode;
 	}
 	if (optind >= argc) {
 		json_decref(envs);
@@ -171,9 +263,14 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(envs);
 		return (cli_usage("run", "whoami: %s", why));
 	}
+	cli_client_config(&cfg);
+	if (env_mode == ENV_DEFAULT)
+		env_mode = cfg.run_env == CONFIG_RUN_ENV_CLIENT ? ENV_CLIENT :
+		    ENV_HOST;
 	if (dir == NULL) {
 		if ((cwd = getcwd(NULL, 0)) == NULL) {
 			json_decref(envs);
+			config_free(&cfg);
 			return (cli_error("getcwd: %s", strerror(errno)));
 		}
 		dir = cwd;
@@ -181,6 +278,7 @@ cmd_run_exec(int argc, char **argv)
 		/* Relative to here, unresolved: the host reports a bad one. */
 		if ((end = getcwd(NULL, 0)) == NULL) {
 			json_decref(envs);
+			config_free(&cfg);
 			return (cli_error("getcwd: %s", strerror(errno)));
 		}
 		xasprintf(&cwd, "%s/%s", end, dir);
@@ -197,8 +295,13 @@ cmd_run_exec(int argc, char **argv)
 	if (req == NULL) {
 		free(id);
 		free(cwd);
+		config_free(&cfg);
 		return (cli_usage("run", "arguments must be valid UTF-8"));
 	}
+	if (env_mode == ENV_CLIENT)
+		json_object_set_new(req, "base_env", client_env());
+	else if (env_mode == ENV_CLEAR)
+		json_object_set_new(req, "clear_env", json_true());
 	if (timeout >= 0)
 		json_object_set_new(req, "timeout", json_real(timeout));
 	if (max_output >= 0)
@@ -218,12 +321,10 @@ cmd_run_exec(int argc, char **argv)
 			goto out_req;
 		}
 		free(stdin_data);
-	}
+	} else if (stdin_unread())
+		fprintf(stderr, "rexec: stdin is not read; pass --read-stdin "
+		    "to send it\n");
 
-	if (cli_config(&cfg, NULL) != 0) {
-		r = 1;
-		goto out_req;
-	}
 	if ((c = client_open(&cfg, &cause)) == NULL) {
 		config_free(&cfg);
 		if (cause != NULL) {
@@ -274,6 +375,7 @@ out:
 	client_close(c);
 	free(cause);
 out_req:
+	config_free(&cfg);	/* again after client_open: it is zeroed */
 	json_decref(req);
 	free(id);
 	free(cwd);

@@ -46,8 +46,7 @@ cmd_screen_exec(int argc, char **argv)
 		    argv[optind + 1]));
 	if ((r = cli_seq("screen", argv[optind], &seq)) != 0)
 		return (r);
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 
 	id = client_make_id();
 	req = json_pack("{s:s, s:s, s:I}", "action", "screen", "id", id,

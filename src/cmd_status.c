@@ -80,8 +80,7 @@ cmd_status_exec(int argc, char **argv)
 	if (optind != argc)
 		return (cli_usage("status", "unexpected argument \"%s\"",
 		    argv[optind]));
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 	id = client_make_id();
 	req = json_pack("{s:s, s:s}", "action", "status", "id", id);
 	r = client_request(&cfg, req, &reply, &cause);

@@ -85,8 +85,7 @@ cmd_wait_exec(int argc, char **argv)
 		    argv[optind + 1]));
 	if ((r = cli_seq("wait", argv[optind], &seq)) != 0)
 		return (r);
-	if (cli_config(&cfg, NULL) != 0)
-		return (1);
+	cli_client_config(&cfg);
 
 	id = client_make_id();
 	req = json_pack("{s:s, s:s, s:I, s:f}", "action", "wait", "id", id,

@@ -18,9 +18,11 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -54,6 +56,7 @@ static const char *const stdin_words[] = { "tty", "null", NULL };
 static const char *const cr_words[] = { "collapse", "newline", NULL };
 static const char *const fsync_words[] = { "always", "interval", "never", NULL };
 static const char *const layout_words[] = { "horizontal", "vertical", NULL };
+static const char *const run_env_words[] = { "host", "client", NULL };
 
 #define O(f)	offsetof(struct config, f)
 #define KiB	1024.0
@@ -84,6 +87,7 @@ static const struct key keys[] = {
 	  NULL },
 	{ "run", "kill_grace", KEY_SECONDS, O(kill_grace), "2", 0, 3600, NULL },
 	{ "run", "linger", KEY_SECONDS, O(linger), "2", 0, 3600, NULL },
+	{ "run", "env", KEY_ENUM, O(run_env), "host", 0, 0, run_env_words },
 
 	{ "agent", "max_output", KEY_BYTES, O(agent_max_output), "65536",
 	  256, GiB, NULL },
@@ -152,6 +156,7 @@ struct parse {
 	char		*errors;
 	size_t		 nerrors;
 	unsigned int	 lines[nitems(keys)];	/* where each key was set */
+	const char *const *only;	/* "section.name" checked, NULL all */
 };
 
 static void	 parse_error(struct parse *, const char *, ...)
@@ -162,6 +167,10 @@ static int	 key_set(const struct key *, const char *, struct config *,
 static void	 env_set(struct config *, const char *, const char *);
 static int	 section_known(const char *, size_t);
 static void	 config_check(struct parse *);
+static int	 load_stream(struct config *, FILE *, const char *,
+		    const char *const *, char **);
+static int	 used(const struct parse *, const char *, const char *);
+static char	*key_hint(const char *, const char *);
 
 static void *
 field(struct config *cfg, const struct key *k)
@@ -528,9 +537,11 @@ config_reader(char *str, int num, void *stream)
 		p->bad_section = 1;
 		if ((e = strchr(s, ']')) == NULL)
 			parse_error(p, "syntax error: no ] after section name");
-		else if (!section_known(s + 1, e - s - 1))
-			parse_error(p, "unknown section [%.*s]",
-			    (int)(e - s - 1), s + 1);
+		else if (!section_known(s + 1, e - s - 1)) {
+			if (p->only == NULL)
+				parse_error(p, "unknown section [%.*s]",
+				    (int)(e - s - 1), s + 1);
+		}
 		else
 			p->bad_section = 0;
 	} else if (*s != '\0' && *s != ';' && *s != '#' &&
@@ -577,7 +588,7 @@ config_handler(void *user, const char *section, const char *name,
     const char *raw)
 {
 	struct parse	*p = user;
-	char		*value, *cause;
+	char		*value, *cause, *hint;
 	size_t		 i;
 
 	if (p->bad_section)
@@ -589,6 +600,10 @@ config_handler(void *user, const char *section, const char *name,
 	if ((value = value_clean(raw)) == NULL) {
 		parse_error(p, "[%s] %s: text after the closing quote",
 		    section, name);
+		return (1);
+	}
+	if (!used(p, section, name)) {
+		free(value);
 		return (1);
 	}
 	if (strcmp(section, "env") == 0) {
@@ -605,8 +620,11 @@ config_handler(void *user, const char *section, const char *name,
 		    strcmp(keys[i].name, name) == 0)
 			break;
 	}
-	if (i == nitems(keys))
-		parse_error(p, "[%s] unknown key \"%s\"", section, name);
+	if (i == nitems(keys)) {
+		hint = key_hint(section, name);
+		parse_error(p, "[%s] unknown key \"%s\"%s", section, name, hint);
+		free(hint);
+	}
 	else if (key_set(&keys[i], value, p->cfg, &cause) != 0) {
 		parse_error(p, "[%s] %s: %s", section, name, cause);
 		free(cause);
@@ -614,6 +632,95 @@ config_handler(void *user, const char *section, const char *name,
 		p->lines[i] = p->line;
 	free(value);
 	return (1);
+}
+
+/*
+ * Whether a key is one this load checks: all of them, or those in p->only
+ * ("section.name", or "env" for the whole [env] section).  A key nobody
+ * reading this load uses is passed over, whatever its value or name.
+ */
+static int
+used(const struct parse *p, const char *section, const char *name)
+{
+	const char *const	*u;
+	size_t			 len = strlen(section);
+
+	if (p->only == NULL)
+		return (1);
+	for (u = p->only; *u != NULL; u++) {
+		if (strncmp(*u, section, len) != 0)
+			continue;
+		if ((*u)[len] == '\0' ||
+		    ((*u)[len] == '.' && strcmp(*u + len + 1, name) == 0))
+			return (1);
+	}
+	return (0);
+}
+
+/* The edit distance between two short names (insert, delete, replace). */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, d[64], prev, tmp;
+
+	if (la >= nitems(d) || lb >= nitems(d))
+		return (SIZE_MAX);
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			if (tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 1]))
+				d[j] = prev;
+			else {
+				d[j] = prev;
+				if (d[j - 1] < d[j])
+					d[j] = d[j - 1];
+				if (tmp < d[j])
+					d[j] = tmp;
+				d[j]++;
+			}
+			prev = tmp;
+		}
+	}
+	return (d[lb]);
+}
+
+/*
+ * A hint for an unknown key: the closest key of its section, or the same
+ * name in another section, as ": did you mean ...?", or "".
+ */
+static char *
+key_hint(const char *section, const char *name)
+{
+	const struct key	*best = NULL;
+	size_t			 i, d, best_d = SIZE_MAX, limit;
+	char			*hint;
+
+	limit = strlen(name) < 6 ? 1 : 2 + strlen(name) / 8;
+	for (i = 0; i < nitems(keys); i++) {
+		if (strcmp(keys[i].section, section) != 0)
+			continue;
+		if ((d = distance(name, keys[i].name)) < best_d) {
+			best_d = d;
+			best = &keys[i];
+		}
+	}
+	if (best != NULL && best_d <= limit) {
+		xasprintf(&hint, ": did you mean \"%s\"?", best->name);
+		return (hint);
+	}
+	for (i = 0; i < nitems(keys); i++) {
+		if (strcasecmp(keys[i].name, name) == 0) {
+			xasprintf(&hint, ": did you mean \"%s\" in [%s]?",
+			    keys[i].name, keys[i].section);
+			return (hint);
+		}
+	}
+	return (xstrdup(""));
 }
 
 static size_t
@@ -637,6 +744,8 @@ config_check(struct parse *p)
 	size_t		 a, b;
 	unsigned int	 saved = p->line;
 
+	if (p->only != NULL)
+		return;		/* no load that checks a few keys needs these */
 	a = key_index("agent", "max_output");
 	b = key_index("agent", "max_output_limit");
 	if (cfg->agent_max_output > cfg->agent_max_output_limit) {
@@ -664,10 +773,18 @@ int
 config_load_stream(struct config *cfg, FILE *f, const char *path,
     char **cause)
 {
+	return (load_stream(cfg, f, path, NULL, cause));
+}
+
+static int
+load_stream(struct config *cfg, FILE *f, const char *path,
+    const char *const *only, char **cause)
+{
 	struct parse	p;
 	int		r;
 
 	memset(&p, 0, sizeof p);
+	p.only = only;
 	p.cfg = cfg;
 	p.f = f;
 	p.path = path;
@@ -753,6 +870,20 @@ fail:
 int
 config_load(struct config *cfg, const char *path, int explicit, char **cause)
 {
+	return (config_load_keys(cfg, path, explicit, NULL, cause));
+}
+
+/*
+ * Load the configuration checking only the keys in only ("section.name",
+ * "env" for [env]); others, unknown keys and unknown sections are passed
+ * over and keep their defaults.  Client commands use it, so that a typo in
+ * a key of the host or the TUI does not stop them.  A line that is no INI
+ * at all is still an error.
+ */
+int
+config_load_keys(struct config *cfg, const char *path, int explicit,
+    const char *const *only, char **cause)
+{
 	FILE	*f;
 	int	 r;
 
@@ -767,7 +898,7 @@ config_load(struct config *cfg, const char *path, int explicit, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	r = config_load_stream(cfg, f, path, cause);
+	r = load_stream(cfg, f, path, only, cause);
 	fclose(f);
 	return (r);
 }

@@ -16,6 +16,7 @@ enum config_stdin { CONFIG_STDIN_TTY, CONFIG_STDIN_NULL };
 enum config_cr { CONFIG_CR_COLLAPSE, CONFIG_CR_NEWLINE };
 enum config_fsync { CONFIG_FSYNC_ALWAYS, CONFIG_FSYNC_INTERVAL, CONFIG_FSYNC_NEVER };
 enum config_layout { CONFIG_LAYOUT_HORIZONTAL, CONFIG_LAYOUT_VERTICAL };
+enum config_run_env { CONFIG_RUN_ENV_HOST, CONFIG_RUN_ENV_CLIENT };
 
 struct config_env {
 	char	*name;
@@ -47,6 +48,7 @@ struct config {
 	double			 input_timeout;
 	double			 kill_grace;
 	double			 linger;
+	enum config_run_env	 run_env;	/* rexec run's default base */
 
 	/* [env], in file order; a later name replaces an earlier one */
 	struct config_env	*env;
@@ -91,6 +93,8 @@ char	*config_find(const char *, int *);
 
 void	 config_defaults(struct config *);
 int	 config_load(struct config *, const char *, int, char **);
+int	 config_load_keys(struct config *, const char *, int,
+	    const char *const *, char **);
 int	 config_load_stream(struct config *, FILE *, const char *, char **);
 void	 config_print(const struct config *, FILE *);
 void	 config_free(struct config *);

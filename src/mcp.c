@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -66,6 +67,8 @@
 #define MCP_ORPHAN_WAIT		60.0
 /* The longest last line a progress notification carries. */
 #define MCP_PROGRESS_LINE	200
+/* How long the client may take to answer roots/list. */
+#define MCP_ROOTS_WAIT		10.0
 
 static const char *const mcp_versions[] = {
 	"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"
@@ -75,22 +78,38 @@ static const char mcp_instructions[] =
     "rexec runs commands on the user's machine in a fresh terminal each, "
     "shown live to the human supervising you, and journals every run.\n"
     "- exec runs argv without a shell; shell runs one command line with "
-    "/bin/sh -c.  Both return output (what a terminal would show, with "
-    "progress bars and other redraws collapsed to their final state), exit "
-    "and error.\n"
+    "/bin/sh -c.  A result's text is what the terminal showed (progress "
+    "bars and other redraws collapsed to their final state), as is, then "
+    "one line in brackets: [exit 2 \xc2\xb7 3.1 s \xc2\xb7 run 14].  "
+    "structuredContent has every field (seq, exit, output, error, ...).\n"
     "- exit 128+N means the command was killed by signal N; 124 means a "
-    "timeout (error says which: timeout, idle_timeout, waiting_for_input).\n"
-    "- A truncated output says so (truncated: true) and names the run's "
-    "seq: read_output with that seq returns the rest.\n"
+    "timeout (the line says which: timeout, idle timeout, killed waiting "
+    "for input).\n"
+    "- A cut output says so in that line (output cut: N bytes omitted, "
+    "read_output seq S offset K): read_output with them returns the rest.\n"
     "- For anything that may run long (servers, watchers, long builds, "
     "interactive programs) pass yield: N seconds.  A run still going then "
-    "answers with running: true and seq; call wait with seq and the "
-    "offset it returned (and a timeout) to follow it, input to type into "
-    "it, screen to see a full-screen program, cancel to stop it.\n"
-    "- A command waiting for terminal input comes back with "
-    "waiting_for_input: answer it with input, or cancel it.\n"
+    "ends with [still running \xc2\xb7 run 14 \xc2\xb7 wait with offset "
+    "K]: call wait with seq 14 and that offset (and a timeout) to follow "
+    "it, input to type into it, screen to see a full-screen program, "
+    "cancel to stop it.\n"
+    "- A command waiting for terminal input says [waiting for input ...]: "
+    "answer it with input, or cancel it.\n"
+    "- A call rexec cannot do as asked (an unknown or ended run, a bad key "
+    "name, a bad argument) is an error result with one sentence and no "
+    "exit: nothing ran.\n"
+    "- Without dir, a run starts in the client's first root when the "
+    "client offers roots, else in the MCP server's current directory.\n"
     "- HOST NOT FOUND means no rexec host is running: ask the human to "
     "start one (rexec in a terminal); check_host tells.";
+
+/* What the server knows of the client's roots. */
+enum roots_state {
+	ROOTS_NONE,		/* the client offers none: the server's cwd */
+	ROOTS_UNKNOWN,		/* offered, not asked yet */
+	ROOTS_ASKING,		/* roots/list is out */
+	ROOTS_KNOWN		/* answered (or given up on): root */
+};
 
 /* What a host request is for. */
 enum hreq_kind {
@@ -123,6 +142,7 @@ struct call {
 	json_int_t		 offset;	/* where the next peek starts */
 	char			*line;		/* the run's last line */
 	int			 asking;	/* a status or peek is out */
+	json_t			*params;	/* waits for the roots */
 };
 
 struct mcp {
@@ -135,6 +155,12 @@ struct mcp {
 	char			*journal_dir;
 	char			*cwd;
 	const char		*version;	/* NULL: not initialized */
+
+	enum roots_state	 roots;
+	char			*roots_id;	/* of the roots/list out */
+	unsigned int		 roots_asked;
+	double			 roots_deadline;
+	char			*root;		/* the first root, or NULL */
 
 	int			 in_fd;
 	int			 out_fd;
@@ -156,6 +182,11 @@ static json_t	*mcp_guess_id(const char *, size_t);
 static void	mcp_unparsed(struct mcp *, const char *, size_t,
 		    const json_error_t *);
 static void	mcp_fail(struct mcp *, struct hreq *, const char *);
+static void	mcp_call(struct mcp *, json_t *, json_t *);
+static void	mcp_roots_park(struct mcp *, json_t *, const struct mcp_tool *,
+		    json_t *);
+static void	mcp_roots_resume(struct mcp *);
+static void	mcp_roots_ask(struct mcp *);
 
 /* Write one message (which it takes) as one line on stdout. */
 static void
@@ -311,6 +342,7 @@ mcp_call_free(struct mcp *m, struct call *c)
 	TAILQ_REMOVE(&m->calls, c, link);
 	json_decref(c->rpc_id);
 	json_decref(c->token);
+	json_decref(c->params);
 	free(c->line);
 	free(c);
 }
@@ -379,6 +411,27 @@ mcp_set_whoami(struct mcp *m, json_t *params)
 	m->whoami[o] = '\0';
 }
 
+/*
+ * A client that initializes again while calls wait for its roots: they
+ * wait for the new roots, or go on in the server's cwd if it offers none.
+ */
+static void
+mcp_roots_renew(struct mcp *m)
+{
+	struct call	*c;
+
+	TAILQ_FOREACH(c, &m->calls, link) {
+		if (c->params != NULL)
+			break;
+	}
+	if (c == NULL)
+		return;
+	if (m->roots == ROOTS_NONE)
+		mcp_roots_resume(m);
+	else
+		mcp_roots_ask(m);
+}
+
 static void
 mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 {
@@ -396,6 +449,13 @@ mcp_initialize(struct mcp *m, json_t *id, json_t *params)
 			m->version = mcp_versions[i];
 	}
 	mcp_set_whoami(m, params);
+	free(m->roots_id);
+	m->roots_id = NULL;
+	free(m->root);
+	m->root = NULL;
+	m->roots = json_is_object(json_object_get(json_object_get(params,
+	    "capabilities"), "roots")) ? ROOTS_UNKNOWN : ROOTS_NONE;
+	mcp_roots_renew(m);
 	info = json_pack("{s:s, s:s, s:s}", "name", "rexec", "version",
 	    PACKAGE_VERSION, "title", "rexec: commands in terminals a human "
 	    "watches");
@@ -477,10 +537,11 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 	args = args != NULL ? json_incref(args) : json_object();
 	hid = client_make_id();
 	ctx.whoami = m->whoami;
-	ctx.cwd = m->cwd;
+	ctx.cwd = m->root != NULL ? m->root : m->cwd;
 	ctx.id = hid;
 	if (mcp_tool_request(t, args, &ctx, &req, &why) != 0) {
-		mcp_error(m, id, MCP_INVALID_PARAMS, "%s: %s", name, why);
+		mcp_result(m, id, mcp_tool_refused(name, why,
+		    mcp_structured(m)));
 		free(why);
 		goto out;
 	}
@@ -491,6 +552,12 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 	if (mcp_host(m, &why) != 0) {
 		mcp_result(m, id, mcp_tool_error(why, mcp_structured(m)));
 		free(why);
+		goto out;
+	}
+	if (mcp_tool_kind(t) == MCP_TOOL_RUN && json_object_get(args,
+	    "dir") == NULL && m->roots != ROOTS_NONE &&
+	    m->roots != ROOTS_KNOWN) {
+		mcp_roots_park(m, id, t, params);
 		goto out;
 	}
 	if (mcp_tool_kind(t) == MCP_TOOL_JOURNAL) {
@@ -521,6 +588,156 @@ out:
 	free(hid);
 }
 
+/*
+ * Ask the client for its roots (again: a list_changed makes the answer
+ * to an earlier question stale, and it is dropped by its id).
+ */
+static void
+mcp_roots_ask(struct mcp *m)
+{
+	free(m->roots_id);
+	xasprintf(&m->roots_id, "rexec-roots-%u", ++m->roots_asked);
+	m->roots = ROOTS_ASKING;
+	m->roots_deadline = mono_now() + MCP_ROOTS_WAIT;
+	mcp_send(m, json_pack("{s:s, s:s, s:s}", "jsonrpc", "2.0", "id",
+	    m->roots_id, "method", "roots/list"));
+}
+
+/*
+ * A run without dir while the roots are not known yet: the call waits
+ * for them (as a call in flight: a duplicate id is refused, a cancel
+ * forgets it) and is made again once they are known.
+ */
+static void
+mcp_roots_park(struct mcp *m, json_t *id, const struct mcp_tool *t,
+    json_t *params)
+{
+	struct call	*c;
+
+	if (m->roots == ROOTS_UNKNOWN)
+		mcp_roots_ask(m);
+	c = xcalloc(1, sizeof *c);
+	c->rpc_id = json_incref(id);
+	c->tool = t;
+	c->params = json_incref(params);
+	c->start = mono_now();
+	TAILQ_INSERT_TAIL(&m->calls, c, link);
+}
+
+/* The roots are known: make each call that waited for them. */
+static void
+mcp_roots_resume(struct mcp *m)
+{
+	struct call	*c, *next;
+	json_t		*id, *params;
+
+	for (c = TAILQ_FIRST(&m->calls); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, link);
+		if (c->params == NULL)
+			continue;
+		id = json_incref(c->rpc_id);
+		params = json_incref(c->params);
+		mcp_call_free(m, c);
+		mcp_call(m, id, params);
+		json_decref(params);
+		json_decref(id);
+	}
+}
+
+/* A hex digit's value, or -1. */
+static int
+mcp_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * The path of a file:// URI ("file:///home/me/x", "file://localhost/x",
+ * percent-escapes decoded), or NULL when the URI names no local absolute
+ * path: another scheme or host, a bad escape, a NUL.
+ */
+static char *
+mcp_root_path(const char *uri)
+{
+	const char	*p;
+	char		*path, *o;
+	int		 hi, lo;
+
+	if (strncasecmp(uri, "file://", 7) != 0)
+		return (NULL);
+	p = uri + 7;
+	if (strncasecmp(p, "localhost/", 10) == 0)
+		p += 9;
+	if (*p != '/')
+		return (NULL);
+	path = o = xmalloc(strlen(p) + 1);
+	for (; *p != '\0' && *p != '?' && *p != '#'; p++) {
+		if (*p != '%') {
+			*o++ = *p;
+			continue;
+		}
+		if ((hi = mcp_hex(p[1])) == -1 || (lo = mcp_hex(p[2])) == -1 ||
+		    (hi == 0 && lo == 0)) {
+			free(path);
+			return (NULL);
+		}
+		*o++ = (char)(hi << 4 | lo);
+		p += 2;
+	}
+	*o = '\0';
+	return (path);
+}
+
+/*
+ * The client's answer to roots/list (result NULL: an error): the first
+ * root with a local path is the default dir; none, the server's cwd.
+ */
+static void
+mcp_roots_answer(struct mcp *m, json_t *result)
+{
+	json_t		*root;
+	const char	*uri;
+	size_t		 i;
+
+	free(m->roots_id);
+	m->roots_id = NULL;
+	free(m->root);
+	m->root = NULL;
+	m->roots = ROOTS_KNOWN;
+	json_array_foreach(json_object_get(result, "roots"), i, root) {
+		uri = json_string_value(json_object_get(root, "uri"));
+		if (uri != NULL && strlen(uri) == json_string_length(
+		    json_object_get(root, "uri")) &&
+		    (m->root = mcp_root_path(uri)) != NULL)
+			break;
+	}
+	mcp_roots_resume(m);
+}
+
+/* A response from the client: only the answer to roots/list is awaited. */
+static void
+mcp_response(struct mcp *m, json_t *id, json_t *msg)
+{
+	json_t	*result;
+
+	if (m->roots_id == NULL || !mcp_is(id, m->roots_id))
+		return;
+	result = json_object_get(msg, "result");
+	if (result == NULL)
+		fprintf(stderr, "rexec mcp: roots/list: %s\n",
+		    json_string_value(json_object_get(json_object_get(msg,
+		    "error"), "message")) != NULL ?
+		    json_string_value(json_object_get(json_object_get(msg,
+		    "error"), "message")) : "an error");
+	mcp_roots_answer(m, result);
+}
+
 /* notifications/cancelled: stop waiting, and abort the call's run. */
 static void
 mcp_cancelled(struct mcp *m, json_t *params)
@@ -539,7 +756,11 @@ mcp_notification(struct mcp *m, const char *method, json_t *params)
 {
 	if (strcmp(method, "notifications/cancelled") == 0)
 		mcp_cancelled(m, params);
-	/* notifications/initialized and the rest need nothing. */
+	else if ((strcmp(method, "notifications/initialized") == 0 &&
+	    m->roots == ROOTS_UNKNOWN) || (strcmp(method,
+	    "notifications/roots/list_changed") == 0 && m->roots != ROOTS_NONE))
+		mcp_roots_ask(m);
+	/* The rest need nothing. */
 }
 
 /* One request (it has an id): the methods of the server. */
@@ -696,11 +917,13 @@ mcp_line(struct mcp *m, const char *line, size_t len)
 		goto out;
 	}
 	if (method == NULL) {
-		/* A response to us (we ask nothing) is dropped. */
+		/* A response to us: roots/list's, or dropped. */
 		if (id == NULL || (json_object_get(msg, "result") == NULL &&
 		    json_object_get(msg, "error") == NULL))
 			mcp_error(m, id, MCP_INVALID_REQUEST, "invalid "
 			    "request: method: missing");
+		else
+			mcp_response(m, id, msg);
 		goto out;
 	}
 	params = json_object_get(msg, "params");
@@ -860,7 +1083,8 @@ mcp_answer(struct mcp *m, struct hreq *h, json_t *reply)
 	switch (kind) {
 	case HREQ_CALL:
 		c->hreq = NULL;
-		mcp_call_done(m, c, mcp_tool_result(reply, mcp_structured(m)));
+		mcp_call_done(m, c, mcp_tool_result(reply,
+		    mcp_tool_name(c->tool), mcp_structured(m)));
 		return;
 	case HREQ_STATUS:
 		c->asking = 0;
@@ -1012,6 +1236,15 @@ mcp_tick(struct mcp *m, double now)
 		mcp_fail(m, h, why);
 		free(why);
 	}
+	if (m->roots == ROOTS_ASKING && now >= m->roots_deadline) {
+		fprintf(stderr, "rexec mcp: roots/list: no answer in %.0f s; "
+		    "runs without dir start in %s\n", MCP_ROOTS_WAIT,
+		    m->root != NULL ? m->root : m->cwd);
+		free(m->roots_id);
+		m->roots_id = NULL;
+		m->roots = ROOTS_KNOWN;
+		mcp_roots_resume(m);
+	}
 	for (c = TAILQ_FIRST(&m->calls); c != NULL; c = cnext) {
 		cnext = TAILQ_NEXT(c, link);
 		if (c->token != NULL && now >= c->next_progress)
@@ -1049,6 +1282,8 @@ mcp_free(struct mcp *m)
 	free(m->lock);
 	free(m->journal_dir);
 	free(m->cwd);
+	free(m->roots_id);
+	free(m->root);
 	free(m->in);
 	free(m);
 }

@@ -2,7 +2,8 @@
  * mcp.h: the MCP server (DESIGN.md section 10).  mcp.c owns the JSON-RPC
  * conversation on stdin/stdout and the loop that waits for the host's
  * replies; mcp_tool.c owns the tools: their schemas, the checks of their
- * arguments and the host requests and results they become.
+ * arguments and the host requests and results they become; mcp_text.c
+ * owns the text of a result, what a model reads.
  */
 #ifndef MCP_H
 #define MCP_H
@@ -47,8 +48,11 @@ double		 mcp_tool_deadline(const struct mcp_tool *, json_t *);
 json_t		*mcp_tool_list(const char *);
 int		 mcp_tool_request(const struct mcp_tool *, json_t *,
 		    const struct mcp_ctx *, json_t **, char **);
-json_t		*mcp_tool_result(json_t *, int);
+json_t		*mcp_tool_result(json_t *, const char *, int);
 json_t		*mcp_tool_error(const char *, int);
+json_t		*mcp_tool_refused(const char *, const char *, int);
 json_t		*mcp_tool_read_output(json_t *, const char *, size_t, int);
+
+char		*mcp_text(json_t *);
 
 #endif

@@ -60,7 +60,8 @@ struct mcp_tool {
 
 #define RUN_ARGS \
 	{ "dir", ARG_DIR, 0, "Absolute working directory (default: the " \
-	  "MCP server's current directory)." }, \
+	  "client's first root when it offers roots, else the MCP " \
+	  "server's current directory)." }, \
 	{ "envs", ARG_ENVS, 0, "Environment variables added to the host's: " \
 	  "an object {\"NAME\":\"VALUE\"} or an array of \"NAME=VALUE\"." }, \
 	{ "stdin", ARG_TEXT, 0, "Text fed to the command's standard input, " \
@@ -173,7 +174,7 @@ static const struct {
 	{ "tail", "string", "Lines that can still change (a running "
 	  "command's progress bar)." },
 	{ "error", "string", "Why the run failed or was stopped (not_found, "
-	  "timeout, aborted, bad_request: ...)." },
+	  "timeout, aborted, ...); for a call refused, why, with no exit." },
 	{ "signal", "integer", "The signal that ended the run." },
 	{ "duration_ms", "integer", NULL },
 	{ "running", "boolean", "The run goes on: use wait with its seq." },
@@ -597,45 +598,6 @@ mcp_tool_request(const struct mcp_tool *t, json_t *args,
 	return (0);
 }
 
-/*
- * A reply as the text a model gets, and whoever reads along (a client
- * may show it on a terminal): JSON, with DEL, C1 and bidi controls written
- * as \u escapes too.  jansson escapes only C0, and a status names each
- * run's argv, dir and whoami; escaped, they still decode to the exact
- * strings that structuredContent carries.
- */
-static char *
-tool_text(json_t *reply)
-{
-	char		*json, *out;
-	uint32_t	 cp;
-	size_t		 len, i, o, n;
-
-	if ((json = json_dumps(reply, JSON_COMPACT)) == NULL)
-		return (xstrdup(""));
-	len = strlen(json);
-	/* A byte grows at most into six ("\u007f"). */
-	if (len > (SIZE_MAX - 1) / 6)
-		abort();
-	out = xmalloc(len * 6 + 1);
-	for (i = o = 0; i < len; i += n) {
-		if ((n = utf8_char(json + i, len - i, &cp)) == 0) {
-			n = 1;
-			cp = UTF8_REPLACEMENT;
-		}
-		if (utf8_is_control(cp) || utf8_is_bidi(cp))
-			o += (size_t)snprintf(out + o, 7, "\\u%04x",
-			    (unsigned int)cp);
-		else {
-			memcpy(out + o, json + i, n);
-			o += n;
-		}
-	}
-	out[o] = '\0';
-	free(json);
-	return (out);
-}
-
 static json_t *
 text_content(const char *text)
 {
@@ -643,25 +605,34 @@ text_content(const char *text)
 }
 
 /*
- * A tool's result from the host's reply (which it takes): the reply as
- * JSON text, and as structuredContent when the protocol has it.  An
- * error, or an exit status other than 0 of a run that has ended, is
- * isError.
+ * A tool's result from the host's reply (which it takes): the text a
+ * model reads (mcp_text), and the whole reply as structuredContent when
+ * the protocol has it.  An error, or an exit status other than 0 of a run
+ * that has ended, is isError.  A request the host refused (bad_request:
+ * an unknown or ended seq, a bad key name) is a tool error: nothing ran,
+ * so its result says why in a sentence and carries no exit.
  */
 json_t *
-mcp_tool_result(json_t *reply, int structured)
+mcp_tool_result(json_t *reply, const char *tool, int structured)
 {
 	json_t		*exit_code, *res;
+	const char	*error;
 	char		*text;
 	int		 failed;
 
 	json_object_del(reply, "id");	/* ours, not the model's */
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error != NULL && strncmp(error, "bad_request", 11) == 0) {
+		res = mcp_tool_refused(tool, error, structured);
+		json_decref(reply);
+		return (res);
+	}
 	exit_code = json_object_get(reply, "exit");
-	failed = json_is_string(json_object_get(reply, "error")) ||
+	failed = error != NULL ||
 	    (json_is_integer(exit_code) && json_integer_value(exit_code) != 0);
 	if (json_is_true(json_object_get(reply, "running")))
 		failed = 0;
-	text = tool_text(reply);
+	text = mcp_text(reply);
 	res = json_pack("{s:o, s:b}", "content", text_content(text), "isError",
 	    failed);
 	free(text);
@@ -672,7 +643,31 @@ mcp_tool_result(json_t *reply, int structured)
 	return (res);
 }
 
-/* A tool's answer that is only an error: HOST NOT FOUND, a dead host. */
+/*
+ * A tool error for a call that could not be done as asked (the host's
+ * bad_request, or arguments that break the tool's schema): "wait refused:
+ * seq: no such run".
+ */
+json_t *
+mcp_tool_refused(const char *tool, const char *why, int structured)
+{
+	json_t	*res;
+	char	*text;
+
+	if (strncmp(why, "bad_request: ", 13) == 0)
+		why += 13;
+	else if (strcmp(why, "bad_request") == 0)
+		why = "bad request";
+	xasprintf(&text, "%s refused: %s", tool, why);
+	res = mcp_tool_error(text, structured);
+	free(text);
+	return (res);
+}
+
+/*
+ * A tool's answer that is only an error, a sentence: HOST NOT FOUND, a
+ * dead host, a refusal.  Never an exit: nothing ran.
+ */
 json_t *
 mcp_tool_error(const char *why, int structured)
 {
@@ -758,5 +753,5 @@ mcp_tool_read_output(json_t *args, const char *journal_dir, size_t max,
 		    json_integer(all - (json_int_t)total));
 	free(slice);
 	json_decref(line);
-	return (mcp_tool_result(o, structured));
+	return (mcp_tool_result(o, "read_output", structured));
 }

@@ -66,7 +66,9 @@ static int	 parse_action(struct parse *);
 static int	 parse_whoami(struct parse *);
 static int	 parse_dir(struct parse *);
 static int	 parse_exec(struct parse *);
-static int	 parse_envs(struct parse *);
+static int	 parse_envs(struct parse *, const char *, struct request_env **,
+		    size_t *);
+static int	 parse_clear_env(struct parse *);
 static int	 parse_stdin(struct parse *);
 static int	 parse_timeout(struct parse *);
 static int	 parse_max_output(struct parse *);
@@ -386,23 +388,27 @@ parse_exec(struct parse *p)
 	return (0);
 }
 
-/* envs is checked whole before any of it is kept. */
+/*
+ * An environment object (envs, base_env) is checked whole before any of
+ * it is kept.
+ */
 static int
-parse_envs(struct parse *p)
+parse_envs(struct parse *p, const char *key, struct request_env **out,
+    size_t *nout)
 {
-	struct request	*req = p->req;
 	json_t		*v, *value;
+	struct request_env *envs;
 	const char	*name, *why;
 	char		*q;
 	size_t		 len, i;
 
-	if ((v = field(p, "envs")) == NULL)
+	if ((v = field(p, key)) == NULL)
 		return (0);
 	if (!json_is_object(v))
-		return (fail(p, "envs: not an object"));
+		return (fail(p, "%s: not an object", key));
 	json_object_keylen_foreach(v, name, len, value) {
 		if (len == 0)
-			return (fail(p, "envs: empty name"));
+			return (fail(p, "%s: empty name", key));
 		if (memchr(name, '=', len) != NULL)
 			why = "name contains \"=\"";
 		else if (memchr(name, '\0', len) != NULL)
@@ -414,18 +420,38 @@ parse_envs(struct parse *p)
 		else
 			continue;
 		q = quote(name, len);
-		fail(p, "envs[%s]: %s", q, why);
+		fail(p, "%s[%s]: %s", key, q, why);
 		free(q);
 		return (-1);
 	}
-	req->envs = xcalloc(json_object_size(v), sizeof *req->envs);
+	envs = xcalloc(json_object_size(v) + 1, sizeof *envs);
 	i = 0;
 	json_object_foreach(v, name, value) {
-		req->envs[i].name = xstrdup(name);
-		req->envs[i].value = xstrdup(json_string_value(value));
+		envs[i].name = xstrdup(name);
+		envs[i].value = xstrdup(json_string_value(value));
 		i++;
 	}
-	req->nenvs = i;
+	*out = envs;
+	*nout = i;
+	return (0);
+}
+
+/*
+ * clear_env: true starts the run from an empty environment; base_env, the
+ * caller's environment, starts it from that.  The two do not go together.
+ */
+static int
+parse_clear_env(struct parse *p)
+{
+	json_t	*v;
+
+	if ((v = field(p, "clear_env")) == NULL)
+		return (0);
+	if (!json_is_boolean(v))
+		return (fail(p, "clear_env: not true or false"));
+	p->req->clear_env = json_is_true(v);
+	if (p->req->clear_env && p->req->base_env != NULL)
+		return (fail(p, "clear_env: not with base_env"));
 	return (0);
 }
 
@@ -651,7 +677,11 @@ request_parse(const char *line, size_t len, char **id, char **cause)
 	else if ((r = parse_id(&p)) == 0 && (r = parse_action(&p)) == 0 &&
 	    req->action == REQUEST_RUN) {
 		if ((r = parse_whoami(&p)) == 0 && (r = parse_dir(&p)) == 0 &&
-		    (r = parse_exec(&p)) == 0 && (r = parse_envs(&p)) == 0 &&
+		    (r = parse_exec(&p)) == 0 &&
+		    (r = parse_envs(&p, "envs", &req->envs, &req->nenvs)) == 0 &&
+		    (r = parse_envs(&p, "base_env", &req->base_env,
+		    &req->nbase_env)) == 0 &&
+		    (r = parse_clear_env(&p)) == 0 &&
 		    (r = parse_stdin(&p)) == 0 &&
 		    (r = parse_timeout(&p)) == 0 &&
 		    (r = parse_max_output(&p)) == 0 &&
@@ -697,6 +727,11 @@ request_free(struct request *req)
 		free(req->envs[i].value);
 	}
 	free(req->envs);
+	for (i = 0; i < req->nbase_env; i++) {
+		free(req->base_env[i].name);
+		free(req->base_env[i].value);
+	}
+	free(req->base_env);
 	free(req->stdin_data);
 	if (req->stdin_fd != -1)
 		close(req->stdin_fd);

@@ -6,10 +6,9 @@
  * one-line reason, without the "bad_request: " prefix, that names the
  * field ("whoami: missing", "exec[1]: contains NUL").  Fields are checked
  * in a fixed order (id, action, then for a run whoami, dir, exec, envs,
- * stdin, timeout, max_output, cols, rows, yield; for wait, input, screen
- * and abort seq, then timeout and offset, or data and keys) and the first
- * problem wins.  Unknown
- * fields are ignored; a top-level field set to null counts as absent.
+ * base_env, clear_env, stdin, timeout, max_output, cols, rows, yield; for
+ * wait, input, screen and abort seq, then timeout and offset, or data and
+ * keys) and the first problem wins.  Unknown fields are ignored; a top-level field set to null counts as absent.
  *
  * No field can ask for something unbounded: seconds above
  * REQUEST_SECONDS_MAX are cut to it, and max_output 0 means "the
@@ -71,6 +70,9 @@ struct request {
 	size_t			 argc;
 	struct request_env	*envs;		/* in the order sent */
 	size_t			 nenvs;
+	struct request_env	*base_env;	/* NULL: the host's environment */
+	size_t			 nbase_env;
+	int			 clear_env;	/* start from an empty one */
 	char			*stdin_data;	/* NULL when absent; may hold NULs */
 	size_t			 stdin_len;
 	int			 stdin_fd;	/* or in this file; -1 when not */

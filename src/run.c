@@ -278,18 +278,27 @@ run_set_error(struct run *r, const char *tag)
 }
 
 /*
- * Start the run: the environment is the host's (base), then [env], TERM,
- * REXEC and REXEC_SEQ, then the request's envs.
+ * Start the run: the environment is the host's (base), or the caller's
+ * (base_env), or empty (clear_env), then [env], TERM, REXEC and REXEC_SEQ,
+ * then the request's envs.
  */
 void
 run_start(struct run *r, char *const *base, struct reaper *rp, double now)
 {
-	struct spawn_env	*env = spawn_env_new(base);
+	static char *const	 empty[] = { NULL };
+	struct spawn_env	*env;
 	struct spawn		 sp;
 	enum spawn_error	 e;
-	char			*cause, seq[16], *tag;
+	char			*cause, seq[16], *tag, *shown;
 	size_t			 i;
 
+	if (r->req->base_env != NULL || r->req->clear_env)
+		base = empty;
+	env = spawn_env_new(base);
+	for (i = 0; i < r->req->nbase_env; i++) {
+		spawn_env_set(env, r->req->base_env[i].name,
+		    r->req->base_env[i].value);
+	}
 	for (i = 0; i < r->cfg->nenv; i++)
 		spawn_env_set(env, r->cfg->env[i].name, r->cfg->env[i].value);
 	spawn_env_set(env, "TERM", r->cfg->term);
@@ -338,13 +347,20 @@ run_start(struct run *r, char *const *base, struct reaper *rp, double now)
 		}
 		return;
 	case SPAWN_BAD_DIR:
-		xasprintf(&tag, "bad_dir: %s", cause);
+		/* Named as the console shows it: escaped where unsafe. */
+		shown = banner_quote(r->req->dir, strlen(r->req->dir),
+		    BANNER_TEXT);
+		xasprintf(&tag, "bad_dir: %s: %s", shown, cause);
+		free(shown);
 		break;
 	case SPAWN_NOT_FOUND:
 		tag = xstrdup("not_found");
 		break;
 	case SPAWN_NOT_EXECUTABLE:
-		tag = xstrdup("not_executable");
+		shown = banner_quote(r->req->argv[0], strlen(r->req->argv[0]),
+		    BANNER_WORD);
+		xasprintf(&tag, "not_executable: %s", shown);
+		free(shown);
 		break;
 	default:
 		xasprintf(&tag, "spawn_failed: %s", cause);
@@ -922,26 +938,58 @@ run_journal_text(const struct run *r, json_t *o)
 	}
 }
 
+/*
+ * The environment as journaled: of the caller's environment only the names
+ * whose value differs from the host's (most of it is the same and says
+ * nothing), then the request's envs.  journal.c redacts the values.
+ */
+static json_t *
+run_journal_envs(const struct run *r)
+{
+	json_t		*e = json_object();
+	const char	*host;
+	size_t		 i;
+
+	for (i = 0; i < r->req->nbase_env; i++) {
+		host = getenv(r->req->base_env[i].name);
+		if (host != NULL && strcmp(host, r->req->base_env[i].value) == 0)
+			continue;
+		json_object_set_new(e, r->req->base_env[i].name,
+		    json_string(r->req->base_env[i].value));
+	}
+	for (i = 0; i < r->req->nenvs; i++)
+		json_object_set_new(e, r->req->envs[i].name,
+		    json_string(r->req->envs[i].value));
+	return (e);
+}
+
+/* The run's argv as a JSON array of strings. */
+static json_t *
+run_argv_json(const struct run *r)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < r->req->argc; i++)
+		json_array_append_new(a, json_string(r->req->argv[i]));
+	return (a);
+}
+
 /* The journal line (DESIGN.md section 8), without the paths and pid. */
 json_t *
 run_journal_line(const struct run *r)
 {
-	json_t		*o = json_object(), *a, *e;
+	json_t		*o = json_object(), *a;
 	char		 when[40];
-	size_t		 i;
 	int		 exit_code, sig;
 
 	exit_code = run_exit(r, &sig);
 	json_object_set_new(o, "whoami", json_string(r->req->whoami));
 	json_object_set_new(o, "dir", json_string(r->req->dir));
-	e = json_object();
-	for (i = 0; i < r->req->nenvs; i++)
-		json_object_set_new(e, r->req->envs[i].name,
-		    json_string(r->req->envs[i].value));
-	json_object_set_new(o, "envs", e);
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	json_object_set_new(o, "envs", run_journal_envs(r));
+	if (r->req->clear_env)
+		json_object_set_new(o, "clear_env", json_true());
+	a = run_argv_json(r);
 	json_object_set_new(o, "exec", a);
 	json_object_set_new(o, "exit", json_integer(exit_code));
 	run_journal_text(r, o);
@@ -1110,7 +1158,6 @@ run_trim(struct run *r)
 	textring_trim(r->text, RUN_TEXT_HEAD, RUN_TEXT_RING_DONE);
 }
 
-/* One entry of a status reply. */
 /*
  * The run as viewers see it (DESIGN.md section 15, the "run" event):
  * fields that are not known yet are absent.
@@ -1120,7 +1167,6 @@ run_event(const struct run *r)
 {
 	json_t		*o = json_object(), *a;
 	char		 when[40];
-	size_t		 i;
 	int		 exit_code, sig;
 	const char	*state;
 
@@ -1138,9 +1184,7 @@ run_event(const struct run *r)
 	json_object_set_new(o, "detached", json_boolean(r->detached));
 	json_object_set_new(o, "whoami", json_string(r->req->whoami));
 	json_object_set_new(o, "dir", json_string(r->req->dir));
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	a = run_argv_json(r);
 	json_object_set_new(o, "argv", a);
 	json_object_set_new(o, "cols", json_integer(r->cols));
 	json_object_set_new(o, "rows", json_integer(r->rows));
@@ -1161,11 +1205,11 @@ run_event(const struct run *r)
 	return (o);
 }
 
+/* One entry of a status reply. */
 json_t *
 run_status(const struct run *r, double now)
 {
 	json_t	*o = json_object(), *a;
-	size_t	 i;
 
 	json_object_set_new(o, "seq", json_integer(r->seq));
 	if (r->req->id != NULL)
@@ -1174,9 +1218,7 @@ run_status(const struct run *r, double now)
 	    "queued" : r->state == RUN_RUNNING ? "running" : "done"));
 	json_object_set_new(o, "whoami", json_string(r->req->whoami));
 	json_object_set_new(o, "dir", json_string(r->req->dir));
-	a = json_array();
-	for (i = 0; i < r->req->argc; i++)
-		json_array_append_new(a, json_string(r->req->argv[i]));
+	a = run_argv_json(r);
 	json_object_set_new(o, "exec", a);
 	if (r->state == RUN_RUNNING) {
 		json_object_set_new(o, "pid", json_integer(r->child.pid));

@@ -110,7 +110,8 @@ _rexec_options() {
 	host)	echo "--headless --daemon -d --config --print-config --text" \
 		    "|--config" ;;
 	attach)	echo "--read-only -r --run --json --no-start|--run" ;;
-	run)	echo "--whoami --dir --env --read-stdin --timeout --max-output" \
+	run)	echo "--whoami --dir --env -E --inherit-env --host-env" \
+		    "--clear-env --read-stdin --timeout --max-output" \
 		    "--yield --json --|--whoami --dir --env --timeout" \
 		    "--max-output --yield" ;;
 	wait)	echo "--timeout --offset --json|--timeout --offset" ;;
@@ -177,7 +178,7 @@ _rexec() {
 	if ((cword == 1)); then
 		if [[ $_rexec_cur == -* ]]; then
 			_rexec_reply "--help --version --start-host --check-host
---list --print --mcp-stdio --whoami --dir --env --read-stdin
+--list --print --mcp-stdio --whoami --dir --env --read-stdin --clear-env
 --headless --config --print-config --text"
 		else
 			_rexec_reply "$_rexec_commands"
@@ -193,7 +194,8 @@ _rexec() {
 	--list) cmd=list ;;
 	--print|-p) cmd=print ;;
 	--mcp-stdio|-m) cmd=mcp ;;
-	--whoami|--whoami=*|--dir|--dir=*|--env|--env=*|--read-stdin) cmd=run ;;
+	--whoami|--whoami=*|--dir|--dir=*|--env|--env=*|--read-stdin|--clear-env)
+		cmd=run ;;
 	*) cmd=${_rexec_words[1]} ;;
 	esac
 	opts=$(_rexec_options "$cmd")

@@ -36,7 +36,7 @@
 #include "ui/ui_int.h"
 
 /* What an empty console says. */
-#define EMPTY_HINT	"waiting for agents: rexec run -- CMD"
+#define EMPTY_HINT	"waiting for agents: rexec run --whoami NAME -- CMD"
 
 struct pane_console {
 	struct vt	*vt;

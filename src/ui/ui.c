@@ -1432,6 +1432,17 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 	ui_curses(ui);
 	ui_loop(ui);
 	endwin();
+	/*
+	 * The loop is over: a SIGHUP or SIGTERM still pending (the terminal
+	 * closed as we left) is dropped, so nothing blocked and pending is
+	 * left for the exit path (a leak checker's stop-the-world waited on
+	 * one for ever).
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	if (ui->say_runs) {
 		active = ui_active(ui);
 		printf("rexec: %u run%s keep%s running in the host\n", active,

@@ -110,7 +110,7 @@ check_exits() {
 	chmod 0644 notexec
 	cl_run "$1" -- ./notexec
 	[ "$status" -eq 126 ]
-	[ "$stderr_out" = "rexec: not_executable" ]
+	[ "$stderr_out" = "rexec: not_executable: ./notexec" ]
 	cl_run "$1" -t 0.3 -- sleep 10
 	[ "$status" -eq 124 ]
 	[ "$stderr_out" = "rexec: timeout" ]

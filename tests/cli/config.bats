@@ -100,13 +100,13 @@ rx_deadline() {
 	mkdir "$BATS_TEST_TMPDIR/d.ini"
 	for f in "$BATS_TEST_TMPDIR/x.ini" "$BATS_TEST_TMPDIR/d.ini" /dev/null; do
 		REXEC_CONFIG=$f rx_deadline check
-		[ "$status" -eq 1 ] || { echo "$f: status $status"; false; }
+		[ "$status" -eq 2 ] || { echo "$f: status $status"; false; }
 		[ "$stderr_out" = "$f: not a regular file" ]
 		rx_deadline host --headless --config "$f"
 		[ "$status" -eq 1 ]
 		[ "$stderr_out" = "$f: not a regular file" ]
 		REXEC_CONFIG=$f rx_deadline run --whoami t -- true
-		[ "$status" -eq 1 ]
+		[ "$status" -eq 2 ]
 		[ "$stderr_out" = "$f: not a regular file" ]
 	done
 	[ ! -e "$REXEC_RUNTIME_DIR" ]
@@ -123,4 +123,45 @@ rx_deadline() {
 	rx_deadline host --print-config
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"cols = 77"* ]]
+}
+
+@test "client commands check only the keys they use; a bad one exits 2" {
+	f="$BATS_TEST_TMPDIR/rexec.ini"
+	printf '[ui]\nfps = 0\n[run]\nidle_timout = 3\n[bogus]\nx = 1\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$f"
+	# The host refuses the file, every problem named.
+	rx host --config "$f" --print-config
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"$f:2: [ui] fps: out of range (1 to 240): \"0\""* ]]
+	[[ "$stderr_out" == *"$f:4: [run] unknown key \"idle_timout\": did you mean \"idle_timeout\"?"* ]]
+	# An agent's commands do not care: no key of theirs is wrong.
+	export REXEC_CONFIG=$f
+	rx run --whoami t -- true </dev/null
+	[ "$status" -eq 127 ]
+	[ "$stderr_out" = "HOST NOT FOUND" ]
+	rx check
+	[ "$status" -eq 127 ]
+	rx list
+	[ "$status" -eq 0 ]
+	# A key they read, wrong, is a usage error naming file and line.
+	printf '[host]\nruntime_dir = rel\n' >"$f"
+	for cmd in "run --whoami t -- true" "status" "wait 1" "kill 1" "list" "log 1"; do
+		rx $cmd </dev/null
+		[ "$status" -eq 2 ] || { echo "$cmd: status $status"; false; }
+		[ "$stderr_out" = "$f:2: [host] runtime_dir: not an absolute path: \"rel\"" ]
+	done
+	printf '[run]\nenv = agent\n' >"$f"
+	rx run --whoami t -- true </dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr_out" = "$f:2: [run] env: unknown value \"agent\" (host or client)" ]
+}
+
+@test "an unknown key names the key it is closest to" {
+	f="$BATS_TEST_TMPDIR/rexec.ini"
+	printf '[ui]\nmax_parallel = 3\n[pty]\nrow = 30\n[agent]\nzzz = 1\n' >"$f"
+	rx host --config "$f" --print-config
+	[ "$status" -eq 1 ]
+	[[ "$stderr_out" == *"$f:2: [ui] unknown key \"max_parallel\": did you mean \"max_parallel\" in [host]?"* ]]
+	[[ "$stderr_out" == *"$f:4: [pty] unknown key \"row\": did you mean \"rows\"?"* ]]
+	[[ "$stderr_out" == *"$f:6: [agent] unknown key \"zzz\""* ]]
+	[[ "$stderr_out" != *"zzz\": did"* ]]
 }

@@ -64,7 +64,7 @@ shows_hostile() {
 @test "escape: the headless console shows a request's strings escaped" {
 	start_host
 	send_hostile
-	[ "$(jq -r .error "$(reply_file e2)")" = "bad_dir: No such file or directory" ]
+	[ "$(jq -r .error "$(reply_file e2)")" = "bad_dir: \$'/x\\e]2;X\\a': No such file or directory" ]
 	wait_for grep -qF 'evil' "$BATS_TEST_TMPDIR/console"
 	no_escapes "$BATS_TEST_TMPDIR/console"
 	shows_hostile "$(cat "$BATS_TEST_TMPDIR/console")"

@@ -130,6 +130,9 @@ err_code() {
 	jq -r .result.instructions <<<"$out" | grep -q '128+N'
 	jq -r .result.instructions <<<"$out" | grep -q '124'
 	jq -r .result.instructions <<<"$out" | grep -q 'read_output'
+	jq -r .result.instructions <<<"$out" | grep -q 'wait with offset'
+	jq -r .result.instructions <<<"$out" | grep -q 'no exit'
+	jq -r .result.instructions <<<"$out" | grep -q 'first root'
 	out=$(rpc 3 initialize '{"capabilities":{}}')
 	[ "$(err_code "$out")" = -32602 ]
 	jq -r .error.message <<<"$out" | grep -q protocolVersion
@@ -227,42 +230,47 @@ err_code() {
 	true
 }
 
-@test "mcp: unknown tools and arguments that break the schema are -32602 with the field named" {
+@test "mcp: arguments that break the schema are isError results with the field named; an unknown tool is -32602" {
 	mcp_start
 	mcp_init
+	# A tool error: a sentence naming the field, no exit, no run.
 	check() {
 		local out
 		out=$(call 9 "$1" "$2")
-		[ "$(err_code "$out")" = -32602 ] || { echo "$out"; return 1; }
-		jq -r .error.message <<<"$out" | grep -qF -- "$3" ||
+		[ "$(is_error "$out")" = true ] || { echo "$out"; return 1; }
+		[ "$(jq -r '.result.content[0].text' <<<"$out")" = "$1 refused: $3" ] ||
+			{ echo "$out"; return 1; }
+		[ "$(sc "$out" | jq -r 'has("exit")')" = false ] ||
 			{ echo "$out"; return 1; }
 	}
-	check nosuch '{}' 'unknown tool "nosuch"'
+	out=$(call 8 nosuch '{}')
+	[ "$(err_code "$out")" = -32602 ]
+	jq -r .error.message <<<"$out" | grep -qF 'unknown tool "nosuch"'
 	check exec '{}' 'argv: missing'
 	check exec '{"argv":[]}' 'argv: empty'
 	check exec '{"argv":["a",1]}' 'argv[1]: not a string'
-	check exec '{"argv":"ls"}' 'argv: expected an array'
+	check exec '{"argv":"ls"}' 'argv: expected an array of strings'
 	check exec '{"argv":["ls"],"dir":"tmp"}' 'dir: not an absolute path'
-	check exec '{"argv":["ls"],"envs":["NOEQ"]}' 'envs[0]'
-	check exec '{"argv":["ls"],"envs":{"A":1}}' 'envs.A'
-	check exec '{"argv":["ls"],"timeout":-1}' 'timeout'
-	check exec '{"argv":["ls"],"yield":0}' 'yield'
-	check exec '{"argv":["ls"],"bogus":1}' 'bogus: unknown argument'
+	check exec '{"argv":["ls"],"envs":["NOEQ"]}' 'envs[0]: not "NAME=VALUE"'
+	check exec '{"argv":["ls"],"envs":{"A":1}}' 'envs.A: not a string'
+	check exec '{"argv":["ls"],"timeout":-1}' 'timeout: must be >= 0'
+	check exec '{"argv":["ls"],"yield":0}' 'yield: must be > 0'
+	check exec '{"argv":["ls"],"bogus":1}' 'bogus: unknown argument of exec'
 	check shell '{"command":["ls"]}' 'command: expected a string'
 	check wait '{"seq":0}' 'seq: not an integer >= 1'
-	check wait '{"seq":1,"offset":-3}' 'offset'
-	check input '{"seq":1}' 'text, keys'
-	check input '{"seq":1,"text":"a","keys":["Enter"]}' 'text, keys'
+	check wait '{"seq":1,"offset":-3}' 'offset: not an integer >= 0'
+	check input '{"seq":1}' 'text, keys: give exactly one'
+	check input '{"seq":1,"text":"a","keys":["Enter"]}' 'text, keys: give exactly one'
 	check screen '{}' 'seq: missing'
-	check cancel '{"seq":"x"}' 'seq'
-	check read_output '{"seq":1,"limit":1.5}' 'limit'
+	check cancel '{"seq":"x"}' 'seq: not an integer >= 1'
+	check read_output '{"seq":1,"limit":1.5}' 'limit: not an integer >= 0'
 	out=$(rpc 10 tools/call '{"arguments":{}}')
 	[ "$(err_code "$out")" = -32602 ]
 	out=$(rpc 11 tools/call '{"name":"exec","arguments":[1]}')
 	[ "$(err_code "$out")" = -32602 ]
 }
 
-@test "mcp: a NUL inside a call is -32602 naming the argument, under the call's own id" {
+@test "mcp: a NUL inside a call is refused naming the argument, under the call's own id" {
 	mcp_start
 	mcp_init
 	nul() {
@@ -273,16 +281,25 @@ err_code() {
 		[ "$(jq -r .error.message <<<"$out")" = "$4" ] ||
 			{ echo "$out"; return 1; }
 	}
-	nul '"nul1"' '{"jsonrpc":"2.0","id":"nul1","method":"tools/call","params":{"name":"exec","arguments":{"argv":["printf","a\u0000b"]}}}' \
-		-32602 'exec: argv[1]: contains NUL'
-	nul 2 '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":{"A":"1\u0000"}}}}' \
-		-32602 'exec: envs.A: contains NUL'
-	nul 3 '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":["A=\u0000"]}}}' \
-		-32602 'exec: envs[0]: contains NUL'
-	nul 4 '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"shell","arguments":{"command":"echo a\u0000; touch x"}}}' \
-		-32602 'shell: command: contains NUL'
-	nul 5 '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["ls"],"dir":"/tmp\u0000/x"}}}' \
-		-32602 'exec: dir: contains NUL'
+	# In an argument: a tool error (isError) the model can correct.
+	argnul() {
+		local out
+		mcp_send "$2"
+		out=$(mcp_reply "$1") || return 1
+		[ "$(is_error "$out")" = true ] || { echo "$out"; return 1; }
+		[ "$(jq -r '.result.content[0].text' <<<"$out")" = "$3" ] ||
+			{ echo "$out"; return 1; }
+	}
+	argnul '"nul1"' '{"jsonrpc":"2.0","id":"nul1","method":"tools/call","params":{"name":"exec","arguments":{"argv":["printf","a\u0000b"]}}}' \
+		'exec refused: argv[1]: contains NUL'
+	argnul 2 '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":{"A":"1\u0000"}}}}' \
+		'exec refused: envs.A: contains NUL'
+	argnul 3 '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["env"],"envs":["A=\u0000"]}}}' \
+		'exec refused: envs[0]: contains NUL'
+	argnul 4 '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"shell","arguments":{"command":"echo a\u0000; touch x"}}}' \
+		'shell refused: command: contains NUL'
+	argnul 5 '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["ls"],"dir":"/tmp\u0000/x"}}}' \
+		'exec refused: dir: contains NUL'
 	nul 6 '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"exec\u0000","arguments":{"argv":["ls"]}}}' \
 		-32602 'name: contains NUL'
 	# jansson cannot take a NUL in an object key: the line is refused
@@ -351,7 +368,8 @@ err_code() {
 	[ "$(is_error "$out")" = false ]
 	[ "$(jq -r .exit <<<"$(sc "$out")")" = 0 ]
 	[ "$(jq -r .output <<<"$(sc "$out")")" = hello ]
-	[ "$(jq -r .result.content[0].text <<<"$out" | jq -r .output)" = hello ]
+	seq=$(sc "$out" | jq -r .seq)
+	[[ "$(jq -r .result.content[0].text <<<"$out")" =~ ^hello$'\n'"[exit 0 · "[0-9]+" ms · run $seq]"$ ]]
 	[ "$(jq -r 'has("id")' <<<"$(sc "$out")")" = false ]
 	out=$(call 2 exec '{"argv":["sh","-c","echo bad; exit 3"]}')
 	[ "$(is_error "$out")" = true ]
@@ -528,7 +546,7 @@ running_one() {
 	[ "$(is_error "$out")" = true ]
 	out=$(call 13 wait '{"seq":999}')
 	[ "$(is_error "$out")" = true ]
-	jq -r .error <<<"$(sc "$out")" | grep -q '^bad_request'
+	[ "$(sc "$out" | jq -r 'has("exit")')" = false ]
 }
 
 @test "mcp: a host that dies during a call gives that call an error, and the server goes on" {
@@ -588,7 +606,209 @@ running_one() {
 	[ "$(jq -c .output <<<"$s")" = '"699999\n700000\n"' ]
 	[ "$(jq -r .next_offset <<<"$s")" = 4788895 ]
 	[ "$(jq -r .more <<<"$s")" = false ]
-	# A bigger slice is rexec log's bytes.
-	out=$(call 4 read_output "{\"seq\":$seq,\"offset\":2000000,\"limit\":200000}")
+	# A bigger slice is rexec log's bytes (bash reads its 450 KB answer
+	# a byte at a time: slow on a busy machine).
+	out=$(WAIT_SECONDS=90 call 4 read_output "{\"seq\":$seq,\"offset\":2000000,\"limit\":200000}")
 	[ "$(jq -j .output <<<"$(sc "$out")" | md5sum)" = "$("$REXEC" log "$seq" | tail -c +2000001 | head -c 200000 | md5sum)" ]
+}
+
+# The text content of answer $1: what a model reads.
+text_of() {
+	jq -r '.result.content[0].text' <<<"$1"
+}
+
+@test "mcp: a result's text is the run's text as is, then one line that says how it stands" {
+	printf '[agent]\nmax_output = 1K\n[run]\nkill_grace = 0.3\nlinger = 0.5\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	mcp_start
+	mcp_init
+	line() {
+		# The last line of the text, with the run's seq put in.
+		local text seq
+		text=$(text_of "$1")
+		seq=$(sc "$1" | jq -r .seq)
+		[[ "${text##*$'\n'}" =~ ^${2//SEQ/$seq}$ ]] ||
+			{ echo "text: $text"; echo "want: $2"; return 1; }
+	}
+	out=$(call 1 shell '{"command":"printf \"a \\\"b\\\"\\n\\tc\\n\"; exit 2"}')
+	[ "$(text_of "$out" | head -n 2)" = $'a "b"\n\tc' ]
+	line "$out" '\[exit 2 · [0-9]+ ms · run SEQ\]'
+	# No JSON, no journal paths in what the model reads.
+	! text_of "$out" | grep -q -e '"seq"' -e journal -e '\\n'
+	out=$(call 2 shell '{"command":"kill -KILL $$"}')
+	line "$out" '\[killed by signal 9 \(SIGKILL\) · exit 137 · [0-9]+ ms · run SEQ\]'
+	out=$(call 3 exec '{"argv":["sleep","5"],"timeout":0.3}')
+	line "$out" '\[timeout after [0-9]+ ms · run SEQ\]'
+	out=$(call 4 exec '{"argv":["no-such-program-here"]}')
+	line "$out" '\[command not found · exit 127 · [0-9]+ ms · run SEQ\]'
+	out=$(call 5 exec '{"argv":["true"],"dir":"/no/such/dir"}')
+	line "$out" '\[bad_dir: (/no/such/dir: )?No such file or directory · exit 127 · [0-9]+ ms · run SEQ\]'
+	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
+	out=$(call 13 exec "{\"argv\":[\"$BATS_TEST_TMPDIR/noexec\"]}")
+	line "$out" '\[not executable(: [^ ]+)? · exit 126 · [0-9]+ ms · run SEQ\]'
+	# Waiting for input, then still running, then cancelled.
+	out=$(call 6 shell '{"command":"printf \"Continue? \"; read x; echo go; sleep 30","yield":5}')
+	[ "$(text_of "$out" | head -n 1)" = "Continue?" ]
+	line "$out" '\[waiting for input · run SEQ · answer with input, then wait with offset [0-9]+\]'
+	seq=$(sc "$out" | jq -r .seq)
+	out=$(call 7 input "{\"seq\":$seq,\"text\":\"y\\n\"}")
+	[ "$(text_of "$out")" = "[typed into run $seq]" ]
+	said_go() {
+		out=$(call 8 wait "{\"seq\":$seq,\"timeout\":0.5}")
+		text_of "$out" | grep -q '^go$'
+	}
+	wait_for said_go
+	line "$out" '\[still running · run SEQ · wait with offset [0-9]+\]'
+	out=$(call 9 screen "{\"seq\":$seq}")
+	[ "$(text_of "$out" | head -n 1)" = "Continue? y" ]
+	line "$out" '\[screen of run SEQ · 80x24 · cursor at row 2, column 0 · still running\]'
+	out=$(call 10 cancel "{\"seq\":$seq}")
+	line "$out" '\[cancelled · exit 143 · [0-9.]+ m?s · run SEQ\]'
+	# A cut output names where the omitted bytes start, and read_output
+	# there gives them.
+	out=$(call 11 exec '{"argv":["seq","1","3000"]}')
+	seq=$(sc "$out" | jq -r .seq)
+	line "$out" '\[exit 0 · [0-9]+ ms · run SEQ · output cut: [0-9]+ bytes omitted, read_output seq SEQ offset [0-9]+\]'
+	off=$(text_of "$out" | tail -n 1 | sed 's/.*offset \([0-9]*\)]$/\1/')
+	omitted=$(sc "$out" | jq -r .omitted_bytes)
+	# The text before the omitted line is the first $off bytes.
+	[ "$(text_of "$out" | head -c "$off")" = "$(seq 1 3000 | head -c "$off")" ]
+	[[ "$(text_of "$out" | tail -c +$((off + 1)) | head -n 1)" == "[rexec: $omitted bytes omitted; "* ]]
+	wait_for grep -q "\"seq\":$seq," "$(journal_file)"
+	out=$(call 12 read_output "{\"seq\":$seq,\"offset\":$off,\"limit\":$omitted}")
+	[ "$(sc "$out" | jq -j .output)" = "$(seq 1 3000 | tail -c +$((off + 1)) | head -c "$omitted")" ]
+	[ "$(text_of "$out" | head -n 1)" = "$(seq 1 3000 | tail -c +$((off + 1)) | head -n 1)" ]
+	line "$out" "\\[run SEQ · bytes $off-$((off + omitted)) of $(seq 1 3000 | wc -c) · more: read_output seq SEQ offset $((off + omitted))\\]"
+}
+
+@test "mcp: tool errors (unknown or ended seq, a bad key name) are isError sentences with no exit" {
+	start_host
+	mcp_start
+	mcp_init
+	refused() {
+		local out
+		out=$(call "$1" "$2" "$3")
+		[ "$(jq -r '.result.isError' <<<"$out")" = true ] || { echo "$out"; return 1; }
+		[ "$(text_of "$out")" = "$4" ] || { echo "$out"; return 1; }
+		[ "$(sc "$out" | jq -c 'keys')" = '["error"]' ] || { echo "$out"; return 1; }
+	}
+	refused 1 wait '{"seq":999}' 'wait refused: seq: no such run'
+	refused 2 screen '{"seq":999}' 'screen refused: seq: no such run'
+	refused 3 cancel '{"seq":999}' 'cancel refused: seq: no such run'
+	out=$(call 4 exec '{"argv":["true"]}')
+	seq=$(sc "$out" | jq -r .seq)
+	refused 5 input "{\"seq\":$seq,\"text\":\"x\"}" "input refused: run $seq has ended"
+	out=$(call 6 shell '{"command":"sleep 30","yield":0.1}')
+	seq=$(sc "$out" | jq -r .seq)
+	refused 7 input "{\"seq\":$seq,\"keys\":[\"NoSuchKey\"]}" 'input refused: keys[0]: unknown key "NoSuchKey"'
+	call 8 cancel "{\"seq\":$seq}" >/dev/null
+	# Protocol errors stay JSON-RPC errors.
+	out=$(rpc 9 tools/call '{"name":"exec","arguments":"x"}')
+	[ "$(err_code "$out")" = -32602 ]
+	out=$(rpc 10 tools/nosuch)
+	[ "$(err_code "$out")" = -32601 ]
+}
+
+# Initialize as a client that offers roots; the roots/list the server
+# then sends is left in mcp.other.
+mcp_init_roots() {
+	rpc 0 initialize '{"protocolVersion":"2025-06-18","capabilities":{"roots":{"listChanged":true}},"clientInfo":{"name":"bats-agent","version":"1"}}' >/dev/null
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	mcp_until '.method == "roots/list"'
+}
+
+# The id of the last roots/list the server sent.
+roots_id() {
+	jq -c 'select(.method == "roots/list") | .id' "$BATS_TEST_TMPDIR/mcp.other" | tail -n 1
+}
+
+# Answer roots/list $1 with roots $2 (a JSON array).
+roots_answer() {
+	mcp_send "{\"jsonrpc\":\"2.0\",\"id\":$1,\"result\":{\"roots\":$2}}"
+}
+
+@test "mcp: exec without dir runs in the client's first root, re-read on roots/list_changed" {
+	start_host
+	mkdir -p "$BATS_TEST_TMPDIR/work" "$BATS_TEST_TMPDIR/proj a" "$BATS_TEST_TMPDIR/other"
+	cd "$BATS_TEST_TMPDIR/work"
+	mcp_start
+	mcp_init_roots
+	id=$(roots_id)
+	# A call made before the answer waits for it.
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	# The first root with a local path counts, escapes decoded.
+	roots_answer "$id" "[{\"uri\":\"https://example.com/x\"},{\"uri\":\"file://$BATS_TEST_TMPDIR/proj%20a\",\"name\":\"p\"},{\"uri\":\"file://$BATS_TEST_TMPDIR/other\"}]"
+	out=$(mcp_reply 1)
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/proj a" ]
+	out=$(call 2 shell '{"command":"pwd"}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/proj a" ]
+	out=$(call 3 exec '{"argv":["pwd"],"dir":"/"}')
+	[ "$(sc "$out" | jq -r .output)" = / ]
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}'
+	mcp_until '.method == "roots/list"'
+	id2=$(roots_id)
+	[ "$id2" != "$id" ]
+	# A stale answer (the old id) changes nothing.
+	roots_answer "$id" '[{"uri":"file:///"}]'
+	roots_answer "$id2" "[{\"uri\":\"file://localhost$BATS_TEST_TMPDIR/other\"}]"
+	out=$(call 4 exec '{"argv":["pwd"]}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/other" ]
+	# No usable root, or an error: the server's cwd.
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}'
+	mcp_until '.method == "roots/list"'
+	roots_answer "$(roots_id)" '[{"uri":"file://elsewhere/x"},{"uri":"file:///bad%zz"}]'
+	out=$(call 5 exec '{"argv":["pwd"]}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}'
+	mcp_until '.method == "roots/list"'
+	mcp_send "{\"jsonrpc\":\"2.0\",\"id\":$(roots_id),\"error\":{\"code\":-32601,\"message\":\"no roots here\"}}"
+	out=$(call 6 exec '{"argv":["pwd"]}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	grep -q 'roots/list: no roots here' "$BATS_TEST_TMPDIR/mcp.err"
+}
+
+@test "mcp: a client without roots is never asked; a waiting call can be cancelled" {
+	start_host
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	mcp_start
+	mcp_init
+	out=$(call 1 exec '{"argv":["pwd"]}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	! grep -q roots/list "$BATS_TEST_TMPDIR/mcp.other"
+	mcp_stop
+	: >"$BATS_TEST_TMPDIR/mcp.other"
+	mcp_start
+	mcp_init_roots
+	mcp_send '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	# Waiting for the roots, the call is in flight: its id is taken.
+	out=$(call 2 exec '{"argv":["true"]}')
+	[ "$(err_code "$out")" = -32600 ]
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}'
+	roots_answer "$(roots_id)" '[]'
+	out=$(call 3 exec '{"argv":["pwd"]}')
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	! grep -q '"id":2,"result"' "$BATS_TEST_TMPDIR/mcp.other"
+	# A call waiting for the roots when the client initializes again,
+	# offering none: it goes on in the server's cwd.
+	mcp_send '{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}'
+	mcp_until '.method == "roots/list"'
+	mcp_send '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	mcp_init
+	out=$(mcp_reply 4)
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+}
+
+@test "mcp: a client that never answers roots/list: the call runs in the server's cwd after 10 s" {
+	start_host
+	mkdir -p "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	mcp_start
+	mcp_init_roots
+	start=$SECONDS
+	mcp_send '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exec","arguments":{"argv":["pwd"]}}}'
+	out=$(WAIT_SECONDS=30 mcp_reply 1)
+	[ "$(sc "$out" | jq -r .output)" = "$BATS_TEST_TMPDIR/work" ]
+	((SECONDS - start >= 9))
+	grep -q "roots/list: no answer in 10 s; runs without dir start in $BATS_TEST_TMPDIR/work" "$BATS_TEST_TMPDIR/mcp.err"
 }

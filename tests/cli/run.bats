@@ -60,24 +60,24 @@ teardown() {
 	chmod 644 "$BATS_TEST_TMPDIR/plain"
 	rx run -- "$BATS_TEST_TMPDIR/plain"
 	[ "$status" -eq 126 ]
-	[ "$stderr_out" = "rexec: not_executable" ]
+	[ "$stderr_out" = "rexec: not_executable: $BATS_TEST_TMPDIR/plain" ]
 }
 
-@test "run: bad_dir is 127 and names the problem" {
+@test "run: bad_dir is 127 and names the dir and the problem" {
 	start_host
 	rx run --dir /no/such/dir -- true
 	[ "$status" -eq 127 ]
-	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	[ "$stderr_out" = "rexec: bad_dir: /no/such/dir: No such file or directory" ]
 	cd "$BATS_TEST_TMPDIR"
 	rx --whoami t --dir missing -- true
 	[ "$status" -eq 127 ]
-	[ "$stderr_out" = "rexec: bad_dir: No such file or directory" ]
+	[ "$stderr_out" = "rexec: bad_dir: $BATS_TEST_TMPDIR/missing: No such file or directory" ]
 	mkdir sub
 	rx run --dir sub -- pwd
 	[ "$output" = "$BATS_TEST_TMPDIR/sub" ]
 	send_line '{"id":"bd","whoami":"t","dir":"/no/such/dir","exec":["true"]}'
 	run await_reply bd
-	[ "$(jq -r .error <<<"$output")" = "bad_dir: No such file or directory" ]
+	[ "$(jq -r .error <<<"$output")" = "bad_dir: /no/such/dir: No such file or directory" ]
 	[ "$(jq -r .exit <<<"$output")" = 127 ]
 }
 
@@ -276,13 +276,18 @@ teardown() {
 
 @test "run: a fast command after a slow one is answered first; the console keeps arrival order" {
 	start_host
-	"$REXEC" run -- sh -c 'sleep 1; echo slow-done' >"$BATS_TEST_TMPDIR/slow" 3>&- &
+	# The slow run goes on until the test opens its gate, however slow
+	# the machine.
+	local gate="$BATS_TEST_TMPDIR/gate"
+	"$REXEC" run -- sh -c "while [ ! -e '$gate' ]; do sleep 0.05; done; echo slow-done" \
+		>"$BATS_TEST_TMPDIR/slow" 3>&- &
 	slow=$!
-	wait_for grep -q "sleep 1; echo slow-done" "$BATS_TEST_TMPDIR/console"
+	wait_for grep -q "echo slow-done" "$BATS_TEST_TMPDIR/console"
 	rx run -- echo fast-done
 	[ "$output" = fast-done ]
 	# The slow run is still running when the fast one has its answer.
 	kill -0 "$slow"
+	touch "$gate"
 	wait "$slow"
 	grep -q slow-done "$BATS_TEST_TMPDIR/slow"
 	wait_for grep -q fast-done "$BATS_TEST_TMPDIR/console"
@@ -322,6 +327,15 @@ teardown() {
 	wait "$b"
 	[ "$(cat "$BATS_TEST_TMPDIR/q")" = queued-one ]
 	wait "$a" || true
+}
+
+@test "run: status quotes a run's argv as the banner does" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'printf "Continue? "; read x'
+	[ "$status" -eq 75 ]
+	rx status
+	[[ "$output" == *"  tester  "*"  sh -c 'printf \"Continue? \"; read x'"* ]]
+	rx kill 1
 }
 
 @test "run: usage errors exit 2" {

@@ -24,6 +24,29 @@ setup() {
 	[ "$status" -eq 0 ]
 }
 
+@test "run: the usage line shows --whoami as required unless REXEC_WHOAMI is set" {
+	rx run -- true
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"usage: rexec run --whoami NAME [--dir DIR]"* ]]
+	rx --help
+	[[ "$output" == *"rexec run --whoami NAME [--dir DIR]"* ]]
+	REXEC_WHOAMI=me rx run
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"usage: rexec run [--whoami NAME] [--dir DIR]"* ]]
+	# mcp's is optional either way.
+	rx mcp stray
+	[[ "$stderr_out" == *"usage: rexec mcp [--whoami NAME]"* ]]
+}
+
+@test "run: --max-output below 256 is refused, naming the value" {
+	rx run --whoami me --max-output 10 -- true
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"rexec: --max-output: 10 is below the least, 256 bytes (0 asks for the host's limit)"* ]]
+	rx run --whoami me --inherit-env --clear-env -- true
+	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *"rexec: --clear-env: not with --inherit-env"* ]]
+}
+
 @test "an unknown command exits 2 with a message" {
 	rx frobnicate
 	[ "$status" -eq 2 ]

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const REXEC = process.env.REXEC;
 const env = { ...process.env };
@@ -51,7 +54,14 @@ async function stopHost() {
 }
 
 async function connect(opts = {}) {
-  const client = new Client({ name: 'sdk-test', version: '1.0.0' });
+  const client = new Client({ name: 'sdk-test', version: '1.0.0' },
+    opts.roots ? { capabilities: { roots: { listChanged: true } } } : undefined);
+  if (opts.roots) {
+    client.setRequestHandler(ListRootsRequestSchema, async () => {
+      opts.asked = (opts.asked ?? 0) + 1;
+      return { roots: opts.roots() };
+    });
+  }
   const transport = new StdioClientTransport({
     command: REXEC, args: ['mcp'], env, cwd: workdir, stderr: 'inherit',
   });
@@ -107,10 +117,12 @@ test('exec: a simple command, a failing one, a missing program', async () => {
   assert.equal(r.isError, false);
   assert.equal(r.structuredContent.output.trimEnd(), 'hello');
   assert.equal(r.structuredContent.exit, 0);
-  assert.equal(JSON.parse(r.content[0].text).output.trimEnd(), 'hello');
+  // The text is the run's text as is and one line, no JSON.
+  assert.match(r.content[0].text, new RegExp(`^hello\n\\[exit 0 · \\d+ ms · run ${r.structuredContent.seq}\\]$`));
   r = await run('exec', { argv: ['sh', '-c', 'exit 5'] });
   assert.equal(r.isError, true);
   assert.equal(r.structuredContent.exit, 5);
+  assert.match(r.content[0].text, /^\[exit 5 · \d+ ms · run \d+\]$/);
   r = await run('exec', { argv: ['no-such-program-anywhere'] });
   assert.equal(r.isError, true);
   assert.equal(r.structuredContent.error, 'not_found');
@@ -182,6 +194,46 @@ test('a long run: yield, wait, input, screen, cancel', async () => {
   assert.equal(r.isError, true);
 });
 
+test('tool errors are isError sentences without exit; bad arguments too', async () => {
+  let r = await run('wait', { seq: 99999 });
+  assert.equal(r.isError, true);
+  assert.equal(r.content[0].text, 'wait refused: seq: no such run');
+  assert.equal(r.structuredContent.exit, undefined);
+  r = await run('exec', { argv: [] });
+  assert.equal(r.isError, true);
+  assert.equal(r.content[0].text, 'exec refused: argv: empty');
+  await assert.rejects(run('nosuch', {}), /unknown tool/);
+});
+
+test('a client that offers roots: exec without dir runs in the first root, re-read when the list changes', async () => {
+  const one = join(workdir, 'root one');
+  const two = join(workdir, 'root-two');
+  mkdirSync(one);
+  mkdirSync(two);
+  let roots = [{ uri: 'https://example.com/not-a-dir' }, { uri: pathToFileURL(one).href, name: 'one' }];
+  const opts = { roots: () => roots };
+  const rc = await connect(opts);
+  try {
+    let r = await rc.callTool({ name: 'exec', arguments: { argv: ['pwd'] } });
+    assert.equal(r.structuredContent.output.trimEnd(), one);
+    r = await rc.callTool({ name: 'shell', arguments: { command: 'pwd' } });
+    assert.equal(r.structuredContent.output.trimEnd(), one);
+    r = await rc.callTool({ name: 'exec', arguments: { argv: ['pwd'], dir: '/' } });
+    assert.equal(r.structuredContent.output.trimEnd(), '/');
+    const asked = opts.asked;
+    roots = [{ uri: pathToFileURL(two).href }];
+    await rc.sendRootsListChanged();
+    await until(() => opts.asked > asked, 'roots/list again');
+    r = await rc.callTool({ name: 'exec', arguments: { argv: ['pwd'] } });
+    assert.equal(r.structuredContent.output.trimEnd(), two);
+  } finally {
+    await rc.close();
+  }
+  // The client of the other tests offers none: the server's cwd.
+  const r = await run('exec', { argv: ['pwd'] });
+  assert.equal(r.structuredContent.output.trimEnd(), workdir);
+});
+
 test('check_host', async () => {
   const r = await run('check_host', {});
   assert.equal(r.content[0].text, 'HOST RUNNING');
@@ -194,7 +246,7 @@ test('an old protocol version is negotiated', async () => {
     const { tools } = await old.listTools();
     assert.ok(tools.every((t) => t.outputSchema === undefined && t.annotations === undefined));
     const r = await old.callTool({ name: 'exec', arguments: { argv: ['echo', 'old'] } });
-    assert.equal(JSON.parse(r.content[0].text).output.trimEnd(), 'old');
+    assert.match(r.content[0].text, /^old\n\[exit 0 · /);
     assert.equal(r.structuredContent, undefined);
   } finally {
     await old.close();

@@ -60,7 +60,7 @@ teardown() {
 
 @test "tui: an empty console says what it waits for, until the first banner" {
 	start_ui
-	wait_for screen_has_re '^│waiting for agents: rexec run -- CMD +│$'
+	wait_for screen_has_re '^│waiting for agents: rexec run --whoami NAME -- CMD +│$'
 	screen -e | grep -F 'waiting for agents' | grep -qF $'\e[2m'
 	rx run --dir "$HOME" -- echo first-run
 	[ "$status" -eq 0 ]

@@ -25,6 +25,14 @@ tui_setup() {
 
 tui_teardown() {
 	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	# The viewers this test started end with their terminal; one that
+	# has not within the deadline is ended here, never left behind.
+	local f
+	for f in "$BATS_TEST_TMPDIR"/viewer*.pid; do
+		[ -s "$f" ] || continue
+		VIEWER_PID=$(cat "$f")
+		wait_for viewer_pid_gone || kill -KILL "$VIEWER_PID" 2>/dev/null || true
+	done
 	stop_host
 	# The host's and the viewers' stderr: no sanitizer report.
 	! cat "$BATS_TEST_TMPDIR"/host.err "$BATS_TEST_TMPDIR"/viewer*.err \
@@ -33,6 +41,10 @@ tui_teardown() {
 
 t() {
 	tmux -L "$SOCK" "$@"
+}
+
+viewer_pid_gone() {
+	! kill -0 "$VIEWER_PID" 2>/dev/null
 }
 
 # The command line of a viewer: "rexec attach" and its arguments, its

@@ -35,20 +35,26 @@ same_view() {
 
 @test "viewer: its pane killed, three runs (one detached) finish and answer; a new viewer shows them" {
 	start_ui
-	"$REXEC" run --dir "$HOME" -- sh -c 'sleep 1; echo one-done' \
+	# The runs go on until the test opens the gate, after the viewer has
+	# gone: however slow the machine, all three are still running then.
+	local gate="$BATS_TEST_TMPDIR/gate"
+	printf 'echo start\nwhile [ ! -e %q ]; do sleep 0.05; done\necho "$1"\n' \
+		"$gate" >"$HOME/gated"
+	"$REXEC" run --dir "$HOME" -- sh gated one-done \
 		>"$BATS_TEST_TMPDIR/o1" 2>&1 &
 	local c1=$!
-	"$REXEC" run --dir "$HOME" -- sh -c 'sleep 1; echo two-done' \
+	"$REXEC" run --dir "$HOME" -- sh gated two-done \
 		>"$BATS_TEST_TMPDIR/o2" 2>&1 &
 	local c2=$!
-	rx run --dir "$HOME" --yield 0.3 -- sh -c 'echo three-start; sleep 1.5; echo three-done'
+	rx run --dir "$HOME" --yield 0.3 -- sh gated three-done
 	[ "$status" -eq 75 ]
 	wait_for screen_has ' 2 running · 1 detached · 0 queued'
 	t kill-pane -t "$PANE"
+	touch "$gate"
 	wait "$c1"
 	wait "$c2"
-	[ "$(cat "$BATS_TEST_TMPDIR/o1")" = one-done ]
-	[ "$(cat "$BATS_TEST_TMPDIR/o2")" = two-done ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/o1")" = one-done ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/o2")" = two-done ]
 	rx wait 3 --timeout 20
 	[ "$status" -eq 0 ]
 	[[ "$output" == *three-done* ]]

@@ -314,7 +314,15 @@ START_TEST(test_unknown_section_and_key)
 	expect_error("[bogus]\nx = 1\ny = 2\n",
 	    "rexec.ini:1: unknown section [bogus]");
 	expect_error("[run]\ntimeout = 1\ntimeuot = 2\n",
-	    "rexec.ini:3: [run] unknown key \"timeuot\"");
+	    "rexec.ini:3: [run] unknown key \"timeuot\": did you mean "
+	    "\"timeout\"?");
+	expect_error("[run]\nidle_timout = 2\n",
+	    "rexec.ini:2: [run] unknown key \"idle_timout\": did you mean "
+	    "\"idle_timeout\"?");
+	expect_error("[pty]\nmax_queue = 2\n",
+	    "rexec.ini:2: [pty] unknown key \"max_queue\": did you mean "
+	    "\"max_queue\" in [host]?");
+	expect_error("[pty]\nzz = 2\n", "rexec.ini:2: [pty] unknown key \"zz\"");
 	expect_error("top = 1\n[run]\n",
 	    "rexec.ini:1: top: key outside a section");
 	expect_error("[env]\nA=B=C\nBAD-NAME = 1\n",
@@ -486,6 +494,46 @@ START_TEST(test_lookup_order)
 }
 END_TEST
 
+START_TEST(test_load_keys)
+{
+	static const char *const only[] = { "host.runtime_dir", "run.env",
+	    NULL };
+	char	*dir = unit_tmpdir(), *file;
+	FILE	*f;
+
+	if (asprintf(&file, "%s/rexec.ini", dir) == -1)
+		abort();
+	/* Keys, sections and values nobody of these reads are passed over. */
+	if ((f = fopen(file, "w")) == NULL)
+		abort();
+	fputs("[ui]\nfps = 0\n[bogus]\nx = 1\n[run]\nidle_timout = 1\n"
+	    "timeout = 9\nmax_timeout = 1\nenv = client\n[env]\nA-B = 1\n", f);
+	fclose(f);
+	ck_assert_int_eq(config_load_keys(&cfg, file, 1, only, &cause), 0);
+	ck_assert_int_eq(cfg.run_env, CONFIG_RUN_ENV_CLIENT);
+	ck_assert_uint_eq(cfg.fps, 30);
+	ck_assert(cfg.timeout == 0);
+	config_free(&cfg);
+	ck_assert_int_eq(config_load(&cfg, file, 1, &cause), -1);
+	free(cause);
+	config_free(&cfg);
+	/* A bad one of its keys, or a line that is no INI, is still an error. */
+	if ((f = fopen(file, "w")) == NULL)
+		abort();
+	fputs("[host]\nruntime_dir = rel\nnonsense\n", f);
+	fclose(f);
+	ck_assert_int_eq(config_load_keys(&cfg, file, 1, only, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "rexec.ini:2: [host] runtime_dir: "
+	    "not an absolute path: \"rel\""));
+	ck_assert_ptr_nonnull(strstr(cause, "rexec.ini:3: syntax error"));
+	free(cause);
+	config_free(&cfg);
+	unit_rmtree(dir);
+	free(file);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_load_files)
 {
 	char	*dir = unit_tmpdir(), *file, *missing;
@@ -615,6 +663,7 @@ config_suite(void)
 	tcase_add_test(tc, test_fuzz_findings);
 	tcase_add_test(tc, test_lookup_order);
 	tcase_add_test(tc, test_load_files);
+	tcase_add_test(tc, test_load_keys);
 	tcase_add_test(tc, test_not_regular);
 	suite_add_tcase(s, tc);
 	return (s);

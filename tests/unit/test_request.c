@@ -756,6 +756,30 @@ START_TEST(test_envs)
 	ck_assert_str_eq(req->envs[0].value, "C.UTF-8");
 	ck_assert_str_eq(req->envs[1].name, "\xc3\xa9");
 	ck_assert_str_eq(req->envs[2].value, "");
+	ck_assert_ptr_null(req->base_env);
+	ck_assert_int_eq(req->clear_env, 0);
+	request_free(req);
+
+	/* base_env is checked as envs; clear_env is a boolean, not with it. */
+	expect_bad("{" RUN ",'base_env':[]}", NULL, "base_env: not an object");
+	expect_bad("{" RUN ",'base_env':{'A=B':'x'}}", NULL,
+	    "base_env[\"A=B\"]: name contains \"=\"");
+	expect_bad("{" RUN ",'clear_env':'yes'}", NULL,
+	    "clear_env: not true or false");
+	expect_bad("{" RUN ",'base_env':{},'clear_env':true}", NULL,
+	    "clear_env: not with base_env");
+	req = parse_ok("{" RUN ",'base_env':{'PATH':'/venv/bin'},"
+	    "'clear_env':false}");
+	ck_assert_uint_eq(req->nbase_env, 1);
+	ck_assert_str_eq(req->base_env[0].name, "PATH");
+	ck_assert_str_eq(req->base_env[0].value, "/venv/bin");
+	request_free(req);
+	req = parse_ok("{" RUN ",'base_env':{}}");
+	ck_assert_ptr_nonnull(req->base_env);
+	ck_assert_uint_eq(req->nbase_env, 0);
+	request_free(req);
+	req = parse_ok("{" RUN ",'clear_env':true}");
+	ck_assert_int_eq(req->clear_env, 1);
 	request_free(req);
 }
 END_TEST

@@ -740,7 +740,7 @@ textring_suite(void)
 	Suite	*s = suite_create("textring");
 	TCase	*tc = tcase_create("textring");
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_every_offset);
 	tcase_add_test(tc, test_every_offset_after_trim);
 	tcase_add_test(tc, test_trim_head);
