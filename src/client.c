@@ -687,3 +687,38 @@ client_print_reply(json_t *reply, const char *argv0, int as_json)
 		return (127);
 	return (code < 0 || code > 255 ? 127 : (int)code);
 }
+
+extern char	**environ;
+
+/*
+ * The caller's environment as a base_env object.  TERM, REXEC and
+ * REXEC_SEQ are the host's to set for the run's terminal and are left out;
+ * so is a variable that is not UTF-8, with a warning, as JSON cannot carry
+ * it.
+ */
+json_t *
+client_environ(void)
+{
+	json_t		 *o = json_object(), *v;
+	char *const	 *e;
+	const char	 *eq;
+	char		 *name;
+
+	for (e = environ; *e != NULL; e++) {
+		if ((eq = strchr(*e, '=')) == NULL || eq == *e)
+			continue;
+		name = xstrndup(*e, eq - *e);
+		if (strcmp(name, "TERM") == 0 || strcmp(name, "REXEC") == 0 ||
+		    strcmp(name, "REXEC_SEQ") == 0) {
+			free(name);
+			continue;
+		}
+		if ((v = json_string(eq + 1)) == NULL ||
+		    json_object_set_new(o, name, v) != 0) {
+			fprintf(stderr, "rexec: environment: %s is not valid "
+			    "UTF-8 and is not sent\n", name);
+		}
+		free(name);
+	}
+	return (o);
+}

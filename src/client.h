@@ -30,6 +30,7 @@ pid_t		 client_host_ready(const char *, char **);
 struct client	*client_open(const struct config *, char **);
 void		 client_close(struct client *);
 char		*client_make_id(void);
+json_t		*client_environ(void);
 pid_t		 client_host_pid(struct client *);
 int		 client_send(struct client *, json_t *, char **);
 int		 client_wait(struct client *, const char *, double, json_t **,

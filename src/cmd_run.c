@@ -56,41 +56,6 @@ static const struct option run_options[] = {
 /* Where the run's environment starts. */
 enum run_env { ENV_DEFAULT, ENV_HOST, ENV_CLIENT, ENV_CLEAR };
 
-extern char	**environ;
-
-/*
- * The caller's environment as a base_env object.  TERM, REXEC and
- * REXEC_SEQ are the host's to set for the run's terminal and are left out;
- * so is a variable that is not UTF-8, with a warning, as JSON cannot carry
- * it.
- */
-static json_t *
-client_env(void)
-{
-	json_t		 *o = json_object(), *v;
-	char *const	 *e;
-	const char	 *eq;
-	char		 *name;
-
-	for (e = environ; *e != NULL; e++) {
-		if ((eq = strchr(*e, '=')) == NULL || eq == *e)
-			continue;
-		name = xstrndup(*e, eq - *e);
-		if (strcmp(name, "TERM") == 0 || strcmp(name, "REXEC") == 0 ||
-		    strcmp(name, "REXEC_SEQ") == 0) {
-			free(name);
-			continue;
-		}
-		if ((v = json_string(eq + 1)) == NULL ||
-		    json_object_set_new(o, name, v) != 0) {
-			fprintf(stderr, "rexec: environment: %s is not valid "
-			    "UTF-8 and is not sent\n", name);
-		}
-		free(name);
-	}
-	return (o);
-}
-
 /* Whether stdin holds data the run will not see (a pipe or a file). */
 static int
 stdin_unread(void)
@@ -299,7 +264,7 @@ cmd_run_exec(int argc, char **argv)
 		return (cli_usage("run", "arguments must be valid UTF-8"));
 	}
 	if (env_mode == ENV_CLIENT)
-		json_object_set_new(req, "base_env", client_env());
+		json_object_set_new(req, "base_env", client_environ());
 	else if (env_mode == ENV_CLEAR)
 		json_object_set_new(req, "clear_env", json_true());
 	if (timeout >= 0)

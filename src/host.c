@@ -90,6 +90,8 @@ static void	 *host_ready_arg;
 /* Ended runs kept for wait, and how many of them keep a screen. */
 #define HOST_KEEP_DONE		1000
 #define HOST_KEEP_SCREENS	32
+/* How many earlier sessions the host learns the run numbers of at start. */
+#define HOST_EARLIER		64
 /* The stdout stream or in-process UI, and the viewer server. */
 #define HOST_OBSERVERS		2
 /* The host's own fds in the poll set, after the runs'. */
@@ -143,6 +145,8 @@ struct host {
 	unsigned int		 ndone;
 	unsigned int		 next_seq;
 	unsigned int		 first_seq;	/* earlier sessions' are below */
+	struct journal_span	*earlier;	/* the sessions before, newest first */
+	size_t			 nearlier;
 	unsigned int		 running;	/* detached ones too */
 	unsigned int		 detached;
 	unsigned int		 queued;
@@ -876,37 +880,46 @@ host_status(struct host *h, const char *id, double now)
 
 /*
  * Why a run of an earlier host session cannot be waited on, typed into or
- * killed: the session it ended with and how, from the journal.
+ * killed: the session it ended with and how.  Only the sessions and the
+ * journal ends learned at start are read, never a whole journal.
  */
 static char *
 host_earlier_run(struct host *h, unsigned int seq)
 {
 	json_t		*line, *v;
-	char		*session, *cause = NULL, *why, *how;
+	char		*why, *how;
+	const char	*session;
+	ssize_t		 i;
+	int		 gone;
 
-	line = journal_find_seq(h->journal_dir, journal_session(h->journal),
-	    seq, &session, &cause);
-	if (line == NULL) {
-		free(cause);
+	if ((i = journal_spans_holder(h->earlier, h->nearlier, seq)) == -1) {
+		xasprintf(&why, "run %u is of an earlier host session: "
+		    "rexec log %u", seq, seq);
+		return (why);
+	}
+	session = h->earlier[i].session;
+	if ((line = journal_tail_run(h->journal_dir, session, seq,
+	    &gone)) == NULL && gone) {
 		xasprintf(&why, "run %u is of an earlier host session and no "
 		    "journal in %s holds it any more", seq, h->journal_dir);
 		return (why);
 	}
 	if ((v = json_object_get(line, "error")) != NULL &&
 	    json_is_string(v))
-		how = xstrdup(json_string_value(v));
+		xasprintf(&how, " (%s)", json_string_value(v));
 	else if ((v = json_object_get(line, "signal")) != NULL &&
 	    json_is_integer(v))
-		xasprintf(&how, "signal %lld", (long long)json_integer_value(v));
+		xasprintf(&how, " (signal %lld)",
+		    (long long)json_integer_value(v));
 	else if ((v = json_object_get(line, "exit")) != NULL &&
 	    json_is_integer(v))
-		xasprintf(&how, "exit %lld", (long long)json_integer_value(v));
+		xasprintf(&how, " (exit %lld)",
+		    (long long)json_integer_value(v));
 	else
-		how = xstrdup("ended");
-	xasprintf(&why, "run %u ended with the host session %s (%s): "
+		how = xstrdup("");
+	xasprintf(&why, "run %u ended with the host session %s%s: "
 	    "rexec log %u", seq, session, how, seq);
 	free(how);
-	free(session);
 	json_decref(line);
 	return (why);
 }
@@ -1448,6 +1461,13 @@ host_setup(struct host *h, char **cause)
 		free(err);
 	} else if (n > 0)
 		host_message(h, "removed %d old session%s", n, n == 1 ? "" : "s");
+	/* Which of them numbered what, for wait on an earlier run. */
+	h->earlier = journal_spans(h->journal_dir, NULL, HOST_EARLIER,
+	    &h->nearlier, &err);
+	if (h->earlier == NULL) {
+		host_message(h, "%s", err);
+		free(err);
+	}
 	h->journal = journal_open(h->journal_dir, time(NULL), h->cfg, cause);
 	if (h->journal == NULL)
 		return (-1);
@@ -1528,6 +1548,8 @@ host_free(struct host *h)
 		close(h->sig_fd);
 	if (h->lock_fd != -1)
 		close(h->lock_fd);
+	if (h->earlier != NULL)
+		journal_spans_free(h->earlier, h->nearlier);
 	free(h->rundir);
 	free(h->journal_dir);
 	free(h->fifo_path);

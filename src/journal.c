@@ -1600,19 +1600,25 @@ journal_lookup_path(const char *dir, const char *ref, json_t **line,
  * lines but for runs that were still going when it ended.  Reads the last
  * JOURNAL_TAIL bytes, more only when they hold no whole line with a seq
  * (a huge last line), never the whole of a long journal.  0 for none.
+ * With found not NULL, *found gets run want's line when those bytes hold
+ * it (runs the session's end stopped are its last lines), and *whole says
+ * whether they were the whole journal.
  */
 static long long
-session_tail_seq(const char *path)
+session_tail_seq(const char *path, long long want_seq, json_t **found,
+    int *whole)
 {
 	struct stat	 sb;
-	json_t		*line;
+	json_t		*line, *v;
 	char		*buf, *p, *nl, *end;
 	off_t		 want, from;
 	ssize_t		 n;
 	size_t		 got;
-	long long	 max = 0, v;
+	long long	 max = 0, seq;
 	int		 fd;
 
+	if (whole != NULL)
+		*whole = 1;
 	if ((fd = open(path, O_RDONLY|O_CLOEXEC|O_NOFOLLOW)) == -1)
 		return (0);
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
@@ -1639,16 +1645,23 @@ session_tail_seq(const char *path)
 		while (p != NULL && p < end &&
 		    (nl = memchr(p, '\n', end - p)) != NULL) {
 			line = json_loadb(p, nl - p, 0, NULL);
-			if (json_is_integer(json_object_get(line, "seq"))) {
-				v = json_integer_value(json_object_get(line,
-				    "seq"));
-				if (v > max)
-					max = v;
-			}
-			json_decref(line);
 			p = nl + 1;
+			if (!json_is_integer(v = json_object_get(line, "seq"))) {
+				json_decref(line);
+				continue;
+			}
+			if ((seq = json_integer_value(v)) > max)
+				max = seq;
+			if (found != NULL && *found == NULL &&
+			    seq == want_seq &&
+			    json_is_array(json_object_get(line, "exec")))
+				*found = line;
+			else
+				json_decref(line);
 		}
 		free(buf);
+		if (whole != NULL)
+			*whole = from == 0;
 		if (from == 0 || want >= JOURNAL_LINE_MAX)
 			break;
 	}
@@ -1694,7 +1707,7 @@ session_last_seq(const char *dir, const char *name)
 	long long	 a, b;
 
 	xasprintf(&path, "%s/%s.jsonl", dir, name);
-	a = session_tail_seq(path);
+	a = session_tail_seq(path, 0, NULL, NULL);
 	free(path);
 	b = session_files_seq(dir, name);
 	return (a > b ? a : b);
@@ -1723,64 +1736,137 @@ journal_last_seq(const char *dir, const char *skip, char **cause)
 }
 
 /*
+ * The newest max sessions of dir (all for 0) but skip, newest first, each
+ * with the highest seq it numbered (0 for none).  NULL on error.
+ */
+struct journal_span *
+journal_spans(const char *dir, const char *skip, size_t max, size_t *n,
+    char **cause)
+{
+	struct journal_span	*spans;
+	char			**names;
+	size_t			 nnames, i;
+
+	if ((names = journal_sessions(dir, &nnames, cause)) == NULL)
+		return (NULL);
+	spans = xcalloc(nnames + 1, sizeof *spans);
+	*n = 0;
+	for (i = 0; i < nnames && (max == 0 || *n < max); i++) {
+		if (skip != NULL && strcmp(names[i], skip) == 0)
+			continue;
+		spans[*n].session = xstrdup(names[i]);
+		spans[*n].last = session_last_seq(dir, names[i]);
+		(*n)++;
+	}
+	journal_sessions_free(names, nnames);
+	return (spans);
+}
+
+void
+journal_spans_free(struct journal_span *spans, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(spans[i].session);
+	free(spans);
+}
+
+/*
+ * Which of the spans (newest first) numbered seq: sessions number on from
+ * each other, so the oldest whose last number is seq or more, among the
+ * newest sessions whose numbers go down as they get older (journals from
+ * before that rule began again from 1).  -1 for none.
+ */
+ssize_t
+journal_spans_holder(const struct journal_span *spans, size_t n,
+    long long seq)
+{
+	ssize_t		 holder = -1;
+	long long	 prev = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (spans[i].last == 0)
+			continue;
+		if (holder != -1 && spans[i].last >= prev)
+			break;
+		if (spans[i].last >= seq)
+			holder = (ssize_t)i;
+		else if (holder != -1)
+			break;
+		prev = spans[i].last;
+	}
+	return (holder);
+}
+
+/*
+ * Run seq's line if it is among the last bytes of session's journal in
+ * dir, where a session's unfinished runs are: a bounded read, for the
+ * host, which must not read a whole journal between two requests.  When
+ * NULL, *gone says whether the journal was read whole (or is not there),
+ * so no line of it names the run.
+ */
+json_t *
+journal_tail_run(const char *dir, const char *session, long long seq,
+    int *gone)
+{
+	json_t	*line = NULL;
+	char	*path;
+
+	xasprintf(&path, "%s/%s.jsonl", dir, session);
+	session_tail_seq(path, seq, &line, gone);
+	free(path);
+	if (line != NULL)
+		*gone = 0;
+	return (line);
+}
+
+/* Run seq's line in the journal of span, *session set when found. */
+static json_t *
+span_find_run(const char *dir, const struct journal_span *span,
+    long long seq, char **session)
+{
+	json_t	*line;
+	char	*path, *why = NULL;
+
+	xasprintf(&path, "%s/%s.jsonl", dir, span->session);
+	line = journal_find_run(path, seq, &why);
+	free(path);
+	free(why);
+	if (line != NULL)
+		*session = xstrdup(span->session);
+	return (line);
+}
+
+/*
  * Find run seq in whichever session of dir holds it (but skip, when not
- * NULL): sessions number on from each other, so it is the oldest session
- * whose last number is seq or more; journals from before that rule are
- * searched newest first.  Returns its line, and in *session the session's
- * name; NULL when no journal holds it.
+ * NULL), as journal_spans_holder says; journals from before sessions
+ * numbered on from each other are searched newest first.  Returns its
+ * line, and in *session the session's name; NULL when no journal holds it.
  */
 json_t *
 journal_find_seq(const char *dir, const char *skip, long long seq,
     char **session, char **cause)
 {
-	char		**names, *path, *why = NULL;
-	size_t		 n, i, holder;
-	long long	 last, prev = 0;
-	json_t		*line = NULL;
+	struct journal_span	*spans;
+	size_t			 n, i;
+	ssize_t			 holder;
+	json_t			*line = NULL;
 
 	*session = NULL;
-	if ((names = journal_sessions(dir, &n, cause)) == NULL)
+	if ((spans = journal_spans(dir, skip, 0, &n, cause)) == NULL)
 		return (NULL);
-	holder = n;
-	for (i = 0; i < n; i++) {
-		if (skip != NULL && strcmp(names[i], skip) == 0)
-			continue;
-		if ((last = session_last_seq(dir, names[i])) == 0)
-			continue;
-		/* Older numbers that do not go down began again from 1. */
-		if (holder != n && last >= prev)
-			break;
-		if (last >= seq)
-			holder = i;
-		else if (holder != n)
-			break;
-		prev = last;
-	}
-	if (holder != n) {
-		xasprintf(&path, "%s/%s.jsonl", dir, names[holder]);
-		line = journal_find_run(path, seq, &why);
-		free(path);
-		free(why);
-		why = NULL;
-		if (line != NULL)
-			*session = xstrdup(names[holder]);
-	}
-	/* Journals numbered before sessions went on from each other. */
+	holder = journal_spans_holder(spans, n, seq);
+	if (holder != -1)
+		line = span_find_run(dir, &spans[holder], seq, session);
 	for (i = 0; line == NULL && i < n; i++) {
-		if (i == holder || (skip != NULL && strcmp(names[i], skip) == 0))
+		if ((ssize_t)i == holder ||
+		    (spans[i].last != 0 && spans[i].last < seq))
 			continue;
-		last = session_last_seq(dir, names[i]);
-		if (last != 0 && last < seq)
-			continue;
-		xasprintf(&path, "%s/%s.jsonl", dir, names[i]);
-		line = journal_find_run(path, seq, &why);
-		free(path);
-		free(why);
-		why = NULL;
-		if (line != NULL)
-			*session = xstrdup(names[i]);
+		line = span_find_run(dir, &spans[i], seq, session);
 	}
-	journal_sessions_free(names, n);
+	journal_spans_free(spans, n);
 	if (line == NULL && n == 0)
 		xasprintf(cause, "no journals in %s", dir);
 	else if (line == NULL)

@@ -5,6 +5,8 @@
 #ifndef JOURNAL_H
 #define JOURNAL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <time.h>
 
@@ -58,6 +60,19 @@ void		 journal_sessions_free(char **, size_t);
 char		*journal_resolve(const char *, const char *, char **);
 json_t		*journal_find_run(const char *, long long, char **);
 long long	 journal_last_seq(const char *, const char *, char **);
+
+/* A session and the highest run number it gave. */
+struct journal_span {
+	char		*session;
+	long long	 last;
+};
+struct journal_span *journal_spans(const char *, const char *, size_t,
+		    size_t *, char **);
+void		 journal_spans_free(struct journal_span *, size_t);
+ssize_t		 journal_spans_holder(const struct journal_span *, size_t,
+		    long long);
+json_t		*journal_tail_run(const char *, const char *, long long,
+		    int *);
 json_t		*journal_find_seq(const char *, const char *, long long, char **,
 		    char **);
 int		 journal_lookup(const char *, const char *, json_t **, char **);

@@ -154,6 +154,7 @@ struct mcp {
 	char			*lock;
 	char			*journal_dir;
 	char			*cwd;
+	json_t			*base_env;	/* [run] env = client: ours */
 	const char		*version;	/* NULL: not initialized */
 
 	enum roots_state	 roots;
@@ -539,6 +540,7 @@ mcp_call(struct mcp *m, json_t *id, json_t *params)
 	ctx.whoami = m->whoami;
 	ctx.cwd = m->root != NULL ? m->root : m->cwd;
 	ctx.id = hid;
+	ctx.base_env = m->base_env;
 	if (mcp_tool_request(t, args, &ctx, &req, &why) != 0) {
 		mcp_result(m, id, mcp_tool_refused(name, why,
 		    mcp_structured(m)));
@@ -1282,6 +1284,7 @@ mcp_free(struct mcp *m)
 	free(m->lock);
 	free(m->journal_dir);
 	free(m->cwd);
+	json_decref(m->base_env);
 	free(m->roots_id);
 	free(m->root);
 	free(m->in);
@@ -1305,6 +1308,9 @@ mcp_setup(struct mcp *m, const struct config *cfg, char **cause)
 		xasprintf(cause, "getcwd: %s", strerror(errno));
 		return (-1);
 	}
+	/* The agent started us: its environment is ours. */
+	if (cfg->run_env == CONFIG_RUN_ENV_CLIENT)
+		m->base_env = client_environ();
 	m->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (m->ino_fd == -1) {
 		xasprintf(cause, "inotify: %s", strerror(errno));

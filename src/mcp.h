@@ -26,6 +26,7 @@ struct mcp_ctx {
 	const char	*whoami;
 	const char	*cwd;
 	const char	*id;		/* the host request's id */
+	json_t		*base_env;	/* the server's, for [run] env = client */
 };
 
 /* Where a tool's answer comes from. */

@@ -37,7 +37,8 @@ enum arg_type {
 	ARG_SECONDS,		/* a number >= 0 */
 	ARG_YIELD,		/* a number > 0 */
 	ARG_SEQ,		/* an integer >= 1 */
-	ARG_BYTES		/* an integer >= 0 */
+	ARG_BYTES,		/* an integer >= 0 */
+	ARG_BOOL		/* true or false */
 };
 
 struct mcp_arg {
@@ -62,8 +63,12 @@ struct mcp_tool {
 	{ "dir", ARG_DIR, 0, "Absolute working directory (default: the " \
 	  "client's first root when it offers roots, else the MCP " \
 	  "server's current directory)." }, \
-	{ "envs", ARG_ENVS, 0, "Environment variables added to the host's: " \
+	{ "envs", ARG_ENVS, 0, "Environment variables added to the run's: " \
 	  "an object {\"NAME\":\"VALUE\"} or an array of \"NAME=VALUE\"." }, \
+	{ "clear_env", ARG_BOOL, 0, "Start from an empty environment: only " \
+	  "the host's [env] section, envs, TERM, REXEC and REXEC_SEQ " \
+	  "(default false: the host's environment, or this MCP server's " \
+	  "when the configuration says [run] env = client)." }, \
 	{ "stdin", ARG_TEXT, 0, "Text fed to the command's standard input, " \
 	  "then end of file (without it, stdin is the terminal)." }, \
 	{ "timeout", ARG_SECONDS, 0, "Seconds before the run is killed " \
@@ -259,6 +264,9 @@ arg_schema(const struct mcp_arg *a)
 		break;
 	case ARG_BYTES:
 		s = json_pack("{s:s, s:i}", "type", "integer", "minimum", 0);
+		break;
+	case ARG_BOOL:
+		s = json_pack("{s:s}", "type", "boolean");
 		break;
 	}
 	json_object_set_new(s, "description", json_string(a->description));
@@ -457,6 +465,10 @@ arg_check(const struct mcp_arg *a, json_t *v, char **why)
 			return (-1);
 		}
 		return (0);
+	case ARG_BOOL:
+		if (!json_is_boolean(v))
+			goto type;
+		return (0);
 	}
 nul:
 	xasprintf(why, "%s: contains NUL", a->name);
@@ -466,7 +478,7 @@ type:
 	    a->type == ARG_TEXT || a->type == ARG_DIR ? "a string" :
 	    a->type == ARG_STRINGS ? "an array of strings" :
 	    a->type == ARG_ENVS ? "an object or an array of \"NAME=VALUE\"" :
-	    "a number");
+	    a->type == ARG_BOOL ? "true or false" : "a number");
 	return (-1);
 }
 
@@ -544,6 +556,10 @@ run_request(const struct mcp_tool *t, json_t *args, const struct mcp_ctx *ctx)
 		if ((v = json_object_get(args, copied[i])) != NULL)
 			json_object_set(req, copied[i], v);
 	}
+	if (json_is_true(json_object_get(args, "clear_env")))
+		json_object_set_new(req, "clear_env", json_true());
+	else if (ctx->base_env != NULL)
+		json_object_set(req, "base_env", ctx->base_env);
 	return (req);
 }
 

@@ -256,6 +256,8 @@ err_code() {
 	check exec '{"argv":["ls"],"timeout":-1}' 'timeout: must be >= 0'
 	check exec '{"argv":["ls"],"yield":0}' 'yield: must be > 0'
 	check exec '{"argv":["ls"],"bogus":1}' 'bogus: unknown argument of exec'
+	check exec '{"argv":["ls"],"clear_env":1}' 'clear_env: expected true or false'
+	check shell '{"command":"ls","clear_env":"yes"}' 'clear_env: expected true or false'
 	check shell '{"command":["ls"]}' 'command: expected a string'
 	check wait '{"seq":0}' 'seq: not an integer >= 1'
 	check wait '{"seq":1,"offset":-3}' 'offset: not an integer >= 0'
@@ -403,6 +405,31 @@ err_code() {
 # No DEL, C1 control (as UTF-8) or bidi override in file $1.
 no_raw_controls() {
 	! LC_ALL=C grep -qP '\x7f|\xc2[\x80-\x9f]|\xe2\x80\xae' "$1"
+}
+
+@test "mcp: clear_env starts from nothing; [run] env = client gives runs the server's environment" {
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[env]\nFROM_INI = ini\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	export ONLY_AGENT=from-agent
+	mcp_start
+	mcp_init
+	# The host's environment by default: the agent's variable is not there.
+	out=$(call 1 shell '{"command":"echo ${ONLY_AGENT-unset} $FROM_INI"}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = "unset ini" ]
+	out=$(call 2 exec '{"argv":["/usr/bin/env"],"clear_env":true,"envs":{"A":"1"}}')
+	names=$(jq -j .output <<<"$(sc "$out")" | cut -d= -f1 | sort | tr '\n' ' ')
+	[ "$names" = "A FROM_INI GIT_PAGER MANPAGER PAGER REXEC REXEC_SEQ SYSTEMD_PAGER TERM " ] ||
+		{ echo "$out"; return 1; }
+	mcp_stop
+	# The agent starts the server, so with env = client its environment
+	# is the agent's, and clear_env still wins.
+	printf '[run]\nenv = client\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	mcp_start
+	mcp_init
+	out=$(call 3 shell '{"command":"echo ${ONLY_AGENT-unset}"}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = from-agent ]
+	out=$(call 4 shell '{"command":"echo ${ONLY_AGENT-unset}","clear_env":true}')
+	[ "$(jq -r .output <<<"$(sc "$out")")" = unset ]
 }
 
 @test "mcp: status text escapes DEL, C1 and bidi controls; a client name's become _" {

@@ -148,3 +148,26 @@ fake_line() {
 	rx wait 5
 	[[ "$stderr_out" == *"run 5 ended with the host session 2026-01-01-00:00:00 (exit 0): rexec log 5" ]]
 }
+
+@test "seq: the host reads only an earlier journal's end, and log reads it whole" {
+	# Run 1's line is 2 MB before the journal's end: the host names the
+	# session without reading that far, and log finds the run.
+	local pad lines=() i
+	pad=$(head -c 2000 /dev/zero | tr '\0' x)
+	lines+=("$(fake_line 1 first)")
+	for i in $(seq 2 1001); do
+		lines+=("$(fake_line "$i" "$pad")")
+	done
+	fake_session 2026-01-01-00:00:00 "${lines[@]}"
+	start_host
+	rx run --json -- true
+	[ "$(jq -r .seq <<<"$output")" = 1002 ]
+	rx wait 1
+	[ "$status" -ne 0 ]
+	[[ "$stderr_out" == *"run 1 ended with the host session 2026-01-01-00:00:00: rexec log 1" ]]
+	rx wait 1000
+	[[ "$stderr_out" == *"run 1000 ended with the host session 2026-01-01-00:00:00 (exit 0): rexec log 1000" ]]
+	rx log 1
+	[ "$status" -eq 0 ]
+	[ "$output" = first ]
+}
