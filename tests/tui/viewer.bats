@@ -46,6 +46,8 @@ same_view() {
 	"$REXEC" run --dir "$HOME" -- sh gated two-done \
 		>"$BATS_TEST_TMPDIR/o2" 2>&1 &
 	local c2=$!
+	# Numbered in the order they reach the host: the third is run 3.
+	wait_for screen_has ' 2 running · 0 queued'
 	rx run --dir "$HOME" --yield 0.3 -- sh gated three-done
 	[ "$status" -eq 75 ]
 	wait_for screen_has ' 2 running · 1 detached · 0 queued'
