@@ -133,6 +133,8 @@ err_code() {
 	jq -r .result.instructions <<<"$out" | grep -q 'wait with offset'
 	jq -r .result.instructions <<<"$out" | grep -q 'no exit'
 	jq -r .result.instructions <<<"$out" | grep -q 'first root'
+	jq -r .result.instructions <<<"$out" | grep -q 'across host restarts'
+	jq -r .result.instructions <<<"$out" | grep -q 'clear_env'
 	out=$(rpc 3 initialize '{"capabilities":{}}')
 	[ "$(err_code "$out")" = -32602 ]
 	jq -r .error.message <<<"$out" | grep -q protocolVersion
