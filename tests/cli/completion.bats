@@ -181,10 +181,11 @@ help_options() {
 	run bash_complete "rexec log "
 	[ "$status" -eq 0 ]
 	[ "${lines[*]}" = "$S2: $S1:" ]
-	# After "SESSION:", that session's seqs.  Bash replaces only what
-	# follows the last ":" (a word break), so that is what comes back.
+	# After "SESSION:", that session's seqs (numbers go on from the
+	# session before).  Bash replaces only what follows the last ":" (a
+	# word break), so that is what comes back.
 	run bash_complete "rexec log $S2:"
-	[ "${lines[*]}" = "1 2" ]
+	[ "${lines[*]}" = "2 3" ]
 	run bash_complete "rexec log $S1:"
 	[ "${lines[*]}" = "1" ]
 	run bash_complete "rexec replay $S2:2"
@@ -203,7 +204,7 @@ help_options() {
 	two_sessions
 	run bash_complete "rexec log $S2:" "source $bc"
 	[ "$status" -eq 0 ]
-	[ "${lines[*]}" = "1 2" ]
+	[ "${lines[*]}" = "2 3" ]
 	run bash_complete "rexec wait --ti" "source $bc"
 	[ "$output" = "--timeout" ]
 }
@@ -387,7 +388,7 @@ z_type() {
 	z_type "rexec log $S1:"
 	WAIT_SECONDS=20 wait_for zscreen_has_re "^% rexec log $S1:1\$"
 	z_type "rexec log $S2:"
-	wait_for zscreen_has_re '^1 +2 *$'
+	wait_for zscreen_has_re '^2 +3 *$'
 	z_type "rexec print $S2"
 	wait_for zscreen_has_re "^% rexec print $S2\$"
 	z_type "rexec log $S1"

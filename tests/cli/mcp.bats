@@ -44,9 +44,18 @@ mcp_send() {
 }
 
 # The next message with id $1 (a JSON value: 3, "a"), within a deadline;
-# messages without that id go to mcp.other.
+# messages without that id go to mcp.other.  One that came while another
+# was awaited (calls in flight answer in any order) is taken from there.
 mcp_reply() {
 	local line part= deadline=$((SECONDS + ${WAIT_SECONDS:-15}))
+	local other="$BATS_TEST_TMPDIR/mcp.other"
+	line=$(jq -c "select(.id == $1)" "$other" 2>/dev/null | head -n 1)
+	if [ -n "$line" ]; then
+		jq -c "select(.id != $1)" "$other" >"$other.rest"
+		mv "$other.rest" "$other"
+		printf '%s\n' "$line"
+		return 0
+	fi
 	while ((SECONDS < deadline)); do
 		# A read that times out mid-line keeps what it got: the rest of
 		# the line comes with the next read.

@@ -65,12 +65,12 @@ history_title() {
 	wait_for screen_has_re '^│ +1· ✓ 0 +[0-9.]+s +tester +~ +echo one'
 	screen_has_re '^│ +2· ✗ 1 +[0-9.]+s +tester +~ +false'
 	# The newest past run is selected until this session has one.
-	screen_has_re '^│▶ +1· ✓ 0 +[0-9.]+s +tester +~ +echo two'
+	screen_has_re '^│▶ +3· ✓ 0 +[0-9.]+s +tester +~ +echo two'
 	# Past rows are dim; they are not this session's runs.
 	screen -e | grep -F 'echo one' | grep -qF $'\e[2m'
 	screen_has '0 running · 0 queued · 0 done'
 	rx run --dir "$HOME" -- echo three
-	wait_for screen_has_re '^│▶ +1  ✓ 0 +[0-9.]+s +tester +~ +echo three'
+	wait_for screen_has_re '^│▶ +4  ✓ 0 +[0-9.]+s +tester +~ +echo three'
 	# Past runs stay above this session's, oldest first.
 	[ "$(row_of 'echo one')" -lt "$(row_of false)" ]
 	[ "$(row_of false)" -lt "$(row_of 'echo two')" ]
@@ -84,8 +84,8 @@ history_title() {
 	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[ui]\nhistory = 3\n' \
 		>"$REXEC_CONFIG"
 	start_ui
-	wait_for screen_has_re '^│▶ +2· ✓ 0 .* echo run-d'
-	screen_has_re '^│ +1· ✓ 0 .* echo run-c'
+	wait_for screen_has_re '^│▶ +4· ✓ 0 .* echo run-d'
+	screen_has_re '^│ +3· ✓ 0 .* echo run-c'
 	screen_has_re '^│ +2· ✓ 0 .* echo run-b'
 	screen_lacks 'run-a'
 }
@@ -95,7 +95,7 @@ history_title() {
 	printf '[ui]\nhistory = 0\n' >"$REXEC_CONFIG"
 	start_ui
 	rx run --dir "$HOME" -- echo new-run
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo new-run'
+	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo new-run'
 	screen_lacks 'old-run'
 }
 
@@ -104,7 +104,7 @@ history_title() {
 	start_ui
 	rx run --dir "$HOME" -- echo apricot
 	rx run --dir "$HOME" -- echo cherry
-	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo cherry'
+	wait_for screen_has_re '^│▶ +4  ✓ 0 .* echo cherry'
 	keys /
 	wait_for screen_has_re '^└ / ─'
 	keys A P x BSpace
@@ -119,22 +119,22 @@ history_title() {
 	screen_lacks 'banana'
 	history_lacks 'cherry'
 	screen_has_re '^│ +1· ✓ 0 .* echo apple'
-	screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	keys n
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 	keys n
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	keys N
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 	keys N
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	# A new run that matches shows; one that does not stays out.
 	rx run --dir "$HOME" -- echo grape
 	rx run --dir "$HOME" -- echo date
 	wait_for eval 'history_title | grep -qF "history /AP (3 of 6)"'
 	history_lacks 'echo date'
 	# The selection was on the newest match, so it follows.
-	screen_has_re '^│▶ +3  ✓ 0 .* echo grape'
+	screen_has_re '^│▶ +5  ✓ 0 .* echo grape'
 	keys Escape
 	wait_for eval 'history_title | grep -qE "^├ history ─"'
 	history_has 'echo banana'
@@ -146,7 +146,7 @@ history_title() {
 	past_session 'echo apple' 'echo banana'
 	start_ui
 	rx run --dir "$HOME" -- echo apricot
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	keys / a p Enter
 	wait_for eval 'history_title | grep -qF "history /ap (2 of 3)"'
 	# The history's first row is screen row 27 in a 40-row terminal.
@@ -157,7 +157,7 @@ history_title() {
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 	wait_for screen_has '[history /ap (2 of 3)]'
 	click 10 $((row + 1))
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo apricot'
+	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	# A click below the last match selects nothing else.
 	click 10 $((row + 2))
 	keys n
@@ -193,11 +193,11 @@ emitter() {
 	rx run --dir "$HOME" -- "$HOME/emit"
 	rx run --dir "$HOME" -- echo other
 	wait_for eval 'history_title | grep -qF "history /needle +output (2 of 4)"'
-	screen_has_re '^│▶ +1  ✓ 0 .*/emit'
+	screen_has_re '^│▶ +3  ✓ 0 .*/emit'
 	history_lacks 'echo other'
 	# A run whose command line matches shows no printed line.
 	rx run --dir "$HOME" -- echo needle
-	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo needle'
+	wait_for screen_has_re '^│▶ +5  ✓ 0 .* echo needle'
 	screen_lacks 'printed:'
 	history_title | grep -qF 'history /needle +output (3 of 5)'
 	# o again: command, whoami and dir only.
@@ -304,7 +304,7 @@ EOF2
 	screen_lacks 'not json'
 	screen_lacks 'bad_request'
 	rx run --dir "$HOME" -- echo still-works
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo still-works'
+	wait_for screen_has_re '^│▶ +6  ✓ 0 .* echo still-works'
 }
 
 @test "history: an empty journal directory and empty journals are fine" {

@@ -73,7 +73,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.agent_max_output, 65536);
 	ck_assert_uint_eq(cfg.agent_max_output_limit, 1048576);
 	ck_assert_int_eq(cfg.cr, CONFIG_CR_COLLAPSE);
-	ck_assert_uint_eq(cfg.window, 200);
+	ck_assert_uint_eq(cfg.window, 0);
 	ck_assert_str_eq(cfg.journal_dir, "");
 	ck_assert_int_eq(cfg.fsync, CONFIG_FSYNC_INTERVAL);
 	ck_assert_uint_eq(cfg.journal_max_output, 16777216);
@@ -272,8 +272,9 @@ START_TEST(test_out_of_range)
 	expect_error("[ui]\nfps = 99999999999999999999999\n",
 	    "rexec.ini:2: [ui] fps: out of range (1 to 240): "
 	    "\"99999999999999999999999\"");
-	expect_error("[agent]\nwindow = 0\n",
-	    "rexec.ini:2: [agent] window: out of range (1 to 100000): \"0\"");
+	expect_error("[agent]\nwindow = 100001\n",
+	    "rexec.ini:2: [agent] window: out of range (0 to 100000): "
+	    "\"100001\"");
 	expect_error("[host]\nmax_detached = 0\n",
 	    "rexec.ini:2: [host] max_detached: out of range (1 to 100000): "
 	    "\"0\"");
