@@ -66,6 +66,26 @@ size_t	 feed_pending(const struct feed *);
 size_t	 feed_skipped(const struct feed *);
 int	 feed_drain(struct feed *, struct vt *, double);
 
+/* A feed's bytes to a sink of its own instead of the vt (mark: a banner). */
+typedef void	(*feed_sink_cb)(struct vt *, const char *, size_t, int, void *);
+void	 feed_set_sink(struct feed *, feed_sink_cb, void *);
+
+/*
+ * clearfilter.c: the clears, erases and resets in a run's output that
+ * the console pane treats on its own.
+ */
+#define CLEARFILTER_TEXT	0	/* pass these bytes as they are */
+#define CLEARFILTER_SCREEN	1	/* ED 2: clear the whole screen */
+#define CLEARFILTER_BELOW	2	/* ED 0: clear below the cursor */
+#define CLEARFILTER_RESET	3	/* RIS: a full reset */
+struct clearfilter;
+typedef void	(*clearfilter_cb)(int, const char *, size_t, void *);
+struct clearfilter *clearfilter_new(void);
+void	 clearfilter_free(struct clearfilter *);
+void	 clearfilter_reset(struct clearfilter *);
+void	 clearfilter_feed(struct clearfilter *, const char *, size_t,
+	    clearfilter_cb, void *);
+
 /* Output queued for the console pane and for a run's screen at most. */
 #define UI_CONSOLE_FEED	(256 * 1024)
 #define UI_RUN_FEED	(512 * 1024)
