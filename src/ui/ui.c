@@ -100,6 +100,7 @@ struct ui {
 	int			 focus;		/* 0 console, 1 history */
 	struct ui_run		*open;		/* run view, NULL: console */
 	struct ui_view		*view;		/* the open run's screen */
+	int			 zoom;		/* z: the run view fills it */
 	int			 typist;	/* the host gave us its keys */
 	char			*session;
 	char			*note;
@@ -575,6 +576,7 @@ ui_close(struct ui *ui)
 	ui->view = NULL;
 	ur->held = 0;
 	ui->open = NULL;
+	ui->zoom = 0;
 	ui->typist = 0;
 }
 
@@ -686,9 +688,9 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 			snprintf(buf, len, "run %u  space pause  +/- speed  "
 			    ". end  r again  Esc back", ui->open->seq);
 		else if (ui->open != NULL)
-			snprintf(buf, len, "run %u  Esc back  %s  d detach",
+			snprintf(buf, len, "run %u  Esc back  %s  %s  d detach",
 			    ui->open->seq, ui->open->ended ? "r replay" :
-			    "i input  k kill");
+			    "i input  k kill", ui->zoom ? "z unzoom" : "z zoom");
 		else
 			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
 			    "Enter open  r replay  i input  k kill  / search  "
@@ -730,6 +732,8 @@ ui_draw_solo(struct ui *ui)
 		    ui->open->cmd != NULL ? ui->open->cmd : "");
 	else
 		snprintf(title, sizeof title, "run %u", ui->solo);
+	if (ui->view != NULL)
+		view_area(ui->view, LINES - 2, COLS - 2);
 	if (ui->open != NULL && ui->open->ended)
 		ui_exit_label(ui->open, label, sizeof label);
 	else if (ui->view != NULL)
@@ -759,7 +763,7 @@ ui_draw(struct ui *ui, double now)
 
 	curs_set(0);
 	erase();
-	if (ui->solo) {
+	if (ui->solo || (ui->zoom && ui->view != NULL)) {
 		ui_draw_solo(ui);
 		wnoutrefresh(stdscr);
 		doupdate();
@@ -769,6 +773,7 @@ ui_draw(struct ui *ui, double now)
 	status_draw_top(0, running, detached, queued, done, ui->session,
 	    ui->viewers);
 	if (ui->open != NULL) {
+		view_area(ui->view, ui->con_h, ui->con_w);
 		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
 		    ui->open->cmd != NULL ? ui->open->cmd : "");
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
@@ -952,10 +957,19 @@ ui_mouse(struct ui *ui)
 	MEVENT	ev;
 	int	in_history;
 
-	if (getmouse(&ev) != OK || ui->solo)
+	if (getmouse(&ev) != OK)
 		return;
-	in_history = ev.y >= ui->his_y && ev.y < ui->his_y + ui->his_h &&
-	    ev.x >= ui->his_x && ev.x < ui->his_x + ui->his_w;
+	in_history = !ui->solo && !ui->zoom && ev.y >= ui->his_y &&
+	    ev.y < ui->his_y + ui->his_h && ev.x >= ui->his_x &&
+	    ev.x < ui->his_x + ui->his_w;
+	if (ui->view != NULL && !in_history &&
+	    (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))) {
+		/* Over the run view: its rows. */
+		view_scroll(ui->view, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+		return;
+	}
+	if (ui->solo)
+		return;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		if (in_history)
 			pane_history_move(ui->history, -3);
@@ -1073,8 +1087,17 @@ ui_key_char(struct ui *ui, wint_t wc)
 		    "filter: command, whoami, dir and output" :
 		    "filter: command, whoami and dir");
 		break;
-	case 27:	/* Esc: the run view first, then the filter */
+	case 'z':	/* the run view over the whole window, or back */
+		if (ui->open == NULL &&
+		    (ur = pane_history_selected(ui->history)) != NULL)
+			ui_open(ui, ur, 0, mono_now());
 		if (ui->open != NULL)
+			ui->zoom = !ui->zoom;
+		break;
+	case 27:	/* Esc: un-zoom, the run view, then the filter */
+		if (ui->zoom)
+			ui->zoom = 0;
+		else if (ui->open != NULL)
 			ui_close(ui);
 		else
 			pane_history_set_filter(ui->history, NULL);
@@ -1088,6 +1111,18 @@ ui_key_fkey(struct ui *ui, wint_t wc)
 {
 	int	page = ui->con_h > 2 ? ui->con_h - 1 : 1;
 
+	/* The run view's rows: PgUp, PgDn, End (solo too). */
+	if (ui->view != NULL && (ui->focus == 0 || ui->zoom || ui->solo)) {
+		switch (wc) {
+		case KEY_PPAGE:
+		case KEY_NPAGE:
+			view_page(ui->view, wc == KEY_NPAGE ? 1 : -1);
+			return;
+		case KEY_END:
+			view_follow(ui->view);
+			return;
+		}
+	}
 	if (ui->solo && wc != KEY_MOUSE)
 		return;
 	switch (wc) {

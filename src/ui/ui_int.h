@@ -130,6 +130,10 @@ int	 view_step(struct ui_view *, double, double);
 double	 view_due(const struct ui_view *, double);
 int	 view_replay_key(struct ui_view *, wint_t, double);
 const char *view_label(const struct ui_view *, char *, size_t);
+void	 view_area(struct ui_view *, int, int);
+void	 view_scroll(struct ui_view *, int);
+void	 view_page(struct ui_view *, int);
+void	 view_follow(struct ui_view *);
 int	 view_draw(struct ui_view *, int, int, int, int, int *, int *);
 int	 view_key(struct ui_view *, wint_t, int);
 
