@@ -88,13 +88,18 @@ status_draw_frame(int y, int x, int h, int w, const char *title,
 	mvadd_wch(y, x + w - 1, top ? WACS_URCORNER : WACS_RTEE);
 	mvvline_set(y + 1, x, WACS_VLINE, h - 1);
 	mvvline_set(y + 1, x + w - 1, WACS_VLINE, h - 1);
-	snprintf(buf, sizeof buf, " %s ", title);
-	draw_put(y, x + 1, w - 2, buf);
+	/* The word at the right end first: the title stops before it. */
+	n = 0;
 	if (right != NULL && *right != '\0') {
-		n = snprintf(buf, sizeof buf, " %s ", right);
+		snprintf(buf, sizeof buf, " %s ", right);
+		n = draw_width(buf);		/* columns, not bytes */
 		if (n < w - 4)
 			draw_put(y, x + w - 1 - n, n, buf);
+		else
+			n = 0;
 	}
+	snprintf(buf, sizeof buf, " %s ", title);
+	draw_put(y, x + 1, w - 2 - n, buf);
 }
 
 /* The bottom border with the key hints in it. */

@@ -84,6 +84,8 @@ run_view_at() {
 	run_view_at 60 20 11 18
 	keys Enter
 	wait_for screen_has 'cols 1–58 of 80'
+	# The corner's words end at the corner; the title stops before them.
+	screen_has_re '^┌ run 1: .* live · rows 14–24 of 24 · cols 1–58 of 80 ┐$'
 }
 
 @test "runview: End follows the cursor again, the wheel scrolls rows" {
