@@ -87,3 +87,8 @@ wipe_attempt() {
 @test "console: a full reset (ESC c) never reaches other runs' lines" {
 	wipe_attempt "printf '\\033c'"
 }
+
+@test "console: a clear below the cursor from the home position scrolls the screen too" {
+	wipe_attempt "printf '\\033[H\\033[J'"
+	[ "$(screen | sed -n 3p | grep -c '^│TOP ')" -eq 1 ]
+}
