@@ -717,9 +717,9 @@ ui_exit_label(const struct ui_run *ur, char *buf, size_t len)
 }
 
 /*
- * Solo: the run's own screen in one box as big as the window, at its
- * PTY's size, cropped or padded; its state, and its exit once it ended,
- * on the border.
+ * Solo, or a run view zoomed (z): the run's own screen in one box as big
+ * as the window, at its PTY's size, its rows scrolled, cropped or
+ * padded; its state, and its exit once it ended, on the border.
  */
 static void
 ui_draw_solo(struct ui *ui)
