@@ -85,6 +85,10 @@ top_left() {
 	printf '%s' "${l%"${l##*[! ]}"}"
 }
 
+top_left_is() {
+	[ "$(top_left)" = "$1" ]
+}
+
 # The window of $PANE at $1 columns, its top line drawn again.
 width() {
 	t resize-window -t "$PANE" -x "$1" -y 24
@@ -103,16 +107,16 @@ width() {
 	wait_for screen_has ' · 2 viewers'
 	journal=$(top | grep -oE 'journal [^ ]+')
 	width 120
-	[ "$(top_left)" = " rexec  0 running · 1 waiting · 1 detached · 0 queued · 1 done · $journal · 2 viewers" ]
+	wait_for top_left_is " rexec  0 running · 1 waiting · 1 detached · 0 queued · 1 done · $journal · 2 viewers"
 	# The journal's name goes first, then the viewers ...
 	width 80
-	[ "$(top_left)" = " rexec  0 running · 1 waiting · 1 detached · 0 queued · 1 done" ]
+	top_left_is " rexec  0 running · 1 waiting · 1 detached · 0 queued · 1 done"
 	# ... then the program's name and the done count ...
 	width 60
-	[ "$(top_left)" = " 0 running · 1 waiting · 1 detached · 0 queued" ]
+	top_left_is " 0 running · 1 waiting · 1 detached · 0 queued"
 	# ... then the queued and detached ones; waiting stays.
 	width 40
-	[ "$(top_left)" = " 0 running · 1 waiting" ]
+	top_left_is " 0 running · 1 waiting"
 	# Every width between: whole fields, nothing run together.
 	local w
 	for w in 41 45 50 55 58 63 67 71 75 77 85 90 95 100 105 110 115; do
@@ -151,4 +155,15 @@ width() {
 	wait_for screen_has 'no messages yet'
 	keys x
 	wait_for screen_lacks 'no messages yet'
+}
+
+@test "status: the help overlay names m and fits 80x24 without cutting a word" {
+	start_ui
+	t resize-window -t "$PANE" -x 80 -y 24
+	wait_for top_fits 80
+	keys '?'
+	wait_for screen_has_re '│   \?, m       this help; m: the last messages +│'
+	screen_has_re '┌ help ─+┐'
+	screen_has 'any key closes this help'
+	screen_has '/          filter the history; n, N next, previous │'
 }
