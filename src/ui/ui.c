@@ -11,7 +11,9 @@
  * (struct ui_run, uirun.c), typed console events to the console pane,
  * a run's output events to its screen while the human has it open
  * (view.c; a finished run's screen is rebuilt from its recording), host
- * messages and refusals to the bottom line.  What the human does goes
+ * messages and refusals to the bottom line for [ui] display_time (and to
+ * messages.c's log, which m shows).  A run that starts waiting for input
+ * rings the terminal's bell.  What the human does goes
  * back as requests: open and close a run, type into one (only once the
  * host says this viewer has its keys), abort one, stop the host.  The
  * host enforces read-only too; this viewer only says so sooner.
