@@ -893,29 +893,6 @@ pane_history_click(struct pane_history *ph, int row)
 }
 
 /*
- * This session's runs by state (running ones not counting the detached);
- * past runs are not counted.
- */
-void
-pane_history_counts(struct pane_history *ph, unsigned int *running,
-    unsigned int *detached, unsigned int *queued, unsigned int *done)
-{
-	size_t	i;
-
-	*running = *detached = *queued = *done = 0;
-	for (i = ph->npast; i < ph->n; i++) {
-		if (ph->runs[i]->ended)
-			(*done)++;
-		else if (ph->runs[i]->detached)
-			(*detached)++;
-		else if (ph->runs[i]->started)
-			(*running)++;
-		else
-			(*queued)++;
-	}
-}
-
-/*
  * Of this session's live runs, how many wait for input: among those
  * pane_history_counts calls running and among the detached ones.
  */
@@ -935,6 +912,29 @@ pane_history_waiting(struct pane_history *ph, unsigned int *running,
 			(*detached)++;
 		else if (ur->started)
 			(*running)++;
+	}
+}
+
+/*
+ * This session's runs by state (running ones not counting the detached);
+ * past runs are not counted.
+ */
+void
+pane_history_counts(struct pane_history *ph, unsigned int *running,
+    unsigned int *detached, unsigned int *queued, unsigned int *done)
+{
+	size_t	i;
+
+	*running = *detached = *queued = *done = 0;
+	for (i = ph->npast; i < ph->n; i++) {
+		if (ph->runs[i]->ended)
+			(*done)++;
+		else if (ph->runs[i]->detached)
+			(*detached)++;
+		else if (ph->runs[i]->started)
+			(*running)++;
+		else
+			(*queued)++;
 	}
 }
 

@@ -1449,13 +1449,13 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 	int			 status;
 
 	ui = xcalloc(1, sizeof *ui);
+	ui->messages = messages_new();
 	ui->cfg = cfg;
 	ui->read_only = read_only;
 	ui->solo = run_seq;
 	ui->interval = 1.0 / (cfg->fps > 0 ? cfg->fps : 30);
 	ui->last_draw = -1;
 	ui->history = pane_history_new(cfg->history);
-	ui->messages = messages_new();
 	ui->vc = viewclient_connect(cfg, read_only, run_seq, &status, &cause);
 	if (ui->vc == NULL) {
 		if (status == VIEWCLIENT_NO_HOST)
