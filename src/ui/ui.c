@@ -11,7 +11,9 @@
  * (struct ui_run, uirun.c), typed console events to the console pane,
  * a run's output events to its screen while the human has it open
  * (view.c; a finished run's screen is rebuilt from its recording), host
- * messages and refusals to the bottom line.  What the human does goes
+ * messages and refusals to the bottom line for [ui] display_time (and to
+ * messages.c's log, which m shows).  A run that starts waiting for input
+ * rings the terminal's bell.  What the human does goes
  * back as requests: open and close a run, type into one (only once the
  * host says this viewer has its keys), abort one, stop the host.  The
  * host enforces read-only too; this viewer only says so sooner.
@@ -80,7 +82,8 @@ enum ui_mode {
 	UI_ASK_STOP,
 	UI_ASK_KILL,
 	UI_INPUT,	/* keys go to the open run until ^] */
-	UI_FILTER	/* typing a history filter after "/" */
+	UI_FILTER,	/* typing a history filter after "/" */
+	UI_MESSAGES	/* the last messages, until a key */
 };
 
 struct ui {
@@ -104,6 +107,10 @@ struct ui {
 	int			 typist;	/* the host gave us its keys */
 	char			*session;
 	char			*note;
+	double			 note_until;	/* it goes then; 0: at a key */
+	struct ui_messages	*messages;	/* the notes, for m */
+	int			 ready;		/* the first snapshot is whole */
+	int			 ring;		/* a run started waiting */
 	char			 filter[UI_FILTER_MAX]; /* being typed */
 	unsigned int		 viewers;
 	int			 resynced;	/* a fresh snapshot comes */
@@ -153,6 +160,7 @@ static const char *ui_hints(struct ui *, char *, size_t);
 static const char *ui_exit_label(const struct ui_run *, char *, size_t);
 static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
+static void	 ui_flush(struct ui *);
 static double	 ui_tick(struct ui *, double);
 static void	 ui_keys(struct ui *);
 static void	 ui_key_answer(struct ui *, wint_t);
@@ -249,12 +257,18 @@ ui_seq(const json_t *ev)
 	return ((unsigned int)json_integer_value(v));
 }
 
-/* The bottom line says text until the next key. */
+/*
+ * The bottom line says text for [ui] display_time, or until the next key
+ * if sooner (display_time 0: until a key); m lists it afterwards.
+ */
 static void
 ui_set_note(struct ui *ui, const char *text)
 {
 	free(ui->note);
 	ui->note = xstrdup(text);
+	ui->note_until = ui->cfg->display_time > 0 ?
+	    mono_now() + ui->cfg->display_time : 0;
+	messages_add(ui->messages, text, time(NULL));
 	ui->dirty = 1;
 }
 
@@ -281,10 +295,18 @@ static void
 ui_ev_run(struct ui *ui, const json_t *ev)
 {
 	struct ui_run	*ur;
+	char		*s;
+	int		 waiting;
 
+	/* The bell rings once each time a run starts waiting for input. */
+	ur = pane_history_get(ui->history, ui_seq(ev));
+	waiting = ur != NULL && ur->waiting;
 	if ((ur = pane_history_event(ui->history, ev)) == NULL)
 		return;
 	ui->dirty = 1;
+	if (ur->waiting && !ur->ended && !waiting && ui->ready &&
+	    ui->cfg->bell)
+		ui->ring = 1;
 	/* Solo: the run's screen, as soon as its size is known. */
 	if (ui->solo == ur->seq && ui->view == NULL) {
 		ui->view = view_live(ur, ui_input, ui);
@@ -294,9 +316,9 @@ ui_ev_run(struct ui *ui, const json_t *ev)
 	if (ui->open == ur && ur->ended && ui->mode == UI_INPUT) {
 		ui->mode = UI_NORMAL;
 		ui->typist = 0;
-		free(ui->note);
-		xasprintf(&ui->note, "run %u ended: input back to rexec",
-		    ur->seq);
+		xasprintf(&s, "run %u ended: input back to rexec", ur->seq);
+		ui_set_note(ui, s);
+		free(s);
 	}
 }
 
@@ -364,8 +386,8 @@ ui_ev_typist(struct ui *ui, const json_t *ev)
 		ui->typist = 0;
 		xasprintf(&s, "run %u: %s is typing into it", ui->open->seq,
 		    holder);
-		free(ui->note);
-		ui->note = s;
+		ui_set_note(ui, s);
+		free(s);
 	}
 	ui->dirty = 1;
 }
@@ -386,9 +408,8 @@ ui_ev_refused(struct ui *ui, const json_t *ev)
 	}
 	xasprintf(&s, "%s%s%s", req != NULL ? req : "",
 	    req != NULL ? ": " : "", reason != NULL ? reason : "refused");
-	free(ui->note);
-	ui->note = s;
-	ui->dirty = 1;
+	ui_set_note(ui, s);
+	free(s);
 }
 
 /*
@@ -429,6 +450,7 @@ ui_ready(struct ui *ui)
 	if (ui->resynced && !ui->solo)
 		pane_history_load(ui->history, ui->cfg->history, 0);
 	ui->resynced = 0;
+	ui->ready = 1;
 }
 
 /* The host says goodbye; in solo mode a run that ended stays shown. */
@@ -748,6 +770,8 @@ ui_draw_solo(struct ui *ui)
 		    &cx);
 	if (ui->mode == UI_HELP)
 		status_draw_help(LINES, COLS);
+	else if (ui->mode == UI_MESSAGES)
+		messages_draw(ui->messages, LINES, COLS);
 	else if (cursor) {
 		move(cy, cx);
 		curs_set(1);
@@ -757,21 +781,27 @@ ui_draw_solo(struct ui *ui)
 static void
 ui_draw(struct ui *ui, double now)
 {
-	unsigned int	 running, detached, queued, done;
-	char		 title[128], hints[512], label[128], htitle[256];
-	int		 cursor = 0, cy = 0, cx = 0;
+	struct status_counts	 c;
+	unsigned int		 wrun, wdet;
+	char			 title[128], hints[512], label[128];
+	char			 htitle[256];
+	int			 cursor = 0, cy = 0, cx = 0;
 
 	curs_set(0);
 	erase();
 	if (ui->solo || (ui->zoom && ui->view != NULL)) {
 		ui_draw_solo(ui);
-		wnoutrefresh(stdscr);
-		doupdate();
+		ui_flush(ui);
 		return;
 	}
-	pane_history_counts(ui->history, &running, &detached, &queued, &done);
-	status_draw_top(0, running, detached, queued, done, ui->session,
-	    ui->viewers);
+	pane_history_counts(ui->history, &c.running, &c.detached, &c.queued,
+	    &c.done);
+	pane_history_waiting(ui->history, &wrun, &wdet);
+	c.running -= wrun;
+	c.detached -= wdet;
+	c.waiting = wrun + wdet;
+	c.viewers = ui->viewers;
+	status_draw_top(0, &c, ui->session);
 	if (ui->open != NULL) {
 		view_area(ui->view, ui->con_h, ui->con_w);
 		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
@@ -807,13 +837,29 @@ ui_draw(struct ui *ui, double now)
 		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
 		status_draw_help(LINES, COLS);
+	else if (ui->mode == UI_MESSAGES)
+		messages_draw(ui->messages, LINES, COLS);
 	else if (cursor) {
 		move(cy, cx);
 		curs_set(1);
 	}
 	(void)now;
+	ui_flush(ui);
+}
+
+/*
+ * The frame goes out, then the bell if a run started waiting since the
+ * last one: one ring however many did.
+ */
+static void
+ui_flush(struct ui *ui)
+{
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (ui->ring) {
+		beep();
+		ui->ring = 0;
+	}
 }
 
 /*
@@ -839,6 +885,15 @@ ui_tick(struct ui *ui, double now)
 		clear();
 		ui->dirty = 1;
 	}
+	/* A message goes after [ui] display_time: the hints come back. */
+	if (ui->note != NULL && ui->note_until > 0 && ui->mode != UI_INPUT) {
+		if (now >= ui->note_until) {
+			free(ui->note);
+			ui->note = NULL;
+			ui->dirty = 1;
+		} else if (next < 0 || ui->note_until < next)
+			next = ui->note_until;
+	}
 	/* The filter's text search runs on a thread; take what it found. */
 	if (pane_history_found(ui->history))
 		ui->dirty = 1;
@@ -849,8 +904,8 @@ ui_tick(struct ui *ui, double now)
 	if (pane_history_loaded(ui->history, &cause)) {
 		ui->dirty = 1;
 		if (cause != NULL) {
-			free(ui->note);
-			ui->note = cause;
+			ui_set_note(ui, cause);
+			free(cause);
 		}
 	} else if (pane_history_loading(ui->history))
 		next = now + UI_LOAD_POLL;
@@ -1053,6 +1108,9 @@ ui_key_char(struct ui *ui, wint_t wc)
 	case '?':
 		ui->mode = UI_HELP;
 		break;
+	case 'm':
+		ui->mode = UI_MESSAGES;
+		break;
 	case 'k':
 	case 'r':
 	case 'i':
@@ -1186,6 +1244,7 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 		ui_key_filter(ui, wc, fkey);
 		break;
 	case UI_HELP:
+	case UI_MESSAGES:
 		ui->mode = UI_NORMAL;
 		break;
 	case UI_ASK_STOP:
@@ -1401,6 +1460,7 @@ ui_free(struct ui *ui)
 	view_free(ui->view);
 	pane_console_free(ui->console);
 	pane_history_free(ui->history);
+	messages_free(ui->messages);
 	viewclient_free(ui->vc);
 	free(ui->session);
 	free(ui->note);
@@ -1424,6 +1484,7 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 	int			 status;
 
 	ui = xcalloc(1, sizeof *ui);
+	ui->messages = messages_new();
 	ui->cfg = cfg;
 	ui->read_only = read_only;
 	ui->solo = run_seq;

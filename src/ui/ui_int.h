@@ -8,6 +8,7 @@
 #define UI_INT_H
 
 #include <stddef.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <jansson.h>
@@ -182,16 +183,39 @@ void	 search_free(struct history_search *);
 void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
 	    unsigned int *, unsigned int *, unsigned int *);
+void	 pane_history_waiting(struct pane_history *, unsigned int *,
+	    unsigned int *);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
 
-/* status.c: the top line and the key hints. */
-void	 status_draw_top(int, unsigned int, unsigned int, unsigned int,
-	    unsigned int, const char *, unsigned int);
+/*
+ * status.c: the top line and the key hints.  What the top line counts:
+ * a run waiting for input is counted as waiting only, not as running or
+ * detached.
+ */
+struct status_counts {
+	unsigned int	 running;
+	unsigned int	 waiting;
+	unsigned int	 detached;
+	unsigned int	 queued;
+	unsigned int	 done;
+	unsigned int	 viewers;	/* 0: not known yet */
+};
+void	 status_draw_top(int, const struct status_counts *, const char *);
 void	 status_draw_frame(int, int, int, int, const char *, const char *,
 	    int);
 void	 status_draw_hints(int, int, const char *);
 void	 status_put_hints(int, int, const char *);
 void	 status_draw_help(int, int);
+void	 status_draw_list(int, int, const char *, const char *const *, int);
+
+/* messages.c: the last messages of the bottom line, for "m". */
+struct ui_messages;
+struct ui_messages *messages_new(void);
+void	 messages_free(struct ui_messages *);
+void	 messages_add(struct ui_messages *, const char *, time_t);
+size_t	 messages_count(const struct ui_messages *);
+const char *messages_get(const struct ui_messages *, size_t, time_t *);
+void	 messages_draw(const struct ui_messages *, int, int);
 
 #endif
