@@ -56,9 +56,10 @@ border_of() {
 	screen | grep -E -- "$1"
 }
 
-# Run $1's tile border, with $2 for its state, somewhere on the screen.
+# Run $1's tile border, with $2 for its state (then its command, as
+# much as fits), somewhere on the screen.
 has_tile() {
-	screen_has_re "─ $1 tester $2 · sh "
+	screen_has_re "─ $1 tester $2( · s|┬|│)"
 }
 
 resize() {
@@ -137,4 +138,70 @@ resize() {
 	keys C-]
 	keys Escape
 	wait_for screen_has '[console]'
+}
+
+# The border row of the selected tile, drawn reversed, holds $1.
+selected_is() {
+	screen -e | grep -F -- "$1" | grep -qE $'\e\\[[0-9;]*7[0-9;]*m '"$1"
+}
+
+@test "tiles: at 80x24 three tiles side by side, each with its word; the selected one's border is reversed" {
+	start_ui
+	resize 80 24
+	three_runs
+	keys t
+	wait_for has_tile 1 running
+	has_tile 2 detached
+	has_tile 3 '⌛ waiting'
+	wait_for screen_has oneword
+	wait_for screen_has twoword
+	wait_for screen_has 'threeword?'
+	[ "$(border_of '─ 1 tester running .*┬.*─ 2 tester detached .*┬.*─ 3 tester ⌛ waiting' | wc -l)" -eq 1 ]
+	[[ "$(screen | grep -F oneword)" =~ ^│oneword\ +│twoword\ +│threeword\?\ +│$ ]]
+	selected_is '1 tester running'
+	! selected_is '2 tester detached'
+	keys Right
+	wait_for selected_is '2 tester detached'
+	! selected_is '1 tester running'
+	keys BTab
+	wait_for selected_is '1 tester running'
+	keys Left
+	wait_for selected_is '3 tester ⌛ waiting'
+}
+
+@test "tiles: a tile shows the cursor's region of a screen taller than the tile" {
+	start_ui
+	resize 80 24
+	rx run --dir "$HOME" --yield 0.3 -- sh -c \
+		'printf "%s\n" top""row; seq 2 40 | sed "s/^/row /"; printf "%s%s " last prompt; sleep 30'
+	[ "$status" -eq 75 ]
+	keys t
+	wait_for has_tile 1 detached
+	wait_for screen_has 'lastprompt'
+	screen_has_re '^│row 40 +│$'
+	screen_lacks toprow
+	screen_lacks_re '^│row 2 +│$'
+}
+
+@test "tiles: more runs than fit say +N more; moving past the last tile scrolls to the others" {
+	start_ui
+	resize 40 12
+	local i
+	for i in 1 2 3 4 5; do
+		rx run --dir "$HOME" --yield 0.2 -- sh -c "printf '%s%s\n' word $i; sleep 30"
+		[ "$status" -eq 75 ]
+	done
+	keys t
+	wait_for screen_has '+1 more'
+	wait_for screen_has word1
+	screen_has word4
+	screen_lacks word5
+	keys Right Right Right Right
+	wait_for screen_has word5
+	wait_for screen_lacks word1
+	screen_has '+1 more'
+	# From the last, Tab goes round to the first.
+	keys Tab
+	wait_for screen_has word1
+	wait_for screen_lacks word5
 }
