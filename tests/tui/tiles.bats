@@ -205,3 +205,13 @@ selected_is() {
 	wait_for screen_has word1
 	wait_for screen_lacks word5
 }
+
+@test "tiles: the help overlay names t and still fits at 80x24" {
+	start_ui
+	resize 80 24
+	keys '?'
+	wait_for screen_has_re "│   t          tile every live run's screen \\(t again\\) +│"
+	# Its first and last lines are there, inside its border.
+	screen_has '│ rexec keys '
+	screen_has_re '│   any key closes this help +│'
+}
