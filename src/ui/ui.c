@@ -934,7 +934,8 @@ ui_tick(struct ui *ui, double now)
 	}
 	/* Parse only now, against the clock: see feed.c. */
 	budget = running != 0 ? UI_BUDGET : UI_IDLE_BUDGET;
-	if (pane_console_drain(ui->console, budget))
+	/* Tiled, the console waits in its feed, newest part kept. */
+	if (!ui->tiled && pane_console_drain(ui->console, budget))
 		more = 1;
 	if (ui->view != NULL && view_step(ui->view, now, budget))
 		more = 1;
