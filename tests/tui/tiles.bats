@@ -215,3 +215,16 @@ selected_is() {
 	screen_has '│ rexec keys '
 	screen_has_re '│   any key closes this help +│'
 }
+
+@test "tiles: what the console got while the tiles showed is there on the way back" {
+	start_ui
+	keys t
+	wait_for screen_has 'no live runs'
+	rx run --dir "$HOME" -- sh -c 'printf "%s%s\n" tiled word'
+	[ "$status" -eq 0 ]
+	wait_for screen_has ' 1 done'
+	screen_lacks tiledword
+	keys t
+	wait_for screen_has '[console]'
+	wait_for screen_has_re '^│tiledword +│$'
+}
