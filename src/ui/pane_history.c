@@ -939,6 +939,26 @@ pane_history_counts(struct pane_history *ph, unsigned int *running,
 }
 
 /*
+ * This session's live runs (started, not ended: running or detached),
+ * oldest first: the first max of them into runs.  Returns how many there
+ * are.
+ */
+size_t
+pane_history_live(struct pane_history *ph, struct ui_run **runs, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = ph->npast; i < ph->n; i++) {
+		if (!ph->runs[i]->started || ph->runs[i]->ended)
+			continue;
+		if (n < max)
+			runs[n] = ph->runs[i];
+		n++;
+	}
+	return (n);
+}
+
+/*
  * The state column: queued, running, detached (in the background),
  * waiting, exit code, signal, timeout.
  */

@@ -31,6 +31,7 @@ static const char *status_help[] = {
 	"  /          filter the history; n, N next, previous",
 	"  o          the filter looks at output too (or not)",
 	"  k          abort the selected run (asks y/n)",
+	"  t          tile every live run's screen (t again)",
 	"  d          detach: the host and its runs go on",
 	"  q, ^C      detach, saying how many runs go on",
 	"  Q          stop the host and its runs (y/n)",

@@ -116,6 +116,8 @@ struct ui {
 	int			 resynced;	/* a fresh snapshot comes */
 	struct pane_console	*console;
 	struct pane_history	*history;
+	struct pane_tiles	*tiles;
+	int			 tiled;		/* t: tiles in the console's place */
 	/* The layout. */
 	int			 con_y, con_x, con_h, con_w;
 	int			 his_y, his_x, his_h, his_w;
@@ -153,6 +155,9 @@ static unsigned int ui_seq(const json_t *);
 static void	 ui_set_note(struct ui *, const char *);
 static void	 ui_open(struct ui *, struct ui_run *, int, double);
 static void	 ui_close(struct ui *);
+static void	 ui_tiles_request(const char *, unsigned int, void *);
+static void	 ui_tiles(struct ui *, int, struct ui_run *);
+static int	 ui_key_tiles(struct ui *, wint_t, int);
 static void	 ui_layout(struct ui *);
 static int	 ui_side_by_side(struct ui *);
 static unsigned int ui_active(struct ui *);
@@ -351,13 +356,21 @@ ui_ev_output(struct ui *ui, const json_t *ev, const char *data, size_t len)
 	json_t		*off, *bytes;
 	json_int_t	 o;
 
+	off = json_object_get(ev, "offset");
+	bytes = json_object_get(ev, "bytes");
+	if (ui->tiled && json_is_integer(off) &&
+	    (o = json_integer_value(off)) >= 0 && (data != NULL ||
+	    (json_is_integer(bytes) && json_integer_value(bytes) > 0))) {
+		if (pane_tiles_output(ui->tiles, ui_seq(ev),
+		    (unsigned long long)o, data, data != NULL ? len :
+		    (size_t)json_integer_value(bytes)))
+			ui->dirty = 1;
+	}
 	if (ui->view == NULL || !view_is_live(ui->view) ||
 	    view_run(ui->view)->seq != ui_seq(ev))
 		return;
-	off = json_object_get(ev, "offset");
 	if (!json_is_integer(off) || (o = json_integer_value(off)) < 0)
 		return;
-	bytes = json_object_get(ev, "bytes");
 	if (data == NULL) {
 		if (json_is_integer(bytes) && json_integer_value(bytes) > 0)
 			view_gap(ui->view, (unsigned long long)o,
@@ -429,6 +442,8 @@ ui_ev_resync(struct ui *ui)
 	pane_console_note(ui->console, UI_RESYNC_NOTE,
 	    strlen(UI_RESYNC_NOTE));
 	pane_history_resync(ui->history);
+	if (ui->tiled)
+		pane_tiles_resync(ui->tiles);
 	ui->resynced = 1;
 	if (ui->view != NULL && view_is_live(ui->view)) {
 		ur = view_run(ui->view);
@@ -560,6 +575,8 @@ ui_read(struct ui *ui)
 static void
 ui_open(struct ui *ui, struct ui_run *ur, int replay, double now)
 {
+	if (ui->tiled)		/* a tile's screen goes on in the run view */
+		ui_tiles(ui, 0, ur);
 	if (ui->open != NULL && ui->open != ur)
 		ui_close(ui);
 	if (ui->view != NULL && ur->ended && (replay ||
@@ -600,6 +617,36 @@ ui_close(struct ui *ui)
 	ui->open = NULL;
 	ui->zoom = 0;
 	ui->typist = 0;
+}
+
+/* The tiles' "open" and "close" requests. */
+static void
+ui_tiles_request(const char *name, unsigned int seq, void *arg)
+{
+	ui_request(arg, name, seq);
+}
+
+/*
+ * The tiled view on, in the console pane's place (the run view closes),
+ * or off: every tile's run is closed, but for keep's (or NULL), whose
+ * screen goes on in the run view.
+ */
+static void
+ui_tiles(struct ui *ui, int on, struct ui_run *keep)
+{
+	struct ui_view	*v;
+
+	if (on) {
+		ui_close(ui);
+		ui->tiled = 1;
+		return;
+	}
+	ui->tiled = 0;
+	if ((v = pane_tiles_leave(ui->tiles, keep)) != NULL) {
+		view_free(ui->view);
+		ui->view = v;
+		ui->open = keep;
+	}
 }
 
 /*
@@ -709,6 +756,10 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 		else if (ui->view != NULL && view_is_replay(ui->view))
 			snprintf(buf, len, "run %u  space pause  +/- speed  "
 			    ". end  r again  Esc back", ui->open->seq);
+		else if (ui->tiled)
+			snprintf(buf, len, "\u2190\u2192\u2191\u2193 Tab "
+			    "select  Enter open  i input  k kill  t console  "
+			    "d detach");
 		else if (ui->open != NULL)
 			snprintf(buf, len, "run %u  Esc back  %s  %s  d detach",
 			    ui->open->seq, ui->open->ended ? "r replay" :
@@ -808,7 +859,11 @@ ui_draw(struct ui *ui, double now)
 		    ui->open->cmd != NULL ? ui->open->cmd : "");
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
 		    view_label(ui->view, label, sizeof label), 1);
-	} else
+	} else if (ui->tiled)
+		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2,
+		    "[tiles]", pane_tiles_label(ui->tiles, label,
+		    sizeof label), 1);
+	else
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2,
 		    ui->focus == 0 ? "[console]" : "console",
 		    pane_console_following(ui->console) ? "follow" :
@@ -828,6 +883,9 @@ ui_draw(struct ui *ui, double now)
 	if (ui->open != NULL)
 		cursor = view_draw(ui->view, ui->con_y, ui->con_x, ui->con_h,
 		    ui->con_w, &cy, &cx);
+	else if (ui->tiled)
+		pane_tiles_draw(ui->tiles, ui->con_y, ui->con_x, ui->con_h,
+		    ui->con_w);
 	else
 		pane_console_draw(ui->console, ui->con_y, ui->con_x,
 		    ui->con_h);
@@ -936,10 +994,16 @@ ui_tick(struct ui *ui, double now)
 	}
 	/* Parse only now, against the clock: see feed.c. */
 	budget = running != 0 ? UI_BUDGET : UI_IDLE_BUDGET;
-	if (pane_console_drain(ui->console, budget))
+	/* Tiled, the console waits in its feed, newest part kept. */
+	if (!ui->tiled && pane_console_drain(ui->console, budget))
 		more = 1;
 	if (ui->view != NULL && view_step(ui->view, now, budget))
 		more = 1;
+	if (ui->tiled) {
+		pane_tiles_sync(ui->tiles, ui->history, ui->con_w, ui->con_h);
+		if (pane_tiles_step(ui->tiles, now, budget))
+			more = 1;
+	}
 	ui_draw(ui, now);
 	ui->last_draw = now;
 	ui->dirty = more;
@@ -1045,6 +1109,8 @@ ui_mouse(struct ui *ui)
 static struct ui_run *
 ui_target(struct ui *ui)
 {
+	if (ui->tiled)
+		return (pane_tiles_selected(ui->tiles));
 	return (ui->open != NULL ? ui->open :
 	    pane_history_selected(ui->history));
 }
@@ -1120,6 +1186,9 @@ ui_key_char(struct ui *ui, wint_t wc)
 	if (ui->solo)
 		return;
 	switch (wc) {
+	case 't':
+		ui_tiles(ui, !ui->tiled, NULL);
+		break;
 	case '\t':
 		ui->focus = !ui->focus;
 		break;
@@ -1252,6 +1321,8 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 		ui_key_answer(ui, fkey ? 0 : wc);
 		break;
 	case UI_NORMAL:
+		if (ui->tiled && ui_key_tiles(ui, wc, fkey))
+			break;
 		if (fkey)
 			ui_key_fkey(ui, wc);
 		else if (ui->view == NULL ||
@@ -1259,6 +1330,31 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 			ui_key_char(ui, wc);
 		break;
 	}
+}
+
+/*
+ * A key of the tiled view: a move among the tiles, Enter opens the
+ * selected run in the run view, Esc goes back to the console.  Returns 0
+ * for a key the rest of the viewer takes.
+ */
+static int
+ui_key_tiles(struct ui *ui, wint_t wc, int fkey)
+{
+	struct ui_run	*ur;
+
+	if (pane_tiles_key(ui->tiles, wc, fkey))
+		return (1);
+	if ((fkey && wc == KEY_ENTER) || (!fkey && (wc == '\r' ||
+	    wc == '\n'))) {
+		if ((ur = pane_tiles_selected(ui->tiles)) != NULL)
+			ui_open(ui, ur, 0, mono_now());
+		return (1);
+	}
+	if (!fkey && wc == 27) {
+		ui_tiles(ui, 0, NULL);
+		return (1);
+	}
+	return (0);
 }
 
 /*
@@ -1458,6 +1554,7 @@ static void
 ui_free(struct ui *ui)
 {
 	view_free(ui->view);
+	pane_tiles_free(ui->tiles);
 	pane_console_free(ui->console);
 	pane_history_free(ui->history);
 	messages_free(ui->messages);
@@ -1491,6 +1588,7 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 	ui->interval = 1.0 / (cfg->fps > 0 ? cfg->fps : 30);
 	ui->last_draw = -1;
 	ui->history = pane_history_new(cfg->history);
+	ui->tiles = pane_tiles_new(ui_tiles_request, ui_input, ui);
 	ui->vc = viewclient_connect(cfg, read_only, run_seq, &status, &cause);
 	if (ui->vc == NULL) {
 		if (status == VIEWCLIENT_NO_HOST)

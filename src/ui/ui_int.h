@@ -136,6 +136,7 @@ void	 view_scroll(struct ui_view *, int);
 void	 view_page(struct ui_view *, int);
 void	 view_follow(struct ui_view *);
 int	 view_draw(struct ui_view *, int, int, int, int, int *, int *);
+void	 view_draw_crop(struct ui_view *, int, int, int, int);
 int	 view_key(struct ui_view *, wint_t, int);
 
 /* pane_history.c: the runs of this session and of earlier ones. */
@@ -187,6 +188,27 @@ void	 pane_history_waiting(struct pane_history *, unsigned int *,
 	    unsigned int *);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
+size_t	 pane_history_live(struct pane_history *, struct ui_run **, size_t);
+
+/*
+ * pane_tiles.c: every live run's screen, tiled in the console pane's
+ * place.  Its "open" and "close" requests go out through the callback.
+ */
+struct pane_tiles;
+typedef void	(*tiles_request_cb)(const char *, unsigned int, void *);
+struct pane_tiles *pane_tiles_new(tiles_request_cb, view_input_cb, void *);
+void	 pane_tiles_free(struct pane_tiles *);
+void	 pane_tiles_sync(struct pane_tiles *, struct pane_history *, int,
+	    int);
+struct ui_view	*pane_tiles_leave(struct pane_tiles *, struct ui_run *);
+int	 pane_tiles_output(struct pane_tiles *, unsigned int,
+	    unsigned long long, const char *, size_t);
+void	 pane_tiles_resync(struct pane_tiles *);
+int	 pane_tiles_step(struct pane_tiles *, double, double);
+void	 pane_tiles_draw(struct pane_tiles *, int, int, int, int);
+int	 pane_tiles_key(struct pane_tiles *, wint_t, int);
+struct ui_run	*pane_tiles_selected(struct pane_tiles *);
+const char	*pane_tiles_label(struct pane_tiles *, char *, size_t);
 
 /*
  * status.c: the top line and the key hints.  What the top line counts:

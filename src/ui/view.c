@@ -566,3 +566,23 @@ view_key(struct ui_view *v, wint_t wc, int fkey)
 	v->typing = 0;
 	return (0);
 }
+
+/*
+ * Draw the screen cropped to h rows and w columns, for a tile: from its
+ * top-left corner, moved down just so far that the cursor's row shows
+ * (a shell's prompt, a log's newest line), whether the run shows its
+ * cursor or not.
+ */
+void
+view_draw_crop(struct ui_view *v, int y, int x, int h, int w)
+{
+	unsigned int	cx, cy;
+	int		top = 0;
+
+	if (v->vt == NULL || h < 1 || w < 1)
+		return;
+	vt_cursor(v->vt, &cx, &cy);
+	if ((int)cy >= h)
+		top = (int)cy - h + 1;
+	draw_vt(v->vt, y, x, h, (int)v->cols < w ? (int)v->cols : w, top);
+}
