@@ -1,13 +1,15 @@
 #!/bin/sh
 # contrib/screenshot/capture.sh: draw the README's picture of the TUI.
-# Starts the real host in the background (`rexec host --daemon`) and its
-# curses viewer (`rexec attach`) in a 100x30 pane of a
+# Starts the real host in the background (`rexec host --daemon`) and two
+# curses viewers (`rexec attach`) side by side in a 161x30 window of a
 # private tmux server (its own socket, HOME, runtime and journal
-# directories, all in one temporary directory), plays a short scripted
-# session of three agents through `rexec run`, waits until the screen
-# shows what the script did (polling capture-pane against a deadline),
-# then captures the pane with its colours (`capture-pane -p -e`) and
-# writes it as SVG on stdout through ansi2svg.py.
+# directories, all in one temporary directory): the left one shows the
+# console and the history, the right one the tiled view of the live runs
+# (`t`).  It plays a short scripted session of three agents through
+# `rexec run`, waits until the panes show what the script did (polling
+# capture-pane against a deadline), then captures both panes with their
+# colours (`capture-pane -p -e -N`), joins them with the window's border
+# between, and writes that as SVG on stdout through ansi2svg.py.
 #
 #   contrib/screenshot/capture.sh > doc/tui.svg
 #
@@ -21,7 +23,9 @@ top=$(cd "$here/../.." && pwd)
 REXEC=${REXEC:-$top/_build/src/rexec}
 DEADLINE=${DEADLINE:-60}
 PYTHON=${PYTHON:-python3}
-COLS=100
+# Two 80-column panes and the border between them.
+PANE_COLS=80
+COLS=$((PANE_COLS * 2 + 1))
 ROWS=30
 
 # die MESSAGE: say why and stop; what the host said, if anything, too.
@@ -86,7 +90,7 @@ wait_until() {
 	shift
 	end=$(($(date +%s) + DEADLINE))
 	until "$@"; do
-		[ "$(t display-message -p -t shot '#{pane_dead}')" != 1 ] ||
+		[ "$(t display-message -p -t "${left:-shot}" '#{pane_dead}')" != 1 ] ||
 		    die "the viewer ended while waiting for $what"
 		[ "$(date +%s)" -lt "$end" ] ||
 		    die "timed out after ${DEADLINE}s waiting for $what"
@@ -94,12 +98,13 @@ wait_until() {
 	done
 }
 
+# screen_has TEXT [PANE]: the console's pane (or PANE) shows TEXT.
 screen_has() {
-	t capture-pane -p -t shot 2>/dev/null | grep -qF -- "$1"
+	t capture-pane -p -t "${2:-$left}" 2>/dev/null | grep -qF -- "$1"
 }
 
 screen_has_re() {
-	t capture-pane -p -t shot 2>/dev/null | grep -qE -- "$1"
+	t capture-pane -p -t "${2:-$left}" 2>/dev/null | grep -qE -- "$1"
 }
 
 host_up() {
@@ -167,8 +172,12 @@ cmd=$(printf "exec env HOME='%s' REXEC_RUNTIME_DIR='%s' REXEC_JOURNAL_DIR='%s'"\
 # waits below can tell a viewer that ended from one that is slow.
 t set-option -g remain-on-exit on \; \
     new-session -d -s shot -x "$COLS" -y "$ROWS" "$cmd"
+left=$(t display-message -p -t shot '#{pane_id}')
+right=$(t split-window -h -l "$PANE_COLS" -t "$left" -P -F '#{pane_id}' "$cmd")
 wait_until "the host" host_up
 wait_until "the viewer" screen_has '?:help'
+wait_until "the second viewer" screen_has '?:help' "$right"
+t send-keys -t "$right" t
 
 # agent NAME DIR CMD...: one run, in the foreground until it ends.
 agent() {
@@ -199,13 +208,27 @@ wait_until "run 4 to wait for input" screen_has "$(printf '\342\214\233') input"
 agent_bg "Claude Code" proj make watch
 wait_until "run 5 to run" screen_has "$(printf '\342\237\263') running"
 wait_until "the prompt" screen_has 'package name: (site)'
-wait_until "the status line" screen_has '2 running'
+wait_until "the status line" screen_has '1 running · 1 waiting'
+wait_until "the tiles" screen_has 'package name: (site)' "$right"
+wait_until "run 5's tile" screen_has 'watching src/' "$right"
 # A clock that has started to tick: the picture of a run that goes on.
 wait_until "run 5's clock" screen_has_re "$(printf '\342\237\263') running +[1-9]"
 
-t capture-pane -p -e -t shot >"$tmp/capture"
+# The two panes, each row padded to its width, joined by the border.
+t capture-pane -p -e -N -t "$left" >"$tmp/left"
+t capture-pane -p -e -N -t "$right" >"$tmp/right"
+"$PYTHON" - "$tmp/left" "$tmp/right" >"$tmp/capture" <<'PY'
+import sys
+left = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+right = open(sys.argv[2], encoding="utf-8").read().split("\n")[:-1]
+for i in range(max(len(left), len(right))):
+    a = left[i] if i < len(left) else ""
+    b = right[i] if i < len(right) else ""
+    sys.stdout.write(a + "\033[0m\033[90m\u2502\033[0m" + b + "\033[0m\n")
+PY
 if [ -n "${CAPTURE_RAW:-}" ]; then
 	cp "$tmp/capture" "$CAPTURE_RAW"
 fi
 "$PYTHON" "$here/ansi2svg.py" --cols "$COLS" --rows "$ROWS" \
-    --title "rexec attach with three agents" "$tmp/capture"
+    --title "rexec attach with three agents: the console and the tiles" \
+    "$tmp/capture"

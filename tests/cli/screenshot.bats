@@ -241,22 +241,31 @@ cw = b / 5; assert abs(c - a - 7 * cw) < 0.01 and abs(d - cw) < 0.01" \
 	[[ "$output" == *"unrecognized arguments: --colour"* ]]
 }
 
-@test "capture.sh draws a real host with three agents through a viewer as SVG" {
+@test "capture.sh draws a real host with three agents through two viewers, the console and the tiles, as SVG" {
 	export TMPDIR="$BATS_TEST_TMPDIR"
 	DEADLINE=60 CAPTURE_RAW="$BATS_TEST_TMPDIR/raw" \
 	    "$SHOT/capture.sh" >"$SVG" 2>"$BATS_TEST_TMPDIR/err" ||
 	    { cat "$BATS_TEST_TMPDIR/err"; false; }
 	python3 -c 'import xml.etree.ElementTree as E; E.parse("'"$SVG"'")'
-	grep -q '<title>rexec attach with three agents</title>' "$SVG"
-	# The viewer's status line counts itself.
-	grep -qF '1 viewer' "$SVG"
+	grep -q '<title>rexec attach with three agents: the console and the tiles</title>' "$SVG"
+	# The viewers' status lines count both.
+	grep -qF '2 viewers' "$SVG"
 	for name in 'Claude Code' Codex 'Gemini CLI' 'package name: (site)' \
 	    'make watch' 'running'; do
 		grep -qF "$name" "$SVG"
 	done
-	# From a 100x30 pane in colour: 30 rows, and the agents' coloured
-	# console headers as fills.
+	# Two 80x30 panes in colour and the border between: 30 rows of
+	# 161 columns, the tiles' borders naming the live runs, and the
+	# agents' coloured console headers as fills.
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/raw")" -eq 30 ]
+	[ "$(python3 -c '
+import re, sys, unicodedata
+for line in open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]:
+    text = re.sub(r"\x1b\[[0-9;:]*m", "", line)
+    print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text))
+' "$BATS_TEST_TMPDIR/raw" | sort -u)" = 161 ]
+	grep -qF 'watching src/' "$SVG"
 	grep -q $'\033\\[' "$BATS_TEST_TMPDIR/raw"
 	[ "$(grep -o 'fill="#[0-9a-f]*"' "$SVG" | sort -u | wc -l)" -ge 5 ]
 	# It cleaned up after itself: its directory has gone with its
