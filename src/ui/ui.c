@@ -988,6 +988,7 @@ static void
 ui_key_run(struct ui *ui, wint_t wc)
 {
 	struct ui_run	*ur = ui_target(ui);
+	char		 note[64];
 
 	if (ui->read_only && wc != 'r') {
 		ui_set_note(ui, "read-only viewer");
@@ -998,6 +999,9 @@ ui_key_run(struct ui *ui, wint_t wc)
 		if (ur != NULL && !ur->ended) {
 			ui->ask_seq = ur->seq;
 			ui->mode = UI_ASK_KILL;
+		} else if (ur != NULL) {
+			snprintf(note, sizeof note, "run %u has ended", ur->seq);
+			ui_set_note(ui, note);
 		}
 		break;
 	case 'r':
