@@ -104,6 +104,8 @@ struct ui {
 	char			*session;
 	char			*note;
 	char			 filter[UI_FILTER_MAX]; /* being typed */
+	int			 filter_sel;	/* the old text, selected */
+	char			*filter_before;	/* Esc goes back to it */
 	unsigned int		 viewers;
 	int			 resynced;	/* a fresh snapshot comes */
 	struct pane_console	*console;
@@ -798,6 +800,12 @@ ui_draw(struct ui *ui, double now)
 		    ui->con_h);
 	pane_history_draw(ui->history, ui->his_y, ui->his_x, ui->his_h,
 	    ui->his_w, ui->focus == 1, ui_run_now());
+	if (ui->mode == UI_FILTER && ui->filter_sel && COLS > 4) {
+		/* The old filter, selected: after the corner, " /". */
+		attron(A_REVERSE);
+		draw_put(ui->bottom, 3, COLS - 4, ui->filter);
+		attroff(A_REVERSE);
+	}
 	if (ui->mode == UI_FILTER)
 		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
@@ -1060,11 +1068,15 @@ ui_key_char(struct ui *ui, wint_t wc)
 		if ((ur = pane_history_selected(ui->history)) != NULL)
 			ui_open(ui, ur, 0, mono_now());
 		break;
-	case '/':
+	case '/':	/* the old filter, selected: typing replaces it */
 		ui->mode = UI_FILTER;
 		snprintf(ui->filter, sizeof ui->filter, "%s",
 		    pane_history_filter(ui->history) != NULL ?
 		    pane_history_filter(ui->history) : "");
+		ui->filter_sel = ui->filter[0] != '\0';
+		free(ui->filter_before);
+		ui->filter_before = ui->filter[0] != '\0' ?
+		    xstrdup(ui->filter) : NULL;
 		break;
 	case 'n':
 	case 'N':
@@ -1172,33 +1184,52 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 }
 
 /*
- * Typing a filter after "/": Enter applies it (empty clears it), Esc
- * cancels and clears it.  Only printable characters go in.
+ * Typing a filter after "/", which starts with the old one selected: the
+ * first character typed replaces it, BackSpace clears it, a cursor key
+ * keeps it and ends the selection.  The history narrows at each change
+ * (the text search, if on, starts again on its thread).  Enter keeps the
+ * filter (empty clears it); Esc goes back to the one before "/".  Only
+ * printable characters go in.
  */
 static void
 ui_key_filter(struct ui *ui, wint_t wc, int fkey)
 {
 	size_t	len = strlen(ui->filter), n;
 	char	buf[4];
+	int	sel = ui->filter_sel;
 
+	ui->filter_sel = 0;
 	if ((fkey && wc == KEY_BACKSPACE) || (!fkey && (wc == 127 ||
 	    wc == 8))) {
-		if (len > 0)
+		if (sel)
+			ui->filter[0] = '\0';
+		else if (len > 0)
 			ui->filter[utf8_truncate(ui->filter, len - 1)] = '\0';
+		else
+			return;
 	} else if ((fkey && wc == KEY_ENTER) || (!fkey && (wc == '\r' ||
 	    wc == '\n'))) {
 		pane_history_set_filter(ui->history, ui->filter);
 		ui->mode = UI_NORMAL;
+		return;
 	} else if (!fkey && (wc == 27 || wc == 3)) {	/* Esc, ^C */
-		pane_history_set_filter(ui->history, NULL);
+		pane_history_set_filter(ui->history, ui->filter_before);
 		ui->mode = UI_NORMAL;
+		return;
 	} else if (!fkey && wc >= ' ' && wc != 127 &&
 	    (wc < 0x80 || wc >= 0xa0) && wc <= 0x10ffff &&
-	    len + utf8_encoded_len(wc) < sizeof ui->filter) {
+	    (sel ? 0 : len) + utf8_encoded_len(wc) < sizeof ui->filter) {
+		if (sel)
+			len = 0;
 		n = utf8_encode_cp(wc, buf);
 		memcpy(ui->filter + len, buf, n);
 		ui->filter[len + n] = '\0';
+	} else {
+		ui->filter_sel = sel && (!fkey || (wc != KEY_LEFT &&
+		    wc != KEY_RIGHT && wc != KEY_HOME && wc != KEY_END));
+		return;
 	}
+	pane_history_set_filter(ui->history, ui->filter);
 }
 
 /* The cursor after the filter being typed in the bottom line. */
@@ -1373,6 +1404,7 @@ ui_free(struct ui *ui)
 	viewclient_free(ui->vc);
 	free(ui->session);
 	free(ui->note);
+	free(ui->filter_before);
 	free(ui->reason);
 	free(ui);
 }

@@ -112,10 +112,12 @@ history_title() {
 	# The cursor waits after the text in the bottom line.
 	[ "$(t display-message -p -t "$PANE" \
 		'#{cursor_flag} #{cursor_x} #{cursor_y}')" = '1 5 39' ]
-	# Nothing is filtered before Enter.
-	screen_has 'echo banana'
-	keys Enter
+	# The history narrows as the filter is typed, before Enter.
 	wait_for eval 'history_title | grep -qF "history /AP (2 of 4)"'
+	history_lacks 'banana'
+	keys Enter
+	wait_for screen_has 'Tab pane'
+	history_title | grep -qF "history /AP (2 of 4)"
 	screen_lacks 'banana'
 	history_lacks 'cherry'
 	screen_has_re '^│ +1· ✓ 0 .* echo apple'
@@ -259,16 +261,68 @@ emitter() {
 	wait_for eval 'history_title | grep -qE "^├ history ─"'
 }
 
-@test "history: Esc while typing cancels and clears the filter" {
+@test "history: Esc while typing goes back to the filter there was before /" {
 	start_ui
 	rx run --dir "$HOME" -- echo kept
 	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
-	keys / n o p e Enter
-	wait_for screen_has 'no run matches /nope'
-	keys / x Escape
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
-	history_title | grep -qE '^├ history ─'
+	keys / k e p Enter
+	wait_for eval 'history_title | grep -qF "history /kep (1 of 1)"'
+	keys / n o
+	wait_for screen_has 'no run matches /no'
+	keys Escape
+	wait_for eval 'history_title | grep -qF "history /kep (1 of 1)"'
+	screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
 	screen_has 'Tab pane'
+	# Without a filter before, Esc goes back to none.
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	keys / z z
+	wait_for screen_has 'no run matches /zz'
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
+}
+
+# The bottom line, with its attributes.
+bottom_line() {
+	screen -e | grep -F '└' | tail -n 1
+}
+
+@test "history: / starts with the old filter selected: typing replaces it, a cursor key keeps it" {
+	start_ui
+	rx run --dir "$HOME" -- echo tickle
+	rx run --dir "$HOME" -- echo annex
+	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo annex'
+	keys / t i c k Enter
+	wait_for eval 'history_title | grep -qF "history /tick (1 of 2)"'
+	# Reopened, the old text is there, reversed.
+	keys /
+	wait_for screen_has_re '^└ /tick ─'
+	bottom_line | grep -qF $'\e[7mtick'
+	# The first character typed replaces it, and the history follows.
+	keys a
+	wait_for eval 'history_title | grep -qF "history /a (1 of 2)"'
+	screen_has_re '^└ /a ─'
+	screen_lacks 'tickA'
+	screen_lacks_re '^└ /ticka'
+	bottom_line | grep -vqF $'\e[7m'
+	keys n n Enter
+	wait_for eval 'history_title | grep -qF "history /ann (1 of 2)"'
+	history_has 'echo annex'
+	history_lacks 'echo tickle'
+	# A cursor key keeps the text and ends the selection: typing adds.
+	keys / Right
+	wait_for eval '! bottom_line | grep -qF $'"'"'\e[7m'"'"
+	keys e x
+	wait_for eval 'history_title | grep -qF "history /annex (1 of 2)"'
+	# BackSpace on the selection clears it: every run again.
+	keys Enter /
+	wait_for screen_has_re '^└ /annex ─'
+	keys BSpace
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	screen_has_re '^└ / ─'
+	keys Enter
+	history_has 'echo tickle'
 }
 
 @test "history: the filter takes UTF-8 text" {
