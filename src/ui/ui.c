@@ -152,6 +152,7 @@ static int	 ui_side_by_side(struct ui *);
 static unsigned int ui_active(struct ui *);
 static const char *ui_hints(struct ui *, char *, size_t);
 static const char *ui_exit_label(const struct ui_run *, char *, size_t);
+static const char *ui_run_title(const struct ui_run *, char *, size_t);
 static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
 static double	 ui_tick(struct ui *, double);
@@ -700,6 +701,25 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 	return (buf);
 }
 
+/*
+ * The run view's title: "run 4: make", and for a run of an earlier
+ * session "run 4 (session 2026-12-06 03:15): make".
+ */
+static const char *
+ui_run_title(const struct ui_run *ur, char *buf, size_t len)
+{
+	char	start[64];
+
+	if (ur->past && ur->session != NULL)
+		snprintf(buf, len, "run %u (session %s): %s", ur->seq,
+		    ui_run_session_start(ur->session, start, sizeof start),
+		    ur->cmd != NULL ? ur->cmd : "");
+	else
+		snprintf(buf, len, "run %u: %s", ur->seq,
+		    ur->cmd != NULL ? ur->cmd : "");
+	return (buf);
+}
+
 /* "exit 0", "exit 143 (aborted)", "signal 9": how a run ended. */
 static const char *
 ui_exit_label(const struct ui_run *ur, char *buf, size_t len)
@@ -728,8 +748,7 @@ ui_draw_solo(struct ui *ui)
 	int	 cursor = 0, cy = 0, cx = 0;
 
 	if (ui->open != NULL)
-		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
-		    ui->open->cmd != NULL ? ui->open->cmd : "");
+		ui_run_title(ui->open, title, sizeof title);
 	else
 		snprintf(title, sizeof title, "run %u", ui->solo);
 	if (ui->open != NULL && ui->open->ended)
@@ -756,7 +775,7 @@ static void
 ui_draw(struct ui *ui, double now)
 {
 	unsigned int	 running, detached, queued, done;
-	char		 title[128], hints[512], label[128], htitle[256];
+	char		 title[256], hints[512], label[128], htitle[256];
 	int		 cursor = 0, cy = 0, cx = 0;
 
 	curs_set(0);
@@ -771,8 +790,7 @@ ui_draw(struct ui *ui, double now)
 	status_draw_top(0, running, detached, queued, done, ui->session,
 	    ui->viewers);
 	if (ui->open != NULL) {
-		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
-		    ui->open->cmd != NULL ? ui->open->cmd : "");
+		ui_run_title(ui->open, title, sizeof title);
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
 		    view_label(ui->view, label, sizeof label), 1);
 	} else

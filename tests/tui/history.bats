@@ -78,6 +78,91 @@ history_title() {
 	screen_has '1 done'
 }
 
+# A session's start as the separator shows it: its name's UTC time, local.
+session_start() {
+	date -d "$1 UTC" '+%Y-%m-%d %H:%M'
+}
+
+@test "history: a separator names each earlier session, its start and how it ended; arrows skip it" {
+	past_journal 2026-12-06-03:15:00 <<'EOF2'
+{"whoami":"Alice","dir":"/srv/a","exec":["echo","first-of-a"],"exit":0,"error":null,"seq":1,"duration_ms":100}
+{"whoami":"Alice","dir":"/srv/a","exec":["sleep","99"],"exit":143,"signal":15,"error":"shutdown","seq":2,"duration_ms":5000}
+EOF2
+	past_journal 2026-12-06-04:00:00-2 <<'EOF2'
+{"whoami":"Bob","dir":"/srv/b","exec":["echo","only-of-b"],"exit":0,"error":null,"seq":1,"duration_ms":100}
+EOF2
+	local a b
+	a=$(session_start '2026-12-06 03:15:00')
+	b=$(session_start '2026-12-06 04:00:00')
+	start_ui
+	wait_for screen_has "│── session $a · ended: shutdown ──"
+	screen_has "│── session $b · ended: idle ──"
+	# A run the stop ended says so, not its signal.
+	screen_has_re '^│ +2· ✗ shutdown +5\.0s +Alice .* sleep 99'
+	screen_lacks 'sig 15'
+	# Each separator is above its session's rows.
+	local sa sb
+	sa=$(screen | grep -nF "── session $a" | cut -d: -f1)
+	sb=$(screen | grep -nF "── session $b" | cut -d: -f1)
+	[ "$sa" -lt "$(row_of first-of-a)" ]
+	[ "$(row_of 'sleep 99')" -lt "$sb" ]
+	[ "$sb" -lt "$(row_of only-of-b)" ]
+	# Up from the newer session's run goes over the separator.
+	screen_has_re '^│▶ +1· ✓ 0 .* echo only-of-b'
+	keys Up
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown'
+	keys Up Up Up
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo first-of-a'
+	# A click on a separator selects nothing.
+	click 2 $((sb - 1))
+	keys Down
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown'
+	# An old run's title names its session, open and replayed.
+	keys Enter
+	wait_for screen_has "run 2 (session $a): sleep 99"
+	keys Escape
+	# This session's rows get one too, under the earlier ones.
+	rx run --dir "$HOME" -- echo of-this-one
+	wait_for screen_has_re '^│[▶ ] +[0-9]+  ✓ 0 .* echo of-this-one'
+	screen_has_re '^│── this session [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ─'
+	[ "$(screen | grep -nF '── this session' | cut -d: -f1)" -lt \
+		"$(row_of of-this-one)" ]
+	[ "$(screen | grep -nF '── this session' | cut -d: -f1)" -gt \
+		"$(row_of only-of-b)" ]
+	# At 80x24 and 60x20 (the history beside or under the console) a
+	# separator keeps to its row and the selection stays in view.
+	keys Down Down Down Down
+	wait_for screen_has_re '^│▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	t resize-window -t "$PANE" -x 80 -y 24
+	wait_for screen_has_re '── this session [0-9-]+ [0-9:]+ ─+│$'
+	screen_has_re '▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	t resize-window -t "$PANE" -x 60 -y 20
+	wait_for screen_has_re '── this session [0-9-]+ [0-9:]+ ─+│$'
+	screen_has_re '▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	keys Up
+	wait_for screen_has_re '▶ +1· ✓ 0 .* echo only-of-b'
+	screen_has "── session $b"
+	t resize-window -t "$PANE" -x 120 -y 40
+	# Filtered, only the sessions with a match keep their separator.
+	keys / o n l y Enter
+	wait_for eval 'history_title | grep -qF "history /only (1 of 4)"'
+	screen_has "── session $b"
+	screen_lacks "── session $a"
+	screen_lacks '── this session'
+}
+
+@test "history: runs a host stop ended show shutdown under their session's separator" {
+	start_host
+	rx run --dir "$HOME" -- echo before-stop
+	rx run --dir "$HOME" --yield 0.2 -- sleep 60
+	[ "$status" -eq 75 ]
+	stop_host
+	start_ui
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown .* sleep 60'
+	screen_has_re '^│── session [0-9-]+ [0-9:]+ · ended: shutdown ─'
+	screen_lacks 'sig 15'
+}
+
 @test "history: [ui] history limits the past runs, across sessions" {
 	past_session 'echo run-a' 'echo run-b'
 	past_session 'echo run-c' 'echo run-d'
@@ -151,17 +236,20 @@ history_title() {
 	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	keys / a p Enter
 	wait_for eval 'history_title | grep -qF "history /ap (2 of 3)"'
-	# The history's first row is screen row 27 in a 40-row terminal.
+	# The history's first row is screen row 27 in a 40-row terminal:
+	# the earlier session's separator; this session's is above apricot.
 	local row
 	row=$(($(row_of 'echo apple') - 1))
-	[ "$row" -eq 27 ]
+	[ "$row" -eq 28 ]
 	click 10 "$row"
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 	wait_for screen_has '[history /ap (2 of 3)]'
-	click 10 $((row + 1))
+	row=$(($(row_of 'echo apricot') - 1))
+	[ "$row" -eq 30 ]
+	click 10 "$row"
 	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	# A click below the last match selects nothing else.
-	click 10 $((row + 2))
+	click 10 $((row + 1))
 	keys n
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 }
@@ -225,7 +313,7 @@ emitter() {
 	wait_for eval 'history_title | grep -qF "history /mixed case +output (1 of 1)"'
 	wait_for screen_has_re '^└ printed: Some Mixed CASE text '
 	# The torn line is not a run; a new filter keeps "output too".
-	keys / BSpace BSpace BSpace BSpace BSpace Enter
+	keys / Right BSpace BSpace BSpace BSpace BSpace Enter
 	wait_for eval 'history_title | grep -qF "history /mixed +output (1 of 1)"'
 }
 
@@ -377,7 +465,7 @@ EOF2
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* printf'
 	keys Enter
 	wait_for screen_has_re '^│past-screen-text +│'
-	screen_has 'run 1: printf'
+	screen_has_re 'run 1 \(session [0-9-]+ [0-9:]+\): printf'
 	screen_has 'ended'
 	keys r
 	wait_for screen_has 'replay end'
