@@ -621,11 +621,13 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 		return (0);
 	npast = ld->n - ld->nown;
 	history_insert(ph, 0, ld->runs, npast);
-	ph->sessions = xreallocarray(ph->sessions, ph->nsessions +
-	    ld->nsessions + 1, sizeof *ph->sessions);
-	memcpy(ph->sessions + ph->nsessions, ld->sessions,
-	    ld->nsessions * sizeof *ph->sessions);
-	ph->nsessions += ld->nsessions;
+	if (ld->nsessions > 0) {
+		ph->sessions = xreallocarray(ph->sessions, ph->nsessions +
+		    ld->nsessions, sizeof *ph->sessions);
+		memcpy(ph->sessions + ph->nsessions, ld->sessions,
+		    ld->nsessions * sizeof *ph->sessions);
+		ph->nsessions += ld->nsessions;
+	}
 	ph->npast += npast;
 	for (i = npast; i < ld->n; i++) {
 		ur = ld->runs[i];
