@@ -27,9 +27,10 @@
  *
  * A separator row, dim, goes above each earlier session's rows: when it
  * started (from its name) and how it ended, as its journal tells it:
- * "shutdown" when the host was stopped while runs went on (they ended with
- * error "shutdown", shown so in their rows), else "idle" (no run was cut
- * by the stop; a host killed outright leaves no trace in the journal).
+ * "run N lost" when a run after its last one has a recording but no line
+ * (the host died with it running), "shutdown" when the host was stopped
+ * while runs went on (they ended with error "shutdown", shown so in their
+ * rows), else "idle" (no run was cut by the stop).
  * Above this session's rows goes one too, when earlier rows are shown.
  * Separators are never selected: the selection moves over runs only.
  *
@@ -80,6 +81,7 @@
 struct history_session {
 	char		*name;
 	int		 shutdown;	/* a run ended with "shutdown" */
+	unsigned int	 lost;		/* a run recorded, never journaled */
 };
 
 /* A row drawn: a run (its index in runs and in shown) or a separator. */
@@ -456,6 +458,7 @@ history_load_session(struct history_loader *ld, const char *session,
 	json_t			*line;
 	char			*path, *why = NULL;
 	size_t			 i;
+	json_int_t		 last = 0;
 	int			 shutdown = 0;
 
 	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, session);
@@ -473,6 +476,9 @@ history_load_session(struct history_loader *ld, const char *session,
 	memset(&ring, 0, sizeof ring);
 	ring.want = want;
 	while (journal_reader_next(jr, &line) == 1) {
+		if (json_is_integer(json_object_get(line, "seq")) &&
+		    json_integer_value(json_object_get(line, "seq")) > last)
+			last = json_integer_value(json_object_get(line, "seq"));
 		ur = history_past(ld->journal_dir, ld->home, session, line,
 		    journal_reader_line(jr));
 		json_decref(line);
@@ -489,6 +495,16 @@ history_load_session(struct history_loader *ld, const char *session,
 		hs = &ld->sessions[ld->nsessions++];
 		hs->name = xstrdup(session);
 		hs->shutdown = shutdown;
+		hs->lost = 0;
+		/* The next run's recording, with no line: it never ended. */
+		if (strcmp(session, ld->session) != 0 && last > 0 &&
+		    last < UINT_MAX) {
+			path = journal_recording(ld->journal_dir, session,
+			    (unsigned int)last + 1);
+			if (access(path, F_OK) == 0)
+				hs->lost = (unsigned int)last + 1;
+			free(path);
+		}
 	}
 
 	ld->runs = xreallocarray(ld->runs, ld->n + ring.n + 1,
@@ -872,6 +888,7 @@ history_separator(struct pane_history *ph, const struct ui_run *ur,
 	const char	*name = ur->past ? ur->session : ph->session;
 	char		 start[64];
 	size_t		 i;
+	unsigned int	 lost = 0;
 	int		 shutdown = 0;
 
 	if (name == NULL) {
@@ -885,11 +902,17 @@ history_separator(struct pane_history *ph, const struct ui_run *ur,
 		return;
 	}
 	for (i = 0; i < ph->nsessions; i++) {
-		if (strcmp(ph->sessions[i].name, name) == 0)
-			shutdown = ph->sessions[i].shutdown;
+		if (strcmp(ph->sessions[i].name, name) != 0)
+			continue;
+		shutdown = ph->sessions[i].shutdown;
+		lost = ph->sessions[i].lost;
 	}
-	snprintf(buf, len, "session %s \u00b7 ended: %s", start,
-	    shutdown ? "shutdown" : "idle");
+	if (lost != 0)
+		snprintf(buf, len, "session %s \u00b7 ended: run %u lost",
+		    start, lost);
+	else
+		snprintf(buf, len, "session %s \u00b7 ended: %s", start,
+		    shutdown ? "shutdown" : "idle");
 }
 
 /* The row of the selection among the rows shown; nshown if not shown. */

@@ -163,6 +163,20 @@ EOF2
 	screen_lacks 'sig 15'
 }
 
+@test "history: a session whose host died with a run going says which run it lost" {
+	start_host
+	rx run --dir "$HOME" -- echo journaled
+	rx run --dir "$HOME" --yield 0.2 -- sleep 2
+	[ "$status" -eq 75 ]
+	# No stop: the host dies with run 2 going, which gets no line.
+	kill -KILL "$HOST_PID"
+	wait_for host_gone
+	HOST_PID=
+	start_ui
+	wait_for screen_has_re '^│── session [0-9-]+ [0-9:]+ · ended: run 2 lost ─'
+	screen_has_re '^│▶ +1· ✓ 0 .* echo journaled'
+}
+
 @test "history: [ui] history limits the past runs, across sessions" {
 	past_session 'echo run-a' 'echo run-b'
 	past_session 'echo run-c' 'echo run-d'
