@@ -119,6 +119,9 @@ static const struct key keys[] = {
 	{ "ui", "history", KEY_UINT, O(history), "1000", 0, 1000000, NULL },
 	{ "ui", "layout", KEY_ENUM, O(layout), "horizontal", 0, 0,
 	  layout_words },
+	{ "ui", "bell", KEY_BOOL, O(bell), "true", 0, 0, NULL },
+	{ "ui", "display_time", KEY_SECONDS, O(display_time), "4", 0, 3600,
+	  NULL },
 
 	{ "headless", "raw", KEY_BOOL, O(headless_raw), "true", 0, 0, NULL },
 

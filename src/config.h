@@ -78,6 +78,8 @@ struct config {
 	unsigned long		 scrollback;
 	unsigned long		 history;
 	enum config_layout	 layout;
+	int			 bell;		/* a run starts waiting */
+	double			 display_time;	/* a message shows; 0: until a key */
 
 	/* [headless] */
 	int			 headless_raw;

@@ -312,6 +312,14 @@ vt_clear(struct vt *vt)
 	vt->sb_known = 1;
 }
 
+/* Is the alternate screen shown? */
+int
+vt_alternate(struct vt *vt)
+{
+	return ((tsm_screen_get_flags(vt->screen) & TSM_SCREEN_ALTERNATE) !=
+	    0);
+}
+
 /* A libtsm colour code and its RGB as one of our colours. */
 static int
 vt_colour(int code, unsigned int r, unsigned int g, unsigned int b)

@@ -99,6 +99,7 @@ void		 vt_resize(struct vt *, unsigned int, unsigned int);
 void		 vt_size(struct vt *, unsigned int *, unsigned int *);
 void		 vt_reset(struct vt *);
 void		 vt_clear(struct vt *);
+int		 vt_alternate(struct vt *);
 void		 vt_draw(struct vt *, vt_draw_cb, void *);
 int		 vt_cursor(struct vt *, unsigned int *, unsigned int *);
 void		 vt_scroll(struct vt *, int);

@@ -58,6 +58,8 @@ struct feed {
 	size_t			 held;		/* output bytes queued */
 	size_t			 skipped;	/* dropped, all told */
 	int			 note;		/* write a note where it dropped */
+	feed_sink_cb		 sink;		/* or NULL: straight to the vt */
+	void			*sink_arg;
 	char			*spare[FEED_SPARE];
 	size_t			 nspare;
 };
@@ -192,6 +194,18 @@ feed_mark(struct feed *f, const char *buf, size_t len)
 	c->len = len;
 }
 
+/*
+ * Bytes drained go to sink, with the vt, instead of into the vt as they
+ * are (the console's filter); the vt reset before a mark still comes
+ * first.
+ */
+void
+feed_set_sink(struct feed *f, feed_sink_cb sink, void *arg)
+{
+	f->sink = sink;
+	f->sink_arg = arg;
+}
+
 size_t
 feed_pending(const struct feed *f)
 {
@@ -244,7 +258,10 @@ feed_drain(struct feed *f, struct vt *vt, double budget)
 		}
 		n = c->len - c->off < FEED_SLICE ? c->len - c->off :
 		    FEED_SLICE;
-		vt_feed(vt, c->data + c->off, n);
+		if (f->sink != NULL)
+			f->sink(vt, c->data + c->off, n, c->mark, f->sink_arg);
+		else
+			vt_feed(vt, c->data + c->off, n);
 		c->off += n;
 		if (!c->mark)
 			f->held -= n;

@@ -21,6 +21,15 @@
  * empty the pane.  A pane lower than its vt shows the rows that end at
  * the cursor's line instead.
  *
+ * Nothing a run prints can wipe other runs' lines: its output goes
+ * through a filter (clearfilter.c) on its way into the vt, as tmux's
+ * scroll-on-clear does it.  A clear of the whole screen (ED 2, or ED 0
+ * from the home position) first scrolls the rows in use into the
+ * scrollback, then clears; an erase of the scrollback (ED 3) is dropped;
+ * a full reset (RIS) becomes a reset of the modes, the same clear and
+ * the cursor home, which is what a screen needs from it.  On the
+ * alternate screen, which has no scrollback, a clear is a clear.
+ *
  * Until the first bytes arrive, the pane shows one dim line that says
  * what it waits for, so a new session does not open on a blank screen.
  */
@@ -41,6 +50,7 @@
 struct pane_console {
 	struct vt	*vt;
 	struct feed	*feed;		/* on its way into vt */
+	struct clearfilter *cf;		/* between the feed and vt */
 	int		 bol;		/* the last byte fed was '\n' */
 	int		 empty;		/* nothing written yet: the hint */
 	/* A banner or a note line not yet whole (it may come in pieces). */
@@ -58,6 +68,10 @@ static void	pane_console_keep(struct pane_console *, int, const char *,
 		    size_t);
 static void	pane_console_settle(struct pane_console *);
 static void	pane_console_lines(FILE *, const char *, size_t);
+static void	pane_console_sink(struct vt *, const char *, size_t, int,
+		    void *);
+static void	pane_console_filtered(int, const char *, size_t, void *);
+static void	pane_console_clear(struct pane_console *, const char *);
 
 struct pane_console *
 pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
@@ -66,6 +80,8 @@ pane_console_new(unsigned int cols, unsigned int rows, unsigned int sb)
 
 	pc->vt = vt_new(cols, rows, sb, NULL, NULL);
 	pc->feed = feed_new(UI_CONSOLE_FEED, 1);
+	pc->cf = clearfilter_new();
+	feed_set_sink(pc->feed, pane_console_sink, pc);
 	pc->bol = 1;
 	pc->empty = 1;
 	return (pc);
@@ -78,6 +94,7 @@ pane_console_free(struct pane_console *pc)
 		return;
 	vt_free(pc->vt);
 	feed_free(pc->feed);
+	clearfilter_free(pc->cf);
 	free(pc->line);
 	free(pc->whoami);
 	free(pc);
@@ -207,6 +224,89 @@ pane_console_note(struct pane_console *pc, const char *buf, size_t len)
 			pane_console_settle(pc);
 		buf += n;
 		len -= n;
+	}
+}
+
+/*
+ * Bytes from the feed: rexec's own lines as they are (an escape a run
+ * left unfinished ends there, as the vt's reset ends it), a run's output
+ * through the filter.
+ */
+static void
+pane_console_sink(struct vt *vt, const char *buf, size_t len, int mark,
+    void *arg)
+{
+	struct pane_console	*pc = arg;
+
+	if (mark) {
+		clearfilter_reset(pc->cf);
+		vt_feed(vt, buf, len);
+		return;
+	}
+	clearfilter_feed(pc->cf, buf, len, pane_console_filtered, pc);
+}
+
+/*
+ * A clear of the whole screen that keeps what was on it: the rows in
+ * use (up to the last that is not blank) scroll into the scrollback
+ * first, then the erase, as seq, clears the rest.  A view scrolled back
+ * stays on the lines it showed.
+ */
+static void
+pane_console_clear(struct pane_console *pc, const char *seq)
+{
+	unsigned int	 off, used = 0;
+	size_t		 len, i;
+	char		*text, buf[32];
+
+	off = vt_scroll_offset(pc->vt);
+	if (off != 0)
+		vt_scroll_reset(pc->vt);
+	text = vt_text(pc->vt, &len);
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			used++;
+	}
+	if (len > 0 && text[len - 1] != '\n')
+		used++;
+	free(text);
+	if (used > 0) {
+		snprintf(buf, sizeof buf, "\033[%uS", used);
+		vt_feed(pc->vt, buf, strlen(buf));
+	}
+	vt_feed(pc->vt, seq, strlen(seq));
+	if (off != 0)
+		vt_scroll(pc->vt, (int)(off + used));
+}
+
+/* What the filter hands on from a run's output. */
+static void
+pane_console_filtered(int what, const char *buf, size_t len, void *arg)
+{
+	struct pane_console	*pc = arg;
+	unsigned int		 cx, cy;
+
+	switch (what) {
+	case CLEARFILTER_TEXT:
+		vt_feed(pc->vt, buf, len);
+		break;
+	case CLEARFILTER_BELOW:
+		vt_cursor(pc->vt, &cx, &cy);
+		if (cx == 0 && cy == 0 && !vt_alternate(pc->vt))
+			pane_console_clear(pc, "\033[J");
+		else
+			vt_feed(pc->vt, "\033[J", 3);
+		break;
+	case CLEARFILTER_SCREEN:
+		if (vt_alternate(pc->vt))
+			vt_feed(pc->vt, "\033[2J", 4);
+		else
+			pane_console_clear(pc, "\033[2J");
+		break;
+	case CLEARFILTER_RESET:
+		vt_reset(pc->vt);
+		pane_console_clear(pc, "\033[2J\033[H");
+		break;
 	}
 }
 

@@ -1039,6 +1039,29 @@ pane_history_click(struct pane_history *ph, int row)
 }
 
 /*
+ * Of this session's live runs, how many wait for input: among those
+ * pane_history_counts calls running and among the detached ones.
+ */
+void
+pane_history_waiting(struct pane_history *ph, unsigned int *running,
+    unsigned int *detached)
+{
+	struct ui_run	*ur;
+	size_t		 i;
+
+	*running = *detached = 0;
+	for (i = ph->npast; i < ph->n; i++) {
+		ur = ph->runs[i];
+		if (ur->ended || !ur->waiting)
+			continue;
+		if (ur->detached)
+			(*detached)++;
+		else if (ur->started)
+			(*running)++;
+	}
+}
+
+/*
  * This session's runs by state (running ones not counting the detached);
  * past runs are not counted.
  */

@@ -1,7 +1,8 @@
 /*
  * status.c: the status line at the top, the pane frames with their
- * titles, the key hints in the bottom border and the help overlay.
- * Nothing here knows about runs; callers pass the numbers and words.
+ * titles, the key hints in the bottom border and the overlays (the
+ * help, the messages).  Nothing here knows about runs; callers pass the
+ * numbers and words.
  */
 #include "rexec.h"
 
@@ -19,10 +20,10 @@ static const char *status_help[] = {
 	"",
 	"  Tab        switch pane (console / history)",
 	"  Up, Down   select a run in the history",
-	"  PgUp/PgDn  scroll the console (or the history)",
-	"  End        console: follow the output again",
-	"  Enter      open the selected run's own screen",
-	"  Esc        back to the shared console",
+	"  PgUp/PgDn  scroll the console, run view or history",
+	"  End        follow the output (or cursor) again",
+	"  Enter, z   open the selected run (z: zoomed)",
+	"  Esc        un-zoom, or back to the shared console",
 	"  r          replay the selected finished run",
 	"             space pause, + - speed, . to the end",
 	"  i          type into the selected running run",
@@ -33,40 +34,122 @@ static const char *status_help[] = {
 	"  d          detach: the host and its runs go on",
 	"  q, ^C      detach, saying how many runs go on",
 	"  Q          stop the host and its runs (y/n)",
-	"  ?          this help",
+	"  ?, m       this help; m: the last messages",
 	"",
 	"  any key closes this help",
 	NULL
 };
 
 /*
- * Row y: "rexec  N running · N queued · N done · journal NAME · N viewers
- * ?:help", with "N detached" after the running ones while there are any;
- * the viewers are counted once the host has said how many there are.
+ * The top line's fields, left to right.  On a line too narrow for all of
+ * them, whole fields give way, least useful first (top_drop: the lowest
+ * goes first): the journal's name (the history's title has it too), the
+ * viewers, the program's name, then the done, queued, detached and
+ * running counts.  The waiting count, which asks the human for
+ * something, and "?:help" at the right end never give way.
+ */
+enum top_field {
+	TOP_NAME,
+	TOP_RUNNING,
+	TOP_WAITING,
+	TOP_DETACHED,
+	TOP_QUEUED,
+	TOP_DONE,
+	TOP_JOURNAL,
+	TOP_VIEWERS,
+	TOP_NFIELDS
+};
+static const int top_drop[TOP_NFIELDS] = { 3, 7, 0, 6, 5, 4, 1, 2 };
+#define TOP_LASTDROP	7
+#define TOP_HELP	"?:help "
+
+static int	 top_width(char [][160], const int *);
+
+/* The columns the kept fields take, with a space first. */
+static int
+top_width(char f[][160], const int *keep)
+{
+	int	i, w = 1, any = 0;
+
+	for (i = 0; i < TOP_NFIELDS; i++) {
+		if (!keep[i])
+			continue;
+		if (any)
+			w += i == TOP_NAME ? 0 : 3;	/* "  " or " \u00b7 " */
+		w += draw_width(f[i]);
+		any = 1;
+	}
+	return (w);
+}
+
+/*
+ * Row y: " rexec  N running \u00b7 N waiting \u00b7 N detached \u00b7 N queued \u00b7
+ * N done \u00b7 journal NAME \u00b7 N viewers" and "?:help" at the right end,
+ * a space between them at least.  Waiting and detached runs are named
+ * while there are any, the viewers once the host has said how many
+ * there are; the waiting count stands out (bold, out of the reverse).
  */
 void
-status_draw_top(int y, unsigned int running, unsigned int detached,
-    unsigned int queued, unsigned int done, const char *journal,
-    unsigned int viewers)
+status_draw_top(int y, const struct status_counts *c, const char *journal)
 {
-	char	*line, bg[32] = "", vw[32] = "";
-	int	 w = COLS;
+	char	f[TOP_NFIELDS][160];
+	int	keep[TOP_NFIELDS], i, drop, x, prev = -1, w = COLS;
 
-	if (detached != 0)
-		snprintf(bg, sizeof bg, "%u detached \u00b7 ", detached);
-	if (viewers != 0)
-		snprintf(vw, sizeof vw, " \u00b7 %u viewer%s", viewers,
-		    viewers == 1 ? "" : "s");
-	xasprintf(&line, " rexec  %u running \u00b7 %s%u queued \u00b7 %u done"
-	    " \u00b7 journal %s%s", running, bg, queued, done,
-	    journal != NULL ? journal : "-", vw);
+	memset(f, 0, sizeof f);
+	snprintf(f[TOP_NAME], sizeof f[0], "rexec");
+	snprintf(f[TOP_RUNNING], sizeof f[0], "%u running", c->running);
+	if (c->waiting != 0)
+		snprintf(f[TOP_WAITING], sizeof f[0], "%u waiting",
+		    c->waiting);
+	if (c->detached != 0)
+		snprintf(f[TOP_DETACHED], sizeof f[0], "%u detached",
+		    c->detached);
+	snprintf(f[TOP_QUEUED], sizeof f[0], "%u queued", c->queued);
+	snprintf(f[TOP_DONE], sizeof f[0], "%u done", c->done);
+	snprintf(f[TOP_JOURNAL], sizeof f[0], "journal %s",
+	    journal != NULL ? journal : "-");
+	if (c->viewers != 0)
+		snprintf(f[TOP_VIEWERS], sizeof f[0], "%u viewer%s",
+		    c->viewers, c->viewers == 1 ? "" : "s");
+	for (i = 0; i < TOP_NFIELDS; i++)
+		keep[i] = f[i][0] != '\0';
+	for (drop = 1; drop <= TOP_LASTDROP &&
+	    top_width(f, keep) > w - (int)sizeof TOP_HELP - 1; drop++) {
+		for (i = 0; i < TOP_NFIELDS; i++) {
+			if (top_drop[i] == drop)
+				keep[i] = 0;
+		}
+	}
+
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', w);
-	draw_put(y, 0, w, line);
-	if (w > 8)
-		draw_put(y, w - 8, 8, "?:help ");
+	x = 1;
+	for (i = 0; i < TOP_NFIELDS && x < w; i++) {
+		if (!keep[i])
+			continue;
+		if (prev == TOP_NAME)
+			x += 2;
+		else if (prev != -1) {
+			draw_put(y, x, w - x, " \u00b7 ");
+			x += 3;
+		}
+		if (i == TOP_WAITING) {
+			attroff(A_REVERSE);
+			attron(A_BOLD);
+		}
+		if (x < w)
+			draw_put(y, x, w - x, f[i]);
+		if (i == TOP_WAITING) {
+			attroff(A_BOLD);
+			attron(A_REVERSE);
+		}
+		x += draw_width(f[i]);
+		prev = i;
+	}
+	if (w > (int)sizeof TOP_HELP)
+		draw_put(y, w - (int)sizeof TOP_HELP, sizeof TOP_HELP - 1,
+		    TOP_HELP);
 	attroff(A_REVERSE);
-	free(line);
 }
 
 /*
@@ -88,13 +171,18 @@ status_draw_frame(int y, int x, int h, int w, const char *title,
 	mvadd_wch(y, x + w - 1, top ? WACS_URCORNER : WACS_RTEE);
 	mvvline_set(y + 1, x, WACS_VLINE, h - 1);
 	mvvline_set(y + 1, x + w - 1, WACS_VLINE, h - 1);
-	snprintf(buf, sizeof buf, " %s ", title);
-	draw_put(y, x + 1, w - 2, buf);
+	/* The word at the right end first: the title stops before it. */
+	n = 0;
 	if (right != NULL && *right != '\0') {
-		n = snprintf(buf, sizeof buf, " %s ", right);
+		snprintf(buf, sizeof buf, " %s ", right);
+		n = draw_width(buf);		/* columns, not bytes */
 		if (n < w - 4)
 			draw_put(y, x + w - 1 - n, n, buf);
+		else
+			n = 0;
 	}
+	snprintf(buf, sizeof buf, " %s ", title);
+	draw_put(y, x + 1, w - 2 - n, buf);
 }
 
 /* The bottom border with the key hints in it. */
@@ -121,19 +209,32 @@ status_put_hints(int y, int w, const char *hints)
 	draw_put(y, 1, w - 2, buf);
 }
 
-/*
- * The help overlay, centred, as wide as its longest line (a space either
- * side inside the border).  On a terminal too small for it, the box
- * takes what there is and the lines are cut at its right border.
- */
+/* The help overlay. */
 void
 status_draw_help(int rows, int cols)
 {
-	int	 i, n, w = 0, h, y, x;
+	int	n;
 
-	for (n = 0; status_help[n] != NULL; n++) {
-		if (draw_width(status_help[n]) > w)
-			w = draw_width(status_help[n]);
+	for (n = 0; status_help[n] != NULL; n++)
+		;
+	status_draw_list(rows, cols, "help", status_help, n);
+}
+
+/*
+ * An overlay of n lines in a box named title, centred, as wide as its
+ * longest line (a space either side inside the border).  On a terminal
+ * too small for it, the box takes what there is and the lines are cut at
+ * its right border.
+ */
+void
+status_draw_list(int rows, int cols, const char *title,
+    const char *const *lines, int n)
+{
+	int	 i, w = 0, h, y, x;
+
+	for (i = 0; i < n; i++) {
+		if (draw_width(lines[i]) > w)
+			w = draw_width(lines[i]);
 	}
 	w += 4;
 	h = n + 2;
@@ -147,10 +248,10 @@ status_draw_help(int rows, int cols)
 	x = (cols - w) / 2;
 	for (i = 0; i < h; i++)
 		mvhline(y + i, x, ' ', w);
-	status_draw_frame(y, x, h - 1, w, "help", NULL, 1);
+	status_draw_frame(y, x, h - 1, w, title, NULL, 1);
 	mvhline_set(y + h - 1, x + 1, WACS_HLINE, w - 2);
 	mvadd_wch(y + h - 1, x, WACS_LLCORNER);
 	mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
 	for (i = 0; i < n && i < h - 2; i++)
-		draw_put(y + 1 + i, x + 2, w - 4, status_help[i]);
+		draw_put(y + 1 + i, x + 2, w - 4, lines[i]);
 }

@@ -11,7 +11,9 @@
  * (struct ui_run, uirun.c), typed console events to the console pane,
  * a run's output events to its screen while the human has it open
  * (view.c; a finished run's screen is rebuilt from its recording), host
- * messages and refusals to the bottom line.  What the human does goes
+ * messages and refusals to the bottom line for [ui] display_time (and to
+ * messages.c's log, which m shows).  A run that starts waiting for input
+ * rings the terminal's bell.  What the human does goes
  * back as requests: open and close a run, type into one (only once the
  * host says this viewer has its keys), abort one, stop the host.  The
  * host enforces read-only too; this viewer only says so sooner.
@@ -80,7 +82,8 @@ enum ui_mode {
 	UI_ASK_STOP,
 	UI_ASK_KILL,
 	UI_INPUT,	/* keys go to the open run until ^] */
-	UI_FILTER	/* typing a history filter after "/" */
+	UI_FILTER,	/* typing a history filter after "/" */
+	UI_MESSAGES	/* the last messages, until a key */
 };
 
 struct ui {
@@ -100,9 +103,14 @@ struct ui {
 	int			 focus;		/* 0 console, 1 history */
 	struct ui_run		*open;		/* run view, NULL: console */
 	struct ui_view		*view;		/* the open run's screen */
+	int			 zoom;		/* z: the run view fills it */
 	int			 typist;	/* the host gave us its keys */
 	char			*session;
 	char			*note;
+	double			 note_until;	/* it goes then; 0: at a key */
+	struct ui_messages	*messages;	/* the notes, for m */
+	int			 ready;		/* the first snapshot is whole */
+	int			 ring;		/* a run started waiting */
 	char			 filter[UI_FILTER_MAX]; /* being typed */
 	int			 filter_sel;	/* the old text, selected */
 	char			*filter_before;	/* Esc goes back to it */
@@ -155,6 +163,7 @@ static const char *ui_exit_label(const struct ui_run *, char *, size_t);
 static const char *ui_run_title(const struct ui_run *, char *, size_t);
 static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
+static void	 ui_flush(struct ui *);
 static double	 ui_tick(struct ui *, double);
 static void	 ui_keys(struct ui *);
 static void	 ui_key_answer(struct ui *, wint_t);
@@ -251,12 +260,18 @@ ui_seq(const json_t *ev)
 	return ((unsigned int)json_integer_value(v));
 }
 
-/* The bottom line says text until the next key. */
+/*
+ * The bottom line says text for [ui] display_time, or until the next key
+ * if sooner (display_time 0: until a key); m lists it afterwards.
+ */
 static void
 ui_set_note(struct ui *ui, const char *text)
 {
 	free(ui->note);
 	ui->note = xstrdup(text);
+	ui->note_until = ui->cfg->display_time > 0 ?
+	    mono_now() + ui->cfg->display_time : 0;
+	messages_add(ui->messages, text, time(NULL));
 	ui->dirty = 1;
 }
 
@@ -283,10 +298,18 @@ static void
 ui_ev_run(struct ui *ui, const json_t *ev)
 {
 	struct ui_run	*ur;
+	char		*s;
+	int		 waiting;
 
+	/* The bell rings once each time a run starts waiting for input. */
+	ur = pane_history_get(ui->history, ui_seq(ev));
+	waiting = ur != NULL && ur->waiting;
 	if ((ur = pane_history_event(ui->history, ev)) == NULL)
 		return;
 	ui->dirty = 1;
+	if (ur->waiting && !ur->ended && !waiting && ui->ready &&
+	    ui->cfg->bell)
+		ui->ring = 1;
 	/* Solo: the run's screen, as soon as its size is known. */
 	if (ui->solo == ur->seq && ui->view == NULL) {
 		ui->view = view_live(ur, ui_input, ui);
@@ -296,9 +319,9 @@ ui_ev_run(struct ui *ui, const json_t *ev)
 	if (ui->open == ur && ur->ended && ui->mode == UI_INPUT) {
 		ui->mode = UI_NORMAL;
 		ui->typist = 0;
-		free(ui->note);
-		xasprintf(&ui->note, "run %u ended: input back to rexec",
-		    ur->seq);
+		xasprintf(&s, "run %u ended: input back to rexec", ur->seq);
+		ui_set_note(ui, s);
+		free(s);
 	}
 }
 
@@ -366,8 +389,8 @@ ui_ev_typist(struct ui *ui, const json_t *ev)
 		ui->typist = 0;
 		xasprintf(&s, "run %u: %s is typing into it", ui->open->seq,
 		    holder);
-		free(ui->note);
-		ui->note = s;
+		ui_set_note(ui, s);
+		free(s);
 	}
 	ui->dirty = 1;
 }
@@ -388,9 +411,8 @@ ui_ev_refused(struct ui *ui, const json_t *ev)
 	}
 	xasprintf(&s, "%s%s%s", req != NULL ? req : "",
 	    req != NULL ? ": " : "", reason != NULL ? reason : "refused");
-	free(ui->note);
-	ui->note = s;
-	ui->dirty = 1;
+	ui_set_note(ui, s);
+	free(s);
 }
 
 /*
@@ -431,6 +453,7 @@ ui_ready(struct ui *ui)
 	if (ui->resynced && !ui->solo)
 		pane_history_load(ui->history, ui->cfg->history, 0);
 	ui->resynced = 0;
+	ui->ready = 1;
 }
 
 /* The host says goodbye; in solo mode a run that ended stays shown. */
@@ -578,6 +601,7 @@ ui_close(struct ui *ui)
 	ui->view = NULL;
 	ur->held = 0;
 	ui->open = NULL;
+	ui->zoom = 0;
 	ui->typist = 0;
 }
 
@@ -689,9 +713,9 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 			snprintf(buf, len, "run %u  space pause  +/- speed  "
 			    ". end  r again  Esc back", ui->open->seq);
 		else if (ui->open != NULL)
-			snprintf(buf, len, "run %u  Esc back  %s  d detach",
+			snprintf(buf, len, "run %u  Esc back  %s  %s  d detach",
 			    ui->open->seq, ui->open->ended ? "r replay" :
-			    "i input  k kill");
+			    "i input  k kill", ui->zoom ? "z unzoom" : "z zoom");
 		else
 			snprintf(buf, len, "Tab pane  \u2191\u2193 select  "
 			    "Enter open  r replay  i input  k kill  / search  "
@@ -737,9 +761,9 @@ ui_exit_label(const struct ui_run *ur, char *buf, size_t len)
 }
 
 /*
- * Solo: the run's own screen in one box as big as the window, at its
- * PTY's size, cropped or padded; its state, and its exit once it ended,
- * on the border.
+ * Solo, or a run view zoomed (z): the run's own screen in one box as big
+ * as the window, at its PTY's size, its rows scrolled, cropped or
+ * padded; its state, and its exit once it ended, on the border.
  */
 static void
 ui_draw_solo(struct ui *ui)
@@ -751,6 +775,8 @@ ui_draw_solo(struct ui *ui)
 		ui_run_title(ui->open, title, sizeof title);
 	else
 		snprintf(title, sizeof title, "run %u", ui->solo);
+	if (ui->view != NULL)
+		view_area(ui->view, LINES - 2, COLS - 2);
 	if (ui->open != NULL && ui->open->ended)
 		ui_exit_label(ui->open, label, sizeof label);
 	else if (ui->view != NULL)
@@ -765,6 +791,8 @@ ui_draw_solo(struct ui *ui)
 		    &cx);
 	if (ui->mode == UI_HELP)
 		status_draw_help(LINES, COLS);
+	else if (ui->mode == UI_MESSAGES)
+		messages_draw(ui->messages, LINES, COLS);
 	else if (cursor) {
 		move(cy, cx);
 		curs_set(1);
@@ -774,22 +802,29 @@ ui_draw_solo(struct ui *ui)
 static void
 ui_draw(struct ui *ui, double now)
 {
-	unsigned int	 running, detached, queued, done;
-	char		 title[256], hints[512], label[128], htitle[256];
-	int		 cursor = 0, cy = 0, cx = 0;
+	struct status_counts	 c;
+	unsigned int		 wrun, wdet;
+	char			 title[256], hints[512], label[128];
+	char			 htitle[256];
+	int			 cursor = 0, cy = 0, cx = 0;
 
 	curs_set(0);
 	erase();
-	if (ui->solo) {
+	if (ui->solo || (ui->zoom && ui->view != NULL)) {
 		ui_draw_solo(ui);
-		wnoutrefresh(stdscr);
-		doupdate();
+		ui_flush(ui);
 		return;
 	}
-	pane_history_counts(ui->history, &running, &detached, &queued, &done);
-	status_draw_top(0, running, detached, queued, done, ui->session,
-	    ui->viewers);
+	pane_history_counts(ui->history, &c.running, &c.detached, &c.queued,
+	    &c.done);
+	pane_history_waiting(ui->history, &wrun, &wdet);
+	c.running -= wrun;
+	c.detached -= wdet;
+	c.waiting = wrun + wdet;
+	c.viewers = ui->viewers;
+	status_draw_top(0, &c, ui->session);
 	if (ui->open != NULL) {
+		view_area(ui->view, ui->con_h, ui->con_w);
 		ui_run_title(ui->open, title, sizeof title);
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
 		    view_label(ui->view, label, sizeof label), 1);
@@ -828,13 +863,29 @@ ui_draw(struct ui *ui, double now)
 		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
 		status_draw_help(LINES, COLS);
+	else if (ui->mode == UI_MESSAGES)
+		messages_draw(ui->messages, LINES, COLS);
 	else if (cursor) {
 		move(cy, cx);
 		curs_set(1);
 	}
 	(void)now;
+	ui_flush(ui);
+}
+
+/*
+ * The frame goes out, then the bell if a run started waiting since the
+ * last one: one ring however many did.
+ */
+static void
+ui_flush(struct ui *ui)
+{
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (ui->ring) {
+		beep();
+		ui->ring = 0;
+	}
 }
 
 /*
@@ -860,6 +911,15 @@ ui_tick(struct ui *ui, double now)
 		clear();
 		ui->dirty = 1;
 	}
+	/* A message goes after [ui] display_time: the hints come back. */
+	if (ui->note != NULL && ui->note_until > 0 && ui->mode != UI_INPUT) {
+		if (now >= ui->note_until) {
+			free(ui->note);
+			ui->note = NULL;
+			ui->dirty = 1;
+		} else if (next < 0 || ui->note_until < next)
+			next = ui->note_until;
+	}
 	/* The filter's text search runs on a thread; take what it found. */
 	if (pane_history_found(ui->history))
 		ui->dirty = 1;
@@ -870,8 +930,8 @@ ui_tick(struct ui *ui, double now)
 	if (pane_history_loaded(ui->history, &cause)) {
 		ui->dirty = 1;
 		if (cause != NULL) {
-			free(ui->note);
-			ui->note = cause;
+			ui_set_note(ui, cause);
+			free(cause);
 		}
 	} else if (pane_history_loading(ui->history))
 		next = now + UI_LOAD_POLL;
@@ -978,10 +1038,19 @@ ui_mouse(struct ui *ui)
 	MEVENT	ev;
 	int	in_history;
 
-	if (getmouse(&ev) != OK || ui->solo)
+	if (getmouse(&ev) != OK)
 		return;
-	in_history = ev.y >= ui->his_y && ev.y < ui->his_y + ui->his_h &&
-	    ev.x >= ui->his_x && ev.x < ui->his_x + ui->his_w;
+	in_history = !ui->solo && !ui->zoom && ev.y >= ui->his_y &&
+	    ev.y < ui->his_y + ui->his_h && ev.x >= ui->his_x &&
+	    ev.x < ui->his_x + ui->his_w;
+	if (ui->view != NULL && !in_history &&
+	    (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))) {
+		/* Over the run view: its rows. */
+		view_scroll(ui->view, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+		return;
+	}
+	if (ui->solo)
+		return;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		if (in_history)
 			pane_history_move(ui->history, -3);
@@ -1069,6 +1138,9 @@ ui_key_char(struct ui *ui, wint_t wc)
 	case '?':
 		ui->mode = UI_HELP;
 		break;
+	case 'm':
+		ui->mode = UI_MESSAGES;
+		break;
 	case 'k':
 	case 'r':
 	case 'i':
@@ -1107,8 +1179,17 @@ ui_key_char(struct ui *ui, wint_t wc)
 		    "filter: command, whoami, dir and output" :
 		    "filter: command, whoami and dir");
 		break;
-	case 27:	/* Esc: the run view first, then the filter */
+	case 'z':	/* the run view over the whole window, or back */
+		if (ui->open == NULL &&
+		    (ur = pane_history_selected(ui->history)) != NULL)
+			ui_open(ui, ur, 0, mono_now());
 		if (ui->open != NULL)
+			ui->zoom = !ui->zoom;
+		break;
+	case 27:	/* Esc: un-zoom, the run view, then the filter */
+		if (ui->zoom)
+			ui->zoom = 0;
+		else if (ui->open != NULL)
 			ui_close(ui);
 		else
 			pane_history_set_filter(ui->history, NULL);
@@ -1122,6 +1203,18 @@ ui_key_fkey(struct ui *ui, wint_t wc)
 {
 	int	page = ui->con_h > 2 ? ui->con_h - 1 : 1;
 
+	/* The run view's rows: PgUp, PgDn, End (solo too). */
+	if (ui->view != NULL && (ui->focus == 0 || ui->zoom || ui->solo)) {
+		switch (wc) {
+		case KEY_PPAGE:
+		case KEY_NPAGE:
+			view_page(ui->view, wc == KEY_NPAGE ? 1 : -1);
+			return;
+		case KEY_END:
+			view_follow(ui->view);
+			return;
+		}
+	}
 	if (ui->solo && wc != KEY_MOUSE)
 		return;
 	switch (wc) {
@@ -1185,6 +1278,7 @@ ui_key(struct ui *ui, wint_t wc, int fkey)
 		ui_key_filter(ui, wc, fkey);
 		break;
 	case UI_HELP:
+	case UI_MESSAGES:
 		ui->mode = UI_NORMAL;
 		break;
 	case UI_ASK_STOP:
@@ -1419,6 +1513,7 @@ ui_free(struct ui *ui)
 	view_free(ui->view);
 	pane_console_free(ui->console);
 	pane_history_free(ui->history);
+	messages_free(ui->messages);
 	viewclient_free(ui->vc);
 	free(ui->session);
 	free(ui->note);
@@ -1443,6 +1538,7 @@ ui_attach(const struct config *cfg, int read_only, unsigned int run_seq)
 	int			 status;
 
 	ui = xcalloc(1, sizeof *ui);
+	ui->messages = messages_new();
 	ui->cfg = cfg;
 	ui->read_only = read_only;
 	ui->solo = run_seq;

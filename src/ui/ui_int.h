@@ -8,6 +8,7 @@
 #define UI_INT_H
 
 #include <stddef.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <jansson.h>
@@ -67,6 +68,26 @@ size_t	 feed_pending(const struct feed *);
 size_t	 feed_skipped(const struct feed *);
 int	 feed_drain(struct feed *, struct vt *, double);
 
+/* A feed's bytes to a sink of its own instead of the vt (mark: a banner). */
+typedef void	(*feed_sink_cb)(struct vt *, const char *, size_t, int, void *);
+void	 feed_set_sink(struct feed *, feed_sink_cb, void *);
+
+/*
+ * clearfilter.c: the clears, erases and resets in a run's output that
+ * the console pane treats on its own.
+ */
+#define CLEARFILTER_TEXT	0	/* pass these bytes as they are */
+#define CLEARFILTER_SCREEN	1	/* ED 2: clear the whole screen */
+#define CLEARFILTER_BELOW	2	/* ED 0: clear below the cursor */
+#define CLEARFILTER_RESET	3	/* RIS: a full reset */
+struct clearfilter;
+typedef void	(*clearfilter_cb)(int, const char *, size_t, void *);
+struct clearfilter *clearfilter_new(void);
+void	 clearfilter_free(struct clearfilter *);
+void	 clearfilter_reset(struct clearfilter *);
+void	 clearfilter_feed(struct clearfilter *, const char *, size_t,
+	    clearfilter_cb, void *);
+
 /* Output queued for the console pane and for a run's screen at most. */
 #define UI_CONSOLE_FEED	(256 * 1024)
 #define UI_RUN_FEED	(512 * 1024)
@@ -111,6 +132,10 @@ int	 view_step(struct ui_view *, double, double);
 double	 view_due(const struct ui_view *, double);
 int	 view_replay_key(struct ui_view *, wint_t, double);
 const char *view_label(const struct ui_view *, char *, size_t);
+void	 view_area(struct ui_view *, int, int);
+void	 view_scroll(struct ui_view *, int);
+void	 view_page(struct ui_view *, int);
+void	 view_follow(struct ui_view *);
 int	 view_draw(struct ui_view *, int, int, int, int, int *, int *);
 int	 view_key(struct ui_view *, wint_t, int);
 
@@ -159,16 +184,39 @@ void	 search_free(struct history_search *);
 void	 pane_history_title(struct pane_history *, int, char *, size_t);
 void	 pane_history_counts(struct pane_history *, unsigned int *,
 	    unsigned int *, unsigned int *, unsigned int *);
+void	 pane_history_waiting(struct pane_history *, unsigned int *,
+	    unsigned int *);
 void	 pane_history_draw(struct pane_history *, int, int, int, int, int,
 	    double);
 
-/* status.c: the top line and the key hints. */
-void	 status_draw_top(int, unsigned int, unsigned int, unsigned int,
-	    unsigned int, const char *, unsigned int);
+/*
+ * status.c: the top line and the key hints.  What the top line counts:
+ * a run waiting for input is counted as waiting only, not as running or
+ * detached.
+ */
+struct status_counts {
+	unsigned int	 running;
+	unsigned int	 waiting;
+	unsigned int	 detached;
+	unsigned int	 queued;
+	unsigned int	 done;
+	unsigned int	 viewers;	/* 0: not known yet */
+};
+void	 status_draw_top(int, const struct status_counts *, const char *);
 void	 status_draw_frame(int, int, int, int, const char *, const char *,
 	    int);
 void	 status_draw_hints(int, int, const char *);
 void	 status_put_hints(int, int, const char *);
 void	 status_draw_help(int, int);
+void	 status_draw_list(int, int, const char *, const char *const *, int);
+
+/* messages.c: the last messages of the bottom line, for "m". */
+struct ui_messages;
+struct ui_messages *messages_new(void);
+void	 messages_free(struct ui_messages *);
+void	 messages_add(struct ui_messages *, const char *, time_t);
+size_t	 messages_count(const struct ui_messages *);
+const char *messages_get(const struct ui_messages *, size_t, time_t *);
+void	 messages_draw(const struct ui_messages *, int, int);
 
 #endif

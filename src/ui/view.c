@@ -14,6 +14,14 @@
  * down or skip to the end.  Nothing here blocks: recordings are read a
  * slice per frame.
  *
+ * A screen higher or wider than the area it is drawn in is not cut
+ * silently: the view shows rows top to top + h - 1 of it, which PgUp,
+ * PgDn and the wheel move (view_scroll), and the frame's corner says
+ * which rows and columns show ("rows 1-20 of 24").  A live run's view
+ * follows its cursor's row, so a prompt is always in sight, until the
+ * human scrolls; End follows again.  Columns are not scrolled: those
+ * that do not fit are cropped, which the corner says too.
+ *
  * Keys typed into a run (input takeover) go through vt_key(), so cursor
  * keys follow the run's modes, and from the vt's write callback to the
  * view's input callback, which sends them to the host for the run's PTY.
@@ -49,6 +57,9 @@ struct ui_view {
 	struct feed	*feed;		/* output on its way to vt */
 	struct vt	*vt;
 	int		 typing;	/* inside view_key(): writes go out */
+	int		 top;		/* the first row shown */
+	int		 follow;	/* keep the cursor's row in sight */
+	int		 area_h, area_w; /* what the screen is drawn in */
 
 	/* A live run's output. */
 	int		 live;
@@ -105,6 +116,7 @@ view_live(struct ui_run *ur, view_input_cb input, void *arg)
 	v->input = input;
 	v->input_arg = arg;
 	v->feed = feed_new(UI_RUN_FEED, 0);
+	v->follow = 1;
 	view_make_vt(v);
 	return (v);
 }
@@ -436,11 +448,78 @@ view_label(const struct ui_view *v, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf),
 		    ", %.1f MB not shown",
 		    (feed_skipped(v->feed) + v->missed) / 1e6);
+	if (v->vt != NULL && v->area_h > 0 && (int)v->rows > v->area_h &&
+	    strlen(buf) + 1 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+		    " \u00b7 rows %d\u2013%d of %u", v->top + 1,
+		    v->top + v->area_h, v->rows);
+	if (v->vt != NULL && v->area_w > 0 && (int)v->cols > v->area_w &&
+	    strlen(buf) + 1 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+		    " \u00b7 cols 1\u2013%d of %u", v->area_w, v->cols);
 	return (buf);
 }
 
 /*
- * Draw the screen at y, x, clipped to h rows and w columns.  Returns 1 if
+ * The screen is drawn in h rows and w columns: keep the first row shown
+ * in range and, following, the cursor's row in sight.  Called before the
+ * frame's corner is written and before view_draw().
+ */
+void
+view_area(struct ui_view *v, int h, int w)
+{
+	unsigned int	cx, cy;
+
+	v->area_h = h > 0 ? h : 1;
+	v->area_w = w > 0 ? w : 1;
+	if (v->vt == NULL)
+		return;
+	if (v->follow && v->live) {
+		vt_cursor(v->vt, &cx, &cy);
+		if ((int)cy < v->top)
+			v->top = (int)cy;
+		else if ((int)cy >= v->top + v->area_h)
+			v->top = (int)cy - v->area_h + 1;
+	}
+	if (v->top > (int)v->rows - v->area_h)
+		v->top = (int)v->rows - v->area_h;
+	if (v->top < 0)
+		v->top = 0;
+}
+
+/*
+ * Move the rows shown: lines > 0 down the screen, < 0 up.  The view
+ * stops following the cursor until view_follow().
+ */
+void
+view_scroll(struct ui_view *v, int lines)
+{
+	v->top += lines;
+	v->follow = 0;
+	view_area(v, v->area_h, v->area_w);
+}
+
+/* A page of the area (a row kept), down for dir > 0, up for dir < 0. */
+void
+view_page(struct ui_view *v, int dir)
+{
+	int	page = v->area_h > 2 ? v->area_h - 1 : 1;
+
+	view_scroll(v, dir > 0 ? page : -page);
+}
+
+/* Follow the cursor's row again (a live run), or go back to the top. */
+void
+view_follow(struct ui_view *v)
+{
+	v->follow = 1;
+	if (!v->live)
+		v->top = 0;
+	view_area(v, v->area_h, v->area_w);
+}
+
+/*
+ * Draw the rows shown at y, x, clipped to h rows and w columns.  Returns 1 if
  * the run shows its cursor, and where.
  */
 int
@@ -454,11 +533,14 @@ view_draw(struct ui_view *v, int y, int x, int h, int w, int *cury,
 		    "(no screen)");
 		return (0);
 	}
-	draw_vt(v->vt, y, x, (int)v->rows < h ? (int)v->rows : h,
-	    (int)v->cols < w ? (int)v->cols : w, 0);
+	view_area(v, h, w);
+	draw_vt(v->vt, y, x, (int)v->rows - v->top < h ?
+	    (int)v->rows - v->top : h, (int)v->cols < w ? (int)v->cols : w,
+	    v->top);
 	if (!v->live || v->ur->ended || !vt_cursor(v->vt, &cx, &cy) ||
-	    (int)cy >= h || (int)cx >= w)
+	    (int)cy < v->top || (int)cy - v->top >= h || (int)cx >= w)
 		return (0);
+	cy -= (unsigned int)v->top;
 	*cury = y + (int)cy;
 	*curx = x + (int)cx;
 	return (1);

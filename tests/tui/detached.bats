@@ -95,7 +95,8 @@ dim_line() {
 	detach 'printf "answer? "; read x; echo "answer was $x"'
 	[ "$output" = 'answer?' ]
 	wait_for screen_has_re '^│▶ +1  ⌛ bg input '
-	screen_has '1 detached'
+	# It asks for something: counted as waiting, not among the detached.
+	wait_for screen_has ' rexec  0 running · 1 waiting · 0 queued · 0 done'
 	keys i
 	wait_for screen_has 'INPUT to run 1'
 	wait_for screen_has_re '^│answer\? +│'

@@ -209,7 +209,7 @@ same_view() {
 	wait_for screen_has_re '^│ +2  ✓ 0 .*flood-end'
 	wait_for screen_has_re '^│▶ +3 +⌛ input'
 	screen_has_re '^│ +1  ✓ 0 .*echo before-stop'
-	screen_has ' 1 running · 0 queued · 2 done'
+	screen_has ' 0 running · 1 waiting · 0 queued · 2 done'
 	# And it goes on as before.
 	keys i
 	wait_for screen_has 'INPUT to run 3'

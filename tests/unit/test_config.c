@@ -88,6 +88,8 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.scrollback, 10000);
 	ck_assert_uint_eq(cfg.history, 1000);
 	ck_assert_int_eq(cfg.layout, CONFIG_LAYOUT_HORIZONTAL);
+	ck_assert_int_eq(cfg.bell, 1);
+	ck_assert(cfg.display_time == 4);
 	ck_assert_int_eq(cfg.headless_raw, 1);
 	ck_assert_ptr_null(cfg.path);
 }
@@ -139,6 +141,8 @@ START_TEST(test_every_key)
 	    "scrollback = 0\n"
 	    "history = 5\n"
 	    "layout = vertical\n"
+	    "bell = off\n"
+	    "display_time = 0.5\n"
 	    "[headless]\n"
 	    "raw = false\n"), 0);
 	ck_assert_str_eq(cfg.runtime_dir, "/run/x");
@@ -178,6 +182,8 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg.fps, 240);
 	ck_assert_uint_eq(cfg.scrollback, 0);
 	ck_assert_uint_eq(cfg.history, 5);
+	ck_assert_int_eq(cfg.bell, 0);
+	ck_assert(cfg.display_time == 0.5);
 	ck_assert_int_eq(cfg.layout, CONFIG_LAYOUT_VERTICAL);
 	ck_assert_int_eq(cfg.headless_raw, 0);
 	ck_assert_str_eq(cfg.path, "rexec.ini");
@@ -297,6 +303,12 @@ START_TEST(test_bad_words)
 	expect_error("[ui]\nlayout = diagonal\n",
 	    "rexec.ini:2: [ui] layout: unknown value \"diagonal\" "
 	    "(horizontal or vertical)");
+	expect_error("[ui]\nbell = loud\n",
+	    "rexec.ini:2: [ui] bell: not a boolean: \"loud\" "
+	    "(true or false)");
+	expect_error("[ui]\ndisplay_time = 3601\n",
+	    "rexec.ini:2: [ui] display_time: out of range (0 to 3600): "
+	    "\"3601\"");
 	expect_error("[headless]\nraw = maybe\n",
 	    "rexec.ini:2: [headless] raw: not a boolean: \"maybe\" "
 	    "(true or false)");

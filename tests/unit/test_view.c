@@ -85,6 +85,47 @@ START_TEST(test_gaps_counted)
 }
 END_TEST
 
+START_TEST(test_rows_scroll_and_are_said)
+{
+	struct ui_run	*ur = live_run();
+	struct ui_view	*v = view_live(ur, NULL, NULL);
+	const char	*out = "R1\r\nR2\r\nR3\r\nR4\r\nR5\r\nR6\r\nR7\r\nR8"
+			    "\r\nR9\r\nR10";
+
+	view_output(v, 0, out, strlen(out));
+	view_step(v, 0, 0);
+	/* It fits: nothing said. */
+	view_area(v, 10, 40);
+	ck_assert_str_eq(label(v), "live");
+	/* Four rows: following, the cursor's row (the last) shows. */
+	view_area(v, 4, 40);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 7\u201310 of 10");
+	/* A page is the area less a row. */
+	view_page(v, -1);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 4\u20137 of 10");
+	view_scroll(v, -100);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 1\u20134 of 10");
+	/* Scrolled, new output does not move it; End follows again. */
+	view_output(v, strlen(out), "!", 1);
+	view_step(v, 0, 0);
+	view_area(v, 4, 40);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 1\u20134 of 10");
+	view_page(v, 1);
+	view_page(v, 1);
+	view_page(v, 1);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 7\u201310 of 10");
+	view_scroll(v, -1);
+	view_follow(v);
+	ck_assert_str_eq(label(v), "live \u00b7 rows 7\u201310 of 10");
+	/* Columns that do not fit are said too. */
+	view_area(v, 4, 30);
+	ck_assert_str_eq(label(v),
+	    "live \u00b7 rows 7\u201310 of 10 \u00b7 cols 1\u201330 of 40");
+	view_free(v);
+	ui_run_free(ur);
+}
+END_TEST
+
 START_TEST(test_keys_go_out)
 {
 	struct ui_run	*ur = live_run();
@@ -117,6 +158,7 @@ view_suite(void)
 	tcase_add_test(tc, test_duplicates_skipped);
 	tcase_add_test(tc, test_gaps_counted);
 	tcase_add_test(tc, test_keys_go_out);
+	tcase_add_test(tc, test_rows_scroll_and_are_said);
 	suite_add_tcase(s, tc);
 	return (s);
 }
