@@ -51,7 +51,7 @@ static const struct cmd_entry cmd_table[] = {
 	  cmd_status_exec },
 	{ "list", "--list", NULL, "[N] [--json]", "recent journals, newest first, "
 	  "with their number of commands", cmd_list_exec },
-	{ "print", "--print", "-p", "NAME|PATH [--follow]", "a journal in "
+	{ "print", "--print", "-p", "[NAME|PATH] [--follow]", "a journal in "
 	  "console form (also -f for --follow)", cmd_print_exec },
 	{ "log", NULL, NULL, "[SESSION:]SEQ", "the full agent text of one run",
 	  cmd_log_exec },

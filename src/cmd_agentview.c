@@ -48,7 +48,7 @@ cmd_agentview_exec(int argc, char **argv)
 	opts.window = AGENTVIEW_DEFAULT_WINDOW;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (strcmp(optarg, "collapse") == 0)

@@ -195,7 +195,7 @@ cmd_attach_exec(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:r", attach_options, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":r", attach_options, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'r':

@@ -70,7 +70,7 @@ cmd_host_exec(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:d", host_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d", host_options, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			headless = 1;

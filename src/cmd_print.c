@@ -133,12 +133,14 @@ cmd_print_exec(int argc, char **argv)
 			    argv[optind - 1]));
 		following = 1;
 	}
-	if (optind + 1 != argc)
-		return (cli_usage("print", optind == argc ? "which journal? "
-		    "(see rexec list)" : "unexpected argument"));
+	if (optind + 1 < argc)
+		return (cli_usage("print", "unexpected argument \"%s\"",
+		    argv[optind + 1]));
 	if ((dir = cli_journal_dir()) == NULL)
 		return (1);
-	path = journal_resolve(dir, argv[optind], &cause);
+	/* No name: the newest session, as "rexec log SEQ" takes it. */
+	path = journal_resolve(dir, optind < argc ? argv[optind] : NULL,
+	    &cause);
 	free(dir);
 	if (path == NULL) {
 		cli_error("%s", cause);

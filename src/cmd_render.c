@@ -39,7 +39,7 @@ cmd_render_exec(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	optopt = 0;
-	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if ((r = cmd_render_size("--cols", optarg, &cols)) != 0)

@@ -89,7 +89,7 @@ cmd_replay_exec(int argc, char **argv)
 	opts.speed = 1;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (replay_number(optarg, &opts.speed) != 0)

@@ -71,7 +71,7 @@ cmd_status_exec(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", status_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", status_options, NULL)) != -1) {
 		if (ch != 'j')
 			return (cli_usage("status", "unknown option \"%s\"",
 			    argv[optind - 1]));

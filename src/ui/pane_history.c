@@ -25,6 +25,15 @@
  * before this viewer attached, which the host no longer keeps, are this
  * session's rows all the same (a run the events named is taken from them).
  *
+ * A separator row, dim, goes above each earlier session's rows: when it
+ * started (from its name) and how it ended, as its journal tells it:
+ * "run N lost" when a run after its last one has a recording but no line
+ * (the host died with it running), "shutdown" when the host was stopped
+ * while runs went on (they ended with error "shutdown", shown so in their
+ * rows), else "idle" (no run was cut by the stop).
+ * Above this session's rows goes one too, when earlier rows are shown.
+ * Separators are never selected: the selection moves over runs only.
+ *
  * A run that answered early (yield) and goes on in the background shows
  * as detached, "\u21e5 bg", its clock going on.
  *
@@ -68,6 +77,20 @@
 /* Journal strings longer than this (a run's text) are not even parsed. */
 #define HISTORY_BRIEF	(64 * 1024)
 
+/* What a separator row says about an earlier session. */
+struct history_session {
+	char		*name;
+	int		 shutdown;	/* a run ended with "shutdown" */
+	unsigned int	 lost;		/* a run recorded, never journaled */
+};
+
+/* A row drawn: a run (its index in runs and in shown) or a separator. */
+struct history_row {
+	size_t		 run;
+	size_t		 pos;
+	int		 sep;		/* above run's session */
+};
+
 struct pane_history {
 	struct ui_run	**runs;
 	size_t		  n;
@@ -85,7 +108,12 @@ struct pane_history {
 	size_t		  nold;
 	size_t		 *shown;	/* indexes in runs of the rows shown */
 	size_t		  nshown;
+	struct history_row *rows;	/* shown, with separators */
+	size_t		  nrows;
+	size_t		 *rowof;	/* the row of each shown run */
 	int		  stale;	/* shown needs making again */
+	struct history_session *sessions; /* the earlier ones shown */
+	size_t		  nsessions;
 
 	char		 *journal_dir;
 	char		 *session;	/* this session's name */
@@ -107,6 +135,8 @@ struct history_loader {
 	size_t		  n;
 	size_t		  nown;		/* the last nown: this session's */
 	int		  past;		/* earlier sessions too */
+	struct history_session *sessions;
+	size_t		  nsessions;
 	char		 *cause;
 	int		  done;		/* atomic */
 };
@@ -126,6 +156,10 @@ static int	 history_done(const struct ui_run *);
 static void	 history_trim(struct pane_history *);
 static int	 history_match(const struct pane_history *,
 		    const struct ui_run *);
+static int	 history_same_session(const struct ui_run *,
+		    const struct ui_run *);
+static void	 history_separator(struct pane_history *,
+		    const struct ui_run *, char *, size_t);
 static void	 history_search(struct pane_history *);
 static void	 history_show(struct pane_history *);
 static size_t	 history_pos(struct pane_history *);
@@ -166,6 +200,11 @@ pane_history_free(struct pane_history *ph)
 	free(ph->runs);
 	free(ph->filter);
 	free(ph->shown);
+	free(ph->rows);
+	free(ph->rowof);
+	for (i = 0; i < ph->nsessions; i++)
+		free(ph->sessions[i].name);
+	free(ph->sessions);
 	search_free(ph->search);
 	for (i = 0; i < ph->nold; i++)
 		search_free(ph->old[i]);
@@ -415,9 +454,12 @@ history_load_session(struct history_loader *ld, const char *session,
 	struct journal_reader	*jr;
 	struct history_ring	 ring;
 	struct ui_run		*ur;
+	struct history_session	*hs;
 	json_t			*line;
 	char			*path, *why = NULL;
 	size_t			 i;
+	json_int_t		 last = 0;
+	int			 shutdown = 0;
 
 	xasprintf(&path, "%s/%s.jsonl", ld->journal_dir, session);
 	jr = journal_reader_open(path, &why);
@@ -434,14 +476,36 @@ history_load_session(struct history_loader *ld, const char *session,
 	memset(&ring, 0, sizeof ring);
 	ring.want = want;
 	while (journal_reader_next(jr, &line) == 1) {
+		if (json_is_integer(json_object_get(line, "seq")) &&
+		    json_integer_value(json_object_get(line, "seq")) > last)
+			last = json_integer_value(json_object_get(line, "seq"));
 		ur = history_past(ld->journal_dir, ld->home, session, line,
 		    journal_reader_line(jr));
 		json_decref(line);
 		if (ur == NULL)
 			continue;
+		if (ur->error != NULL && strcmp(ur->error, "shutdown") == 0)
+			shutdown = 1;
 		history_ring_push(&ring, ur);
 	}
 	journal_reader_close(jr);
+	if (ring.n > 0) {
+		ld->sessions = xreallocarray(ld->sessions, ld->nsessions + 1,
+		    sizeof *ld->sessions);
+		hs = &ld->sessions[ld->nsessions++];
+		hs->name = xstrdup(session);
+		hs->shutdown = shutdown;
+		hs->lost = 0;
+		/* The next run's recording, with no line: it never ended. */
+		if (strcmp(session, ld->session) != 0 && last > 0 &&
+		    last < UINT_MAX) {
+			path = journal_recording(ld->journal_dir, session,
+			    (unsigned int)last + 1);
+			if (access(path, F_OK) == 0)
+				hs->lost = (unsigned int)last + 1;
+			free(path);
+		}
+	}
 
 	ld->runs = xreallocarray(ld->runs, ld->n + ring.n + 1,
 	    sizeof *ld->runs);
@@ -538,6 +602,9 @@ history_loader_free(struct history_loader *ld, int take)
 	for (i = 0; !take && i < ld->n; i++)
 		ui_run_free(ld->runs[i]);
 	free(ld->runs);
+	for (i = 0; !take && i < ld->nsessions; i++)
+		free(ld->sessions[i].name);
+	free(ld->sessions);
 	free(ld->journal_dir);
 	free(ld->session);
 	free(ld->home);
@@ -570,6 +637,13 @@ pane_history_loaded(struct pane_history *ph, char **cause)
 		return (0);
 	npast = ld->n - ld->nown;
 	history_insert(ph, 0, ld->runs, npast);
+	if (ld->nsessions > 0) {
+		ph->sessions = xreallocarray(ph->sessions, ph->nsessions +
+		    ld->nsessions, sizeof *ph->sessions);
+		memcpy(ph->sessions + ph->nsessions, ld->sessions,
+		    ld->nsessions * sizeof *ph->sessions);
+		ph->nsessions += ld->nsessions;
+	}
 	ph->npast += npast;
 	for (i = npast; i < ld->n; i++) {
 		ur = ld->runs[i];
@@ -754,16 +828,35 @@ pane_history_output_hit(struct pane_history *ph)
 static void
 history_show(struct pane_history *ph)
 {
-	size_t	i;
+	struct history_row	*row;
+	const struct ui_run	*ur, *prev = NULL;
+	size_t			 i;
 
 	if (!ph->stale)
 		return;
 	ph->stale = 0;
 	ph->shown = xreallocarray(ph->shown, ph->n + 1, sizeof *ph->shown);
-	ph->nshown = 0;
+	ph->rowof = xreallocarray(ph->rowof, ph->n + 1, sizeof *ph->rowof);
+	ph->rows = xreallocarray(ph->rows, 2 * ph->n + 1, sizeof *ph->rows);
+	ph->nshown = ph->nrows = 0;
 	for (i = 0; i < ph->n; i++) {
-		if (history_match(ph, ph->runs[i]))
-			ph->shown[ph->nshown++] = i;
+		ur = ph->runs[i];
+		if (!history_match(ph, ur))
+			continue;
+		/* A session's first row shown, past or after past rows. */
+		if (prev == NULL ? ur->past : !history_same_session(prev, ur)) {
+			row = &ph->rows[ph->nrows++];
+			row->run = i;
+			row->pos = ph->nshown;
+			row->sep = 1;
+		}
+		row = &ph->rows[ph->nrows];
+		row->run = i;
+		row->pos = ph->nshown;
+		row->sep = 0;
+		ph->rowof[ph->nshown] = ph->nrows++;
+		ph->shown[ph->nshown++] = i;
+		prev = ur;
 	}
 	if (ph->nshown == 0)
 		return;
@@ -771,6 +864,55 @@ history_show(struct pane_history *ph)
 		ph->sel = ph->shown[ph->nshown - 1];
 		ph->sel_last = 1;
 	}
+}
+
+/* Are two runs of one session (all of this one's count as one)? */
+static int
+history_same_session(const struct ui_run *a, const struct ui_run *b)
+{
+	if (!a->past || !b->past)
+		return (a->past == b->past);
+	if (a->session == NULL || b->session == NULL)
+		return (a->session == b->session);
+	return (strcmp(a->session, b->session) == 0);
+}
+
+/*
+ * A separator row's text: "session 2026-12-06 03:15 \u00b7 ended:
+ * shutdown", or "this session 2026-12-06 13:20".
+ */
+static void
+history_separator(struct pane_history *ph, const struct ui_run *ur,
+    char *buf, size_t len)
+{
+	const char	*name = ur->past ? ur->session : ph->session;
+	char		 start[64];
+	size_t		 i;
+	unsigned int	 lost = 0;
+	int		 shutdown = 0;
+
+	if (name == NULL) {
+		snprintf(buf, len, "%s", ur->past ? "session ?" :
+		    "this session");
+		return;
+	}
+	ui_run_session_start(name, start, sizeof start);
+	if (!ur->past) {
+		snprintf(buf, len, "this session %s", start);
+		return;
+	}
+	for (i = 0; i < ph->nsessions; i++) {
+		if (strcmp(ph->sessions[i].name, name) != 0)
+			continue;
+		shutdown = ph->sessions[i].shutdown;
+		lost = ph->sessions[i].lost;
+	}
+	if (lost != 0)
+		snprintf(buf, len, "session %s \u00b7 ended: run %u lost",
+		    start, lost);
+	else
+		snprintf(buf, len, "session %s \u00b7 ended: %s", start,
+		    shutdown ? "shutdown" : "idle");
 }
 
 /* The row of the selection among the rows shown; nshown if not shown. */
@@ -882,14 +1024,18 @@ pane_history_step(struct pane_history *ph, int dir)
 	history_select(ph, pos);
 }
 
-/* Select the run shown on a row of the pane (0 is its first row). */
+/*
+ * Select the run shown on a row of the pane (0 is its first row); a
+ * separator selects nothing.
+ */
 void
 pane_history_click(struct pane_history *ph, int row)
 {
 	history_show(ph);
-	if (row < 0 || ph->top + (size_t)row >= ph->nshown)
+	if (row < 0 || ph->top + (size_t)row >= ph->nrows ||
+	    ph->rows[ph->top + row].sep)
 		return;
-	history_select(ph, ph->top + (size_t)row);
+	history_select(ph, ph->rows[ph->top + row].pos);
 }
 
 /*
@@ -960,7 +1106,7 @@ pane_history_live(struct pane_history *ph, struct ui_run **runs, size_t max)
 
 /*
  * The state column: queued, running, detached (in the background),
- * waiting, exit code, signal, timeout.
+ * waiting, exit code, signal, timeout, shutdown (the host stopped).
  */
 static void
 history_state(const struct ui_run *ur, char *buf, size_t len)
@@ -984,6 +1130,8 @@ history_state(const struct ui_run *ur, char *buf, size_t len)
 		snprintf(buf, len, "\u2717 input");
 	else if (ur->error != NULL && strcmp(ur->error, "idle_timeout") == 0)
 		snprintf(buf, len, "\u2717 idle");
+	else if (ur->error != NULL && strcmp(ur->error, "shutdown") == 0)
+		snprintf(buf, len, "\u2717 shutdown");
 	else if (ur->signal != 0)
 		snprintf(buf, len, "\u2717 sig %d", ur->signal);
 	else if (ur->exit_code == 0)
@@ -1020,9 +1168,10 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
     int focus, double now)
 {
 	struct ui_run	*ur;
-	char		 state[32], dur[32], *line, *fstate, *fwho, *fdir;
-	size_t		 i, pos;
-	int		 row;
+	char		 state[32], dur[32], sep[256], *line, *fstate, *fwho;
+	char		*fdir;
+	size_t		 i, pos, r;
+	int		 row, cw;
 
 	if (h <= 0 || w <= 0)
 		return;
@@ -1035,16 +1184,31 @@ pane_history_draw(struct pane_history *ph, int y, int x, int h, int w,
 		}
 		return;
 	}
+	/* top counts rows; a session's first run brings its separator. */
 	pos = history_pos(ph);
-	if (pos < ph->top)
-		ph->top = pos;
-	if (pos >= ph->top + (size_t)h)
-		ph->top = pos - h + 1;
-	if (ph->top + h > ph->nshown)
-		ph->top = ph->nshown > (size_t)h ? ph->nshown - h : 0;
-	for (row = 0; row < h && ph->top + row < ph->nshown; row++) {
-		i = ph->shown[ph->top + row];
+	r = pos < ph->nshown ? ph->rowof[pos] : 0;
+	if (r > 0 && ph->rows[r - 1].sep && h > 1)
+		r--;
+	if (r < ph->top)
+		ph->top = r;
+	if (pos < ph->nshown && ph->rowof[pos] >= ph->top + (size_t)h)
+		ph->top = ph->rowof[pos] - h + 1;
+	if (ph->top + h > ph->nrows)
+		ph->top = ph->nrows > (size_t)h ? ph->nrows - h : 0;
+	for (row = 0; row < h && ph->top + row < ph->nrows; row++) {
+		i = ph->rows[ph->top + row].run;
 		ur = ph->runs[i];
+		if (ph->rows[ph->top + row].sep) {
+			history_separator(ph, ur, sep, sizeof sep);
+			xasprintf(&line, "\u2500\u2500 %s ", sep);
+			attron(A_DIM);
+			draw_put(y + row, x, w, line);
+			for (cw = draw_width(line); cw < w; cw++)
+				mvadd_wch(y + row, x + cw, WACS_HLINE);
+			attroff(A_DIM);
+			free(line);
+			continue;
+		}
 		history_state(ur, state, sizeof state);
 		history_duration(ur, now, dur, sizeof dur);
 		/* Columns count cells: a state or a name may be wide. */

@@ -112,6 +112,8 @@ struct ui {
 	int			 ready;		/* the first snapshot is whole */
 	int			 ring;		/* a run started waiting */
 	char			 filter[UI_FILTER_MAX]; /* being typed */
+	int			 filter_sel;	/* the old text, selected */
+	char			*filter_before;	/* Esc goes back to it */
 	unsigned int		 viewers;
 	int			 resynced;	/* a fresh snapshot comes */
 	struct pane_console	*console;
@@ -163,6 +165,7 @@ static int	 ui_side_by_side(struct ui *);
 static unsigned int ui_active(struct ui *);
 static const char *ui_hints(struct ui *, char *, size_t);
 static const char *ui_exit_label(const struct ui_run *, char *, size_t);
+static const char *ui_run_title(const struct ui_run *, char *, size_t);
 static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
 static void	 ui_flush(struct ui *);
@@ -773,6 +776,25 @@ ui_hints(struct ui *ui, char *buf, size_t len)
 	return (buf);
 }
 
+/*
+ * The run view's title: "run 4: make", and for a run of an earlier
+ * session "run 4 (session 2026-12-06 03:15): make".
+ */
+static const char *
+ui_run_title(const struct ui_run *ur, char *buf, size_t len)
+{
+	char	start[64];
+
+	if (ur->past && ur->session != NULL)
+		snprintf(buf, len, "run %u (session %s): %s", ur->seq,
+		    ui_run_session_start(ur->session, start, sizeof start),
+		    ur->cmd != NULL ? ur->cmd : "");
+	else
+		snprintf(buf, len, "run %u: %s", ur->seq,
+		    ur->cmd != NULL ? ur->cmd : "");
+	return (buf);
+}
+
 /* "exit 0", "exit 143 (aborted)", "signal 9": how a run ended. */
 static const char *
 ui_exit_label(const struct ui_run *ur, char *buf, size_t len)
@@ -801,8 +823,7 @@ ui_draw_solo(struct ui *ui)
 	int	 cursor = 0, cy = 0, cx = 0;
 
 	if (ui->open != NULL)
-		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
-		    ui->open->cmd != NULL ? ui->open->cmd : "");
+		ui_run_title(ui->open, title, sizeof title);
 	else
 		snprintf(title, sizeof title, "run %u", ui->solo);
 	if (ui->view != NULL)
@@ -834,7 +855,7 @@ ui_draw(struct ui *ui, double now)
 {
 	struct status_counts	 c;
 	unsigned int		 wrun, wdet;
-	char			 title[128], hints[512], label[128];
+	char			 title[256], hints[512], label[128];
 	char			 htitle[256];
 	int			 cursor = 0, cy = 0, cx = 0;
 
@@ -855,8 +876,7 @@ ui_draw(struct ui *ui, double now)
 	status_draw_top(0, &c, ui->session);
 	if (ui->open != NULL) {
 		view_area(ui->view, ui->con_h, ui->con_w);
-		snprintf(title, sizeof title, "run %u: %s", ui->open->seq,
-		    ui->open->cmd != NULL ? ui->open->cmd : "");
+		ui_run_title(ui->open, title, sizeof title);
 		status_draw_frame(1, 0, ui->con_h + 1, ui->con_w + 2, title,
 		    view_label(ui->view, label, sizeof label), 1);
 	} else if (ui->tiled)
@@ -891,6 +911,12 @@ ui_draw(struct ui *ui, double now)
 		    ui->con_h);
 	pane_history_draw(ui->history, ui->his_y, ui->his_x, ui->his_h,
 	    ui->his_w, ui->focus == 1, ui_run_now());
+	if (ui->mode == UI_FILTER && ui->filter_sel && COLS > 4) {
+		/* The old filter, selected: after the corner, " /". */
+		attron(A_REVERSE);
+		draw_put(ui->bottom, 3, COLS - 4, ui->filter);
+		attroff(A_REVERSE);
+	}
 	if (ui->mode == UI_FILTER)
 		cursor = ui_filter_cursor(ui, &cy, &cx);
 	if (ui->mode == UI_HELP)
@@ -1123,6 +1149,7 @@ static void
 ui_key_run(struct ui *ui, wint_t wc)
 {
 	struct ui_run	*ur = ui_target(ui);
+	char		 note[64];
 
 	if (ui->read_only && wc != 'r') {
 		ui_set_note(ui, "read-only viewer");
@@ -1133,6 +1160,9 @@ ui_key_run(struct ui *ui, wint_t wc)
 		if (ur != NULL && !ur->ended) {
 			ui->ask_seq = ur->seq;
 			ui->mode = UI_ASK_KILL;
+		} else if (ur != NULL) {
+			snprintf(note, sizeof note, "run %u has ended", ur->seq);
+			ui_set_note(ui, note);
 		}
 		break;
 	case 'r':
@@ -1197,11 +1227,15 @@ ui_key_char(struct ui *ui, wint_t wc)
 		if ((ur = pane_history_selected(ui->history)) != NULL)
 			ui_open(ui, ur, 0, mono_now());
 		break;
-	case '/':
+	case '/':	/* the old filter, selected: typing replaces it */
 		ui->mode = UI_FILTER;
 		snprintf(ui->filter, sizeof ui->filter, "%s",
 		    pane_history_filter(ui->history) != NULL ?
 		    pane_history_filter(ui->history) : "");
+		ui->filter_sel = ui->filter[0] != '\0';
+		free(ui->filter_before);
+		ui->filter_before = ui->filter[0] != '\0' ?
+		    xstrdup(ui->filter) : NULL;
 		break;
 	case 'n':
 	case 'N':
@@ -1358,33 +1392,52 @@ ui_key_tiles(struct ui *ui, wint_t wc, int fkey)
 }
 
 /*
- * Typing a filter after "/": Enter applies it (empty clears it), Esc
- * cancels and clears it.  Only printable characters go in.
+ * Typing a filter after "/", which starts with the old one selected: the
+ * first character typed replaces it, BackSpace clears it, a cursor key
+ * keeps it and ends the selection.  The history narrows at each change
+ * (the text search, if on, starts again on its thread).  Enter keeps the
+ * filter (empty clears it); Esc goes back to the one before "/".  Only
+ * printable characters go in.
  */
 static void
 ui_key_filter(struct ui *ui, wint_t wc, int fkey)
 {
 	size_t	len = strlen(ui->filter), n;
 	char	buf[4];
+	int	sel = ui->filter_sel;
 
+	ui->filter_sel = 0;
 	if ((fkey && wc == KEY_BACKSPACE) || (!fkey && (wc == 127 ||
 	    wc == 8))) {
-		if (len > 0)
+		if (sel)
+			ui->filter[0] = '\0';
+		else if (len > 0)
 			ui->filter[utf8_truncate(ui->filter, len - 1)] = '\0';
+		else
+			return;
 	} else if ((fkey && wc == KEY_ENTER) || (!fkey && (wc == '\r' ||
 	    wc == '\n'))) {
 		pane_history_set_filter(ui->history, ui->filter);
 		ui->mode = UI_NORMAL;
+		return;
 	} else if (!fkey && (wc == 27 || wc == 3)) {	/* Esc, ^C */
-		pane_history_set_filter(ui->history, NULL);
+		pane_history_set_filter(ui->history, ui->filter_before);
 		ui->mode = UI_NORMAL;
+		return;
 	} else if (!fkey && wc >= ' ' && wc != 127 &&
 	    (wc < 0x80 || wc >= 0xa0) && wc <= 0x10ffff &&
-	    len + utf8_encoded_len(wc) < sizeof ui->filter) {
+	    (sel ? 0 : len) + utf8_encoded_len(wc) < sizeof ui->filter) {
+		if (sel)
+			len = 0;
 		n = utf8_encode_cp(wc, buf);
 		memcpy(ui->filter + len, buf, n);
 		ui->filter[len + n] = '\0';
+	} else {
+		ui->filter_sel = sel && (!fkey || (wc != KEY_LEFT &&
+		    wc != KEY_RIGHT && wc != KEY_HOME && wc != KEY_END));
+		return;
 	}
+	pane_history_set_filter(ui->history, ui->filter);
 }
 
 /* The cursor after the filter being typed in the bottom line. */
@@ -1561,6 +1614,7 @@ ui_free(struct ui *ui)
 	viewclient_free(ui->vc);
 	free(ui->session);
 	free(ui->note);
+	free(ui->filter_before);
 	free(ui->reason);
 	free(ui);
 }

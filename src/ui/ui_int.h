@@ -56,6 +56,7 @@ char	*ui_run_whoami(const char *);
 double	 ui_run_time(const char *);
 double	 ui_run_duration(const struct ui_run *, double);
 double	 ui_run_now(void);
+const char *ui_run_session_start(const char *, char *, size_t);
 
 /* feed.c: bytes queued for a vt, parsed against a clock, lossy. */
 struct feed;

@@ -101,6 +101,33 @@ ui_run_time(const char *s)
 	return ((double)t + frac);
 }
 
+/*
+ * When a session started, from its name ("2026-12-06-03:15:00", UTC, with
+ * "-2" after it when two started in one second), as local time:
+ * "2026-12-06 03:15".  A name that is no such time is given as it is.
+ */
+const char *
+ui_run_session_start(const char *session, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		t;
+	int		n = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(session, "%4d-%2d-%2d-%2d:%2d:%2d%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	    &n) != 6 || (session[n] != '\0' && session[n] != '-')) {
+		snprintf(buf, len, "%s", session);
+		return (buf);
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	if ((t = timegm(&tm)) == (time_t)-1 || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "%s", session);
+	return (buf);
+}
+
 /* An integer field: 1 with *v if it is one, else 0. */
 static int
 uirun_int(const json_t *o, const char *key, long long *v)

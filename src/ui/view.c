@@ -83,12 +83,20 @@ struct ui_view {
 	char		*ev;		/* the held event, not yet due */
 	size_t		 evlen;
 	int		 has_ev;
+
+	/* A replay's length, read ahead through a second handle. */
+	struct cast	*scan;
+	double		 scan_t;	/* its last event's own time */
+	double		 total;		/* idle cut, as play counts */
+	int		 total_known;
 };
 
 static void	 view_write(const char *, size_t, void *);
 static void	 view_make_vt(struct ui_view *);
 static int	 view_next_event(struct ui_view *);
 static void	 view_read(struct ui_view *, double, double);
+static void	 view_scan(struct ui_view *, double);
+static void	 view_clock(double, char *, size_t);
 static int	 view_keysym(wint_t, int, uint32_t *, uint32_t *,
 		    unsigned int *);
 
@@ -142,6 +150,9 @@ view_recording(struct ui_run *ur, int replay, double now)
 	v->cols = h->width;
 	v->rows = h->height;
 	view_make_vt(v);
+	/* Its length for the corner; not knowing it stops nothing. */
+	if (replay && (v->scan = cast_open(ur->recording, &cause)) == NULL)
+		free(cause);
 	return (v);
 }
 
@@ -154,6 +165,8 @@ view_free(struct ui_view *v)
 	vt_free(v->vt);
 	if (v->cast != NULL)
 		cast_close(v->cast);
+	if (v->scan != NULL)
+		cast_close(v->scan);
 	free(v->error);
 	free(v->ev);
 	free(v);
@@ -294,6 +307,37 @@ view_read(struct ui_view *v, double now, double budget)
 }
 
 /*
+ * A replay's length: the second handle's events' times, with the gaps
+ * cut as view_next_event() cuts them, read until the deadline (mono).
+ */
+static void
+view_scan(struct ui_view *v, double until)
+{
+	const char	*data;
+	size_t		 len;
+	double		 t, gap, limit;
+	int		 n = 0;
+
+	if (v->scan == NULL)
+		return;
+	limit = cast_header(v->scan)->idle_time_limit;
+	for (;;) {
+		if (cast_next(v->scan, &t, &data, &len) != 1) {
+			cast_close(v->scan);
+			v->scan = NULL;
+			v->total_known = 1;
+			return;
+		}
+		gap = t > v->scan_t ? t - v->scan_t : 0;
+		if (t > v->scan_t)
+			v->scan_t = t;
+		v->total += limit > 0 && gap > limit ? limit : gap;
+		if (++n % 64 == 0 && mono_now() >= until)
+			return;
+	}
+}
+
+/*
  * One frame's work: read what is due from a recording, parse what is
  * queued.  Returns 1 while there is more to do at the next frame.
  */
@@ -305,6 +349,11 @@ view_step(struct ui_view *v, double now, double budget)
 	if (v->cast != NULL)
 		view_read(v, now, budget);
 	feed_drain(v->feed, v->vt, budget);
+	if (v->scan != NULL) {
+		view_scan(v, mono_now() + budget / 4);
+		if (v->scan != NULL)
+			return (1);
+	}
 	if (feed_pending(v->feed) != 0)
 		return (1);
 	if (v->cast != NULL && !v->cast_done && (!v->replay || v->to_end))
@@ -355,11 +404,26 @@ view_replay_key(struct ui_view *v, wint_t wc, double now)
 	return (1);
 }
 
+/* Seconds as "0:03", "12:40" or "1:02:03". */
+static void
+view_clock(double secs, char *buf, size_t len)
+{
+	long	s = secs > 0 ? (long)secs : 0;
+
+	if (s >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60,
+		    s % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+}
+
 /* What the frame's corner says about the screen shown. */
 const char *
 view_label(const struct ui_view *v, char *buf, size_t len)
 {
 	const char	*state;
+	char		 at[32], total[32];
+	double		 t;
 
 	if (v->error != NULL)
 		snprintf(buf, len, "no screen");
@@ -367,8 +431,13 @@ view_label(const struct ui_view *v, char *buf, size_t len)
 		state = v->cast_done && !v->has_ev &&
 		    feed_pending(v->feed) == 0 ? "end" :
 		    (v->paused ? "paused" : "playing");
-		snprintf(buf, len, "replay %s x%g %.1fs", state, v->speed,
-		    v->play < v->ev_at || v->cast_done ? v->play : v->ev_at);
+		t = v->play < v->ev_at || v->cast_done ? v->play : v->ev_at;
+		view_clock(v->total_known && t > v->total ? v->total : t, at,
+		    sizeof at);
+		view_clock(v->total, total, sizeof total);
+		/* Elapsed and, once read ahead, the whole (idle cut). */
+		snprintf(buf, len, "replay %s x%g %s%s%s", state, v->speed, at,
+		    v->total_known ? " / " : "", v->total_known ? total : "");
 	} else if (v->cast != NULL && !v->cast_done)
 		snprintf(buf, len, "loading");
 	else if (v->ur->ended)

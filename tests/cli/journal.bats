@@ -58,8 +58,16 @@ session_name() {
 	rx print no-such-session
 	[ "$status" -eq 1 ]
 	[[ "$stderr_out" == "rexec: "*"no-such-session.jsonl: No such file or directory" ]]
+	# Without a name, the newest session (as log takes a bare seq).
+	local named
+	rx print "$(session_name)"
+	named=$output
 	rx print
+	[ "$status" -eq 0 ]
+	[ "$output" = "$named" ]
+	rx print "$(session_name)" extra
 	[ "$status" -eq 2 ]
+	[[ "$stderr_out" == *'unexpected argument "extra"'* ]]
 }
 
 @test "print and log read a journal written by the original crate" {

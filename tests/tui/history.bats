@@ -78,6 +78,105 @@ history_title() {
 	screen_has '1 done'
 }
 
+# A session's start as the separator shows it: its name's UTC time, local.
+session_start() {
+	date -d "$1 UTC" '+%Y-%m-%d %H:%M'
+}
+
+@test "history: a separator names each earlier session, its start and how it ended; arrows skip it" {
+	past_journal 2026-12-06-03:15:00 <<'EOF2'
+{"whoami":"Alice","dir":"/srv/a","exec":["echo","first-of-a"],"exit":0,"error":null,"seq":1,"duration_ms":100}
+{"whoami":"Alice","dir":"/srv/a","exec":["sleep","99"],"exit":143,"signal":15,"error":"shutdown","seq":2,"duration_ms":5000}
+EOF2
+	past_journal 2026-12-06-04:00:00-2 <<'EOF2'
+{"whoami":"Bob","dir":"/srv/b","exec":["echo","only-of-b"],"exit":0,"error":null,"seq":1,"duration_ms":100}
+EOF2
+	local a b
+	a=$(session_start '2026-12-06 03:15:00')
+	b=$(session_start '2026-12-06 04:00:00')
+	start_ui
+	wait_for screen_has "│── session $a · ended: shutdown ──"
+	screen_has "│── session $b · ended: idle ──"
+	# A run the stop ended says so, not its signal.
+	screen_has_re '^│ +2· ✗ shutdown +5\.0s +Alice .* sleep 99'
+	screen_lacks 'sig 15'
+	# Each separator is above its session's rows.
+	local sa sb
+	sa=$(screen | grep -nF "── session $a" | cut -d: -f1)
+	sb=$(screen | grep -nF "── session $b" | cut -d: -f1)
+	[ "$sa" -lt "$(row_of first-of-a)" ]
+	[ "$(row_of 'sleep 99')" -lt "$sb" ]
+	[ "$sb" -lt "$(row_of only-of-b)" ]
+	# Up from the newer session's run goes over the separator.
+	screen_has_re '^│▶ +1· ✓ 0 .* echo only-of-b'
+	keys Up
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown'
+	keys Up Up Up
+	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo first-of-a'
+	# A click on a separator selects nothing.
+	click 2 $((sb - 1))
+	keys Down
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown'
+	# An old run's title names its session, open and replayed.
+	keys Enter
+	wait_for screen_has "run 2 (session $a): sleep 99"
+	keys Escape
+	# This session's rows get one too, under the earlier ones.
+	rx run --dir "$HOME" -- echo of-this-one
+	wait_for screen_has_re '^│[▶ ] +[0-9]+  ✓ 0 .* echo of-this-one'
+	screen_has_re '^│── this session [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ─'
+	[ "$(screen | grep -nF '── this session' | cut -d: -f1)" -lt \
+		"$(row_of of-this-one)" ]
+	[ "$(screen | grep -nF '── this session' | cut -d: -f1)" -gt \
+		"$(row_of only-of-b)" ]
+	# At 80x24 and 60x20 (the history beside or under the console) a
+	# separator keeps to its row and the selection stays in view.
+	keys Down Down Down Down
+	wait_for screen_has_re '^│▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	t resize-window -t "$PANE" -x 80 -y 24
+	wait_for screen_has_re '── this session [0-9-]+ [0-9:]+ ─+│$'
+	screen_has_re '▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	t resize-window -t "$PANE" -x 60 -y 20
+	wait_for screen_has_re '── this session [0-9-]+ [0-9:]+ ─+│$'
+	screen_has_re '▶ +[0-9]+  ✓ 0 .* echo of-this-one'
+	keys Up
+	wait_for screen_has_re '▶ +1· ✓ 0 .* echo only-of-b'
+	screen_has "── session $b"
+	t resize-window -t "$PANE" -x 120 -y 40
+	# Filtered, only the sessions with a match keep their separator.
+	keys / o n l y Enter
+	wait_for eval 'history_title | grep -qF "history /only (1 of 4)"'
+	screen_has "── session $b"
+	screen_lacks "── session $a"
+	screen_lacks '── this session'
+}
+
+@test "history: runs a host stop ended show shutdown under their session's separator" {
+	start_host
+	rx run --dir "$HOME" -- echo before-stop
+	rx run --dir "$HOME" --yield 0.2 -- sleep 60
+	[ "$status" -eq 75 ]
+	stop_host
+	start_ui
+	wait_for screen_has_re '^│▶ +2· ✗ shutdown .* sleep 60'
+	screen_has_re '^│── session [0-9-]+ [0-9:]+ · ended: shutdown ─'
+	screen_lacks 'sig 15'
+}
+
+@test "history: a session whose host died with a run going says which run it lost" {
+	start_host
+	rx run --dir "$HOME" -- echo journaled
+	rx run --dir "$HOME" --yield 0.2 -- sleep 2
+	[ "$status" -eq 75 ]
+	# No stop: the host dies with run 2 going, which gets no line.
+	kill -KILL "$HOST_PID"
+	wait_for host_gone
+	HOST_PID=
+	start_ui
+	wait_for screen_has_re '^│── session [0-9-]+ [0-9:]+ · ended: run 2 lost ─'
+	screen_has_re '^│▶ +1· ✓ 0 .* echo journaled'
+}
+
 @test "history: [ui] history limits the past runs, across sessions" {
 	past_session 'echo run-a' 'echo run-b'
 	past_session 'echo run-c' 'echo run-d'
@@ -112,10 +211,12 @@ history_title() {
 	# The cursor waits after the text in the bottom line.
 	[ "$(t display-message -p -t "$PANE" \
 		'#{cursor_flag} #{cursor_x} #{cursor_y}')" = '1 5 39' ]
-	# Nothing is filtered before Enter.
-	screen_has 'echo banana'
-	keys Enter
+	# The history narrows as the filter is typed, before Enter.
 	wait_for eval 'history_title | grep -qF "history /AP (2 of 4)"'
+	history_lacks 'banana'
+	keys Enter
+	wait_for screen_has 'Tab pane'
+	history_title | grep -qF "history /AP (2 of 4)"
 	screen_lacks 'banana'
 	history_lacks 'cherry'
 	screen_has_re '^│ +1· ✓ 0 .* echo apple'
@@ -149,17 +250,20 @@ history_title() {
 	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	keys / a p Enter
 	wait_for eval 'history_title | grep -qF "history /ap (2 of 3)"'
-	# The history's first row is screen row 27 in a 40-row terminal.
+	# The history's first row is screen row 27 in a 40-row terminal:
+	# the earlier session's separator; this session's is above apricot.
 	local row
 	row=$(($(row_of 'echo apple') - 1))
-	[ "$row" -eq 27 ]
+	[ "$row" -eq 28 ]
 	click 10 "$row"
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 	wait_for screen_has '[history /ap (2 of 3)]'
-	click 10 $((row + 1))
+	row=$(($(row_of 'echo apricot') - 1))
+	[ "$row" -eq 30 ]
+	click 10 "$row"
 	wait_for screen_has_re '^│▶ +3  ✓ 0 .* echo apricot'
 	# A click below the last match selects nothing else.
-	click 10 $((row + 2))
+	click 10 $((row + 1))
 	keys n
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* echo apple'
 }
@@ -223,7 +327,7 @@ emitter() {
 	wait_for eval 'history_title | grep -qF "history /mixed case +output (1 of 1)"'
 	wait_for screen_has_re '^└ printed: Some Mixed CASE text '
 	# The torn line is not a run; a new filter keeps "output too".
-	keys / BSpace BSpace BSpace BSpace BSpace Enter
+	keys / Right BSpace BSpace BSpace BSpace BSpace Enter
 	wait_for eval 'history_title | grep -qF "history /mixed +output (1 of 1)"'
 }
 
@@ -259,16 +363,68 @@ emitter() {
 	wait_for eval 'history_title | grep -qE "^├ history ─"'
 }
 
-@test "history: Esc while typing cancels and clears the filter" {
+@test "history: Esc while typing goes back to the filter there was before /" {
 	start_ui
 	rx run --dir "$HOME" -- echo kept
 	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
-	keys / n o p e Enter
-	wait_for screen_has 'no run matches /nope'
-	keys / x Escape
-	wait_for screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
-	history_title | grep -qE '^├ history ─'
+	keys / k e p Enter
+	wait_for eval 'history_title | grep -qF "history /kep (1 of 1)"'
+	keys / n o
+	wait_for screen_has 'no run matches /no'
+	keys Escape
+	wait_for eval 'history_title | grep -qF "history /kep (1 of 1)"'
+	screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
 	screen_has 'Tab pane'
+	# Without a filter before, Esc goes back to none.
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	keys / z z
+	wait_for screen_has 'no run matches /zz'
+	keys Escape
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	screen_has_re '^│▶ +1  ✓ 0 .* echo kept'
+}
+
+# The bottom line, with its attributes.
+bottom_line() {
+	screen -e | grep -F '└' | tail -n 1
+}
+
+@test "history: / starts with the old filter selected: typing replaces it, a cursor key keeps it" {
+	start_ui
+	rx run --dir "$HOME" -- echo tickle
+	rx run --dir "$HOME" -- echo annex
+	wait_for screen_has_re '^│▶ +2  ✓ 0 .* echo annex'
+	keys / t i c k Enter
+	wait_for eval 'history_title | grep -qF "history /tick (1 of 2)"'
+	# Reopened, the old text is there, reversed.
+	keys /
+	wait_for screen_has_re '^└ /tick ─'
+	bottom_line | grep -qF $'\e[7mtick'
+	# The first character typed replaces it, and the history follows.
+	keys a
+	wait_for eval 'history_title | grep -qF "history /a (1 of 2)"'
+	screen_has_re '^└ /a ─'
+	screen_lacks 'tickA'
+	screen_lacks_re '^└ /ticka'
+	bottom_line | grep -vqF $'\e[7m'
+	keys n n Enter
+	wait_for eval 'history_title | grep -qF "history /ann (1 of 2)"'
+	history_has 'echo annex'
+	history_lacks 'echo tickle'
+	# A cursor key keeps the text and ends the selection: typing adds.
+	keys / Right
+	wait_for eval '! bottom_line | grep -qF $'"'"'\e[7m'"'"
+	keys e x
+	wait_for eval 'history_title | grep -qF "history /annex (1 of 2)"'
+	# BackSpace on the selection clears it: every run again.
+	keys Enter /
+	wait_for screen_has_re '^└ /annex ─'
+	keys BSpace
+	wait_for eval 'history_title | grep -qE "^├ history ─"'
+	screen_has_re '^└ / ─'
+	keys Enter
+	history_has 'echo tickle'
 }
 
 @test "history: the filter takes UTF-8 text" {
@@ -323,7 +479,7 @@ EOF2
 	wait_for screen_has_re '^│▶ +1· ✓ 0 .* printf'
 	keys Enter
 	wait_for screen_has_re '^│past-screen-text +│'
-	screen_has 'run 1: printf'
+	screen_has_re 'run 1 \(session [0-9-]+ [0-9:]+\): printf'
 	screen_has 'ended'
 	keys r
 	wait_for screen_has 'replay end'

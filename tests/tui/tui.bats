@@ -340,6 +340,21 @@ got typed words" ]
 	wait_for screen_has 'input: select a running run'
 }
 
+@test "tui: k on a run that has ended says so, and asks nothing" {
+	start_ui
+	rx run --dir "$HOME" -- echo over-already
+	wait_for screen_has_re '1 +✓ 0'
+	keys k
+	wait_for screen_has 'run 1 has ended'
+	screen_lacks 'y/n'
+	# Opened, the same.
+	keys Enter
+	wait_for screen_has 'run 1: echo over-already'
+	keys k
+	wait_for screen_has 'run 1 has ended'
+	screen_lacks 'y/n'
+}
+
 @test "tui: Enter on a finished run shows its final screen from the recording" {
 	start_ui
 	rx run --dir "$HOME" -- sh -c 'printf "\033[2J\033[4;3H\033[32mgreen-final\033[0m\n"'
@@ -376,11 +391,13 @@ got typed words" ]
 	keys Space
 	wait_for screen_has 'replay paused'
 	screen_lacks_re '^│second-part'
+	# Elapsed and the whole, as m:ss.
+	screen_has_re 'replay paused x1 0:0[01] / 0:01'
 	keys +
 	wait_for screen_has 'paused x2'
 	keys .
 	wait_for screen_has_re '^│second-part +│'
-	wait_for screen_has 'replay end'
+	wait_for screen_has 'replay end x2 0:01 / 0:01'
 	keys r
 	wait_for eval '! screen_has "replay end"'
 	keys Escape
