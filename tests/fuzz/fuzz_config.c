@@ -102,7 +102,7 @@ check_ranges(const struct config *cfg)
 	    cfg->agent_max_output_limit <= GIB);
 	CHECK(cfg->agent_max_output <= cfg->agent_max_output_limit);
 	CHECK(cfg->cr == CONFIG_CR_COLLAPSE || cfg->cr == CONFIG_CR_NEWLINE);
-	CHECK(cfg->window >= 1 && cfg->window <= 100000);
+	CHECK(cfg->window <= 100000);
 
 	check_dir(cfg->journal_dir);
 	CHECK(cfg->fsync == CONFIG_FSYNC_ALWAYS ||
@@ -129,7 +129,17 @@ check_ranges(const struct config *cfg)
 	CHECK(cfg->layout == CONFIG_LAYOUT_HORIZONTAL ||
 	    cfg->layout == CONFIG_LAYOUT_VERTICAL);
 
+	CHECK(cfg->bell == 0 || cfg->bell == 1);
+	check_seconds(cfg->display_time, 3600);
+
 	CHECK(cfg->headless_raw == 0 || cfg->headless_raw == 1);
+
+	CHECK(cfg->viewer_max_queue >= 64 * KIB &&
+	    cfg->viewer_max_queue <= GIB);
+	CHECK(isfinite(cfg->viewer_max_lag) && cfg->viewer_max_lag >= 0.1 &&
+	    cfg->viewer_max_lag <= 86400);
+	CHECK(cfg->viewer_snapshot_bytes >= 4 * KIB &&
+	    cfg->viewer_snapshot_bytes <= 64 * 1024 * KIB);
 }
 
 /* How many lines a reader of the input sees. */
