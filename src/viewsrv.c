@@ -16,6 +16,12 @@
  * that stays behind for [viewer] max_lag seconds gets bye "too far
  * behind" and, after a short grace to read it, is closed.
  *
+ * A viewer that does not show the console (the tiled view shows the
+ * runs' own output) may stop following it; when it follows again it gets
+ * the console bytes it missed, or, when the host no longer keeps them
+ * all, a gap and the newest part from a line start.  So a flooding run
+ * that is tiled reaches that viewer once, not twice.
+ *
  * Read-only viewers and the typist rule are enforced here, whatever
  * program sent the request.
  */
@@ -84,6 +90,8 @@ struct viewer {
 	unsigned int		 follow;	/* --run SEQ, or 0 */
 	unsigned int		*open;		/* runs it has open */
 	size_t			 nopen;
+	int			 console_off;	/* it asked for no console */
+	uint64_t		 console_at;	/* the console's total then */
 	struct viewproto_reader	*rd;
 	struct vframes		 queue;
 	size_t			 queued;	/* bytes not written yet */
@@ -133,7 +141,7 @@ struct viewsrv {
 	struct typists		 typists;
 	struct vsegs		 console;
 	size_t			 console_len;	/* bytes held */
-	int			 console_cut;	/* its front was cut */
+	uint64_t		 console_total;	/* bytes ever, the newest last */
 	char			*messages[VIEWSRV_MESSAGES];
 	size_t			 nmessages;
 	size_t			 first_message;
@@ -144,6 +152,7 @@ struct viewsrv {
 /* Who gets a broadcast event. */
 enum audience {
 	TO_ALL,		/* viewers that watch the host (not --run) */
+	TO_CONSOLE,	/* those of them that follow the console */
 	TO_RUN,		/* those and the viewers following the run */
 	TO_OPEN		/* viewers with the run open or following it */
 };
@@ -270,6 +279,8 @@ viewer_sees(const struct viewer *v, enum audience to, unsigned int seq)
 	switch (to) {
 	case TO_ALL:
 		return (v->follow == 0);
+	case TO_CONSOLE:
+		return (v->follow == 0 && !v->console_off);
 	case TO_RUN:
 		return (v->follow == 0 || v->follow == seq);
 	case TO_OPEN:
@@ -346,26 +357,48 @@ snapshot_run(struct run *r, void *arg)
 }
 
 /*
- * The console's newest part, from a line start when its front was cut,
- * as console events.
+ * The console stream from byte from (of console_total) on, as console
+ * events.  Bytes the host no longer keeps are left out, up to the next
+ * line start; with gap set a "gap" event says how many, before the rest.
  */
 static void
-snapshot_console(struct viewer *v)
+console_send(struct viewer *v, uint64_t from, int gap)
 {
+	struct viewsrv	*vs = v->vs;
 	struct vseg	*g;
 	const char	*p, *nl;
-	size_t		 len;
-	int		 skip = v->vs->console_cut;
+	uint64_t	 pos = vs->console_total - vs->console_len, lost = 0;
+	size_t		 len, skip;
+	int		 cut = from < pos;
 
-	TAILQ_FOREACH(g, &v->vs->console, link) {
+	if (cut)
+		lost = pos - from;
+	TAILQ_FOREACH(g, &vs->console, link) {
 		p = g->buf + g->off;
 		len = g->len - g->off;
-		if (skip) {
-			if ((nl = memchr(p, '\n', len)) == NULL)
+		if (pos + len <= from) {
+			pos += len;
+			continue;
+		}
+		skip = from > pos ? (size_t)(from - pos) : 0;
+		pos += len;
+		p += skip;
+		len -= skip;
+		if (cut) {
+			if ((nl = memchr(p, '\n', len)) == NULL) {
+				lost += len;
 				continue;
+			}
+			lost += (size_t)(nl + 1 - p);
 			len -= (size_t)(nl + 1 - p);
 			p = nl + 1;
-			skip = 0;
+			cut = 0;
+		}
+		if (gap && lost > 0) {
+			viewer_send(v, json_pack("{s:s,s:s,s:i,s:I}", "event",
+			    "console", "kind", "gap", "seq", 0, "bytes",
+			    (json_int_t)lost), NULL, 0);
+			lost = 0;
 		}
 		if (len == 0)
 			continue;
@@ -373,6 +406,10 @@ snapshot_console(struct viewer *v)
 		    "kind", console_kind_name(g->kind), "seq",
 		    (json_int_t)g->seq), p, len);
 	}
+	if (gap && lost > 0)
+		viewer_send(v, json_pack("{s:s,s:s,s:i,s:I}", "event",
+		    "console", "kind", "gap", "seq", 0, "bytes",
+		    (json_int_t)lost), NULL, 0);
 }
 
 /* What a viewer gets on attach and on resync, ending with ready. */
@@ -395,7 +432,8 @@ viewer_snapshot(struct viewer *v)
 		return;
 	}
 	host_runs(vs->host, snapshot_run, v);
-	snapshot_console(v);
+	if (!v->console_off)
+		console_send(v, 0, 0);
 	for (i = 0; i < v->nopen; i++)
 		viewer_send_run(v, v->open[i]);
 	for (i = 0; i < vs->nmessages; i++)
@@ -658,6 +696,43 @@ viewer_close_run(struct viewer *v, unsigned int seq)
 	}
 }
 
+/*
+ * {"request":"console","follow":false}: no console events until it
+ * follows again; then the bytes it missed, or a gap and the newest part.
+ */
+static void
+viewer_console(struct viewer *v, json_t *req)
+{
+	json_t	*follow = json_object_get(req, "follow");
+	char	*why;
+
+	if (!json_is_boolean(follow)) {
+		viewer_refuse(v, "console", 0, follow == NULL ?
+		    "follow: missing" : "follow: not true or false");
+		return;
+	}
+	if (v->follow != 0) {
+		xasprintf(&why, "this viewer follows run %u", v->follow);
+		viewer_refuse(v, "console", v->follow, why);
+		free(why);
+		return;
+	}
+	if (json_is_false(follow)) {
+		if (!v->console_off) {
+			v->console_off = 1;
+			v->console_at = v->vs->console_total;
+		}
+		return;
+	}
+	if (!v->console_off)
+		return;
+	v->console_off = 0;
+	/* Bounded as a snapshot is: at most snapshot_bytes. */
+	v->snapshot = 1;
+	console_send(v, v->console_at, 1);
+	v->snapshot = 0;
+}
+
 /* A printable name, cut to a bound: it is shown to other viewers. */
 static char *
 viewer_name(const char *name, unsigned int id)
@@ -791,12 +866,13 @@ viewer_request(struct viewer *v, json_t *req, const char *data, size_t len)
 		viewer_refuse(v, what, 0, "hello: said already");
 		return;
 	}
-	needs_seq = strcmp(what, "stop") != 0;
+	needs_seq = strcmp(what, "stop") != 0 &&
+	    strcmp(what, "console") != 0;
 	seq = field_seq(req, "seq", &bad);
 	if (strcmp(what, "open") != 0 && strcmp(what, "close") != 0 &&
 	    strcmp(what, "type") != 0 && strcmp(what, "untype") != 0 &&
 	    strcmp(what, "input") != 0 && strcmp(what, "abort") != 0 &&
-	    strcmp(what, "stop") != 0) {
+	    strcmp(what, "stop") != 0 && strcmp(what, "console") != 0) {
 		viewer_refuse(v, what, 0, "unknown request");
 		return;
 	}
@@ -811,7 +887,9 @@ viewer_request(struct viewer *v, json_t *req, const char *data, size_t len)
 		viewer_refuse(v, what, seq, "read-only viewer");
 		return;
 	}
-	if (strcmp(what, "open") == 0)
+	if (strcmp(what, "console") == 0)
+		viewer_console(v, req);
+	else if (strcmp(what, "open") == 0)
 		viewer_open(v, seq);
 	else if (strcmp(what, "close") == 0)
 		viewer_close_run(v, seq);
@@ -1159,13 +1237,13 @@ console_keep(struct viewsrv *vs, enum console_kind kind, unsigned int seq,
 		memcpy(g->buf + g->len, buf, n);
 		g->len += n;
 		vs->console_len += n;
+		vs->console_total += n;
 		buf += n;
 		len -= n;
 	}
 	while (vs->console_len > limit) {
 		g = TAILQ_FIRST(&vs->console);
 		over = vs->console_len - limit;
-		vs->console_cut = 1;
 		if (g->len - g->off <= over) {
 			vs->console_len -= g->len - g->off;
 			TAILQ_REMOVE(&vs->console, g, link);
@@ -1187,8 +1265,8 @@ obs_segment(enum console_kind kind, unsigned int seq, const char *buf,
 	console_keep(vs, kind, seq, buf, len);
 	for (; len > 0; buf += n, len -= n) {
 		n = len < VIEWSRV_CHUNK ? len : VIEWSRV_CHUNK;
-		viewsrv_send(vs, TO_ALL, 0, json_pack("{s:s,s:s,s:I}", "event",
-		    "console", "kind", console_kind_name(kind), "seq",
+		viewsrv_send(vs, TO_CONSOLE, 0, json_pack("{s:s,s:s,s:I}",
+		    "event", "console", "kind", console_kind_name(kind), "seq",
 		    (json_int_t)seq), buf, n, NULL);
 	}
 }

@@ -137,6 +137,7 @@ static volatile sig_atomic_t	 ui_hup;
 
 static void	 ui_signal(int);
 static void	 ui_request(struct ui *, const char *, unsigned int);
+static void	 ui_console_follow(struct ui *, int);
 static void	 ui_input(unsigned int, const char *, size_t, void *);
 static void	 ui_end(struct ui *, const char *, int);
 static void	 ui_hello(struct ui *, const json_t *);
@@ -146,6 +147,7 @@ static void	 ui_ev_console(struct ui *, const json_t *, const char *,
 static void	 ui_ev_output(struct ui *, const json_t *, const char *,
 		    size_t);
 static void	 ui_ev_typist(struct ui *, const json_t *);
+static void	 ui_console_gap(struct ui *, const json_t *);
 static void	 ui_ev_refused(struct ui *, const json_t *);
 static void	 ui_ev_resync(struct ui *);
 static void	 ui_ready(struct ui *);
@@ -210,6 +212,27 @@ ui_request(struct ui *ui, const char *name, unsigned int seq)
 	req = json_pack("{s:s}", "request", name);
 	if (seq != 0)
 		json_object_set_new(req, "seq", json_integer(seq));
+	if (viewclient_send(ui->vc, req, NULL, 0, &cause) != 0) {
+		ui_end(ui, cause, 1);
+		free(cause);
+	}
+	json_decref(req);
+}
+
+/*
+ * While the tiles show the console, the host sends no console events:
+ * a tiled run's output comes once, in its tile.  Following again, the
+ * console gets what it missed (or a gap and the newest part).
+ */
+static void
+ui_console_follow(struct ui *ui, int follow)
+{
+	json_t	*req;
+	char	*cause;
+
+	if (ui->vc == NULL || ui->solo)
+		return;
+	req = json_pack("{s:s,s:b}", "request", "console", "follow", follow);
 	if (viewclient_send(ui->vc, req, NULL, 0, &cause) != 0) {
 		ui_end(ui, cause, 1);
 		free(cause);
@@ -347,6 +370,8 @@ ui_ev_console(struct ui *ui, const json_t *ev, const char *data, size_t len)
 		    ur != NULL ? ur->whoami : NULL);
 	} else if (kind != NULL && strcmp(kind, "note") == 0)
 		pane_console_note(ui->console, data, len);
+	else if (kind != NULL && strcmp(kind, "gap") == 0)
+		ui_console_gap(ui, json_object_get(ev, "bytes"));
 	else
 		pane_console_output(ui->console, data, len);
 	ui->dirty = 1;
@@ -381,6 +406,25 @@ ui_ev_output(struct ui *ui, const json_t *ev, const char *data, size_t len)
 	} else
 		view_output(ui->view, (unsigned long long)o, data, len);
 	ui->dirty = 1;
+}
+
+/* Console output the host no longer had when the tiles closed. */
+static void
+ui_console_gap(struct ui *ui, const json_t *bytes)
+{
+	char		*s;
+	json_int_t	 n;
+
+	if (!json_is_integer(bytes) || (n = json_integer_value(bytes)) <= 0)
+		return;
+	if (n >= 1000 * 1000)
+		xasprintf(&s, "[rexec: %.1f MB not shown while tiled]\n",
+		    (double)n / 1e6);
+	else
+		xasprintf(&s, "[rexec: %lld bytes not shown while tiled]\n",
+		    (long long)n);
+	pane_console_note(ui->console, s, strlen(s));
+	free(s);
 }
 
 /* Who types into a run: us at last, or someone else, named. */
@@ -642,9 +686,11 @@ ui_tiles(struct ui *ui, int on, struct ui_run *keep)
 	if (on) {
 		ui_close(ui);
 		ui->tiled = 1;
+		ui_console_follow(ui, 0);
 		return;
 	}
 	ui->tiled = 0;
+	ui_console_follow(ui, 1);
 	if ((v = pane_tiles_leave(ui->tiles, keep)) != NULL) {
 		view_free(ui->view);
 		ui->view = v;

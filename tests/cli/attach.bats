@@ -527,3 +527,79 @@ flood_peak() {
 	jq -r 'select(.event == "console") | .data' "$BATS_TEST_TMPDIR/after" |
 		base64 -d | grep -q flood-end
 }
+
+@test "attach: a viewer that stops following the console gets no console events, then what it missed" {
+	start_host
+	t=$BATS_TEST_TMPDIR
+	viewer hello wait ready send '{"request":"console","follow":false}' \
+		send '{"request":"open","seq":4000}' wait refused \
+		touch "$t/paused" waitfile "$t/ran" \
+		send '{"request":"open","seq":4001}' wait refused seq=4001 \
+		send '{"request":"console","follow":true}' \
+		send '{"request":"open","seq":4002}' wait refused seq=4002 \
+		>"$t/a" 2>"$t/a.err" &
+	v_pid=$!
+	BG_PIDS="$v_pid"
+	wait_for test -e "$t/paused"
+	rx run -- sh -c 'echo while-paused'
+	[ "$status" -eq 0 ]
+	touch "$t/ran"
+	wait "$v_pid"
+	a="$t/a"
+	# Up to the refusal of 4001 (which follows the run's end), no
+	# console event at all; the run's own events came.
+	sed -n '/"seq":4001/q;p' "$a" >"$t/before"
+	grep -q '"event":"run","seq":1' "$t/before"
+	no_ev '.event == "console"' "$t/before"
+	# Following again: the run's banner, output and note, no gap.
+	sed -n '/"seq":4001/,$p' "$a" >"$t/after"
+	[[ "$(decoded "$t/after" '.event == "console" and .kind == "banner" and .seq == 1')" == *"echo while-paused"* ]]
+	[ "$(decoded "$t/after" '.event == "console" and .kind == "output" and .seq == 1')" = $'while-paused\r' ]
+	no_ev '.event == "console" and .kind == "gap"' "$t/after"
+}
+
+@test "attach: following the console again after more than snapshot_bytes: a gap, then the newest part from a line start" {
+	printf '[viewer]\nsnapshot_bytes = 4096\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	t=$BATS_TEST_TMPDIR
+	viewer hello wait ready send '{"request":"console","follow":false}' \
+		send '{"request":"open","seq":4000}' wait refused \
+		touch "$t/paused" waitfile "$t/ran" \
+		send '{"request":"console","follow":true}' \
+		send '{"request":"open","seq":4001}' wait refused seq=4001 \
+		>"$t/a" 2>"$t/a.err" &
+	v_pid=$!
+	BG_PIDS="$v_pid"
+	wait_for test -e "$t/paused"
+	rx run -- seq 1 20000
+	[ "$status" -eq 0 ]
+	touch "$t/ran"
+	wait "$v_pid"
+	a="$t/a"
+	gap=$(jq -r 'select(.event == "console" and .kind == "gap") | .bytes' "$a")
+	[ "$gap" -gt 100000 ]
+	[ "$(jq -s 'map(select(.event == "console" and .kind == "gap")) | length' "$a")" = 1 ]
+	# The gap comes before any console bytes, and they start a line.
+	[ "$(jq -r 'select(.event == "console") | .kind' "$a" | head -n 1)" = gap ]
+	decoded "$a" '.event == "console" and .kind == "output"' >"$t/out"
+	head -c 6 "$t/out" | grep -q $'^[0-9]*\r'
+	tail -c 8 "$t/out" | grep -q '^20000'
+	got=$(decoded "$a" '.event == "console" and .kind != "gap"' | wc -c)
+	[ "$got" -le 4096 ]
+}
+
+@test "attach: a console request without follow, with a bad one, or from a viewer of one run is refused, named" {
+	start_host
+	rx run --yield 0.2 -- sh -c 'echo up; exec sleep 30'
+	[ "$status" -eq 75 ]
+	run viewer hello wait ready send '{"request":"console"}' wait refused \
+		send '{"request":"console","follow":"yes"}' wait refused
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | jq -s -e 'map(select(.event == "refused") | .reason) ==
+	    ["follow: missing", "follow: not true or false"]'
+	run viewer hello '{"run":1}' wait ready \
+		send '{"request":"console","follow":false}' wait refused
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | all_ev '.event == "refused"' '.request == "console" and .reason == "this viewer follows run 1" and .seq == 1'
+	rx kill 1
+}

@@ -228,3 +228,21 @@ selected_is() {
 	wait_for screen_has '[console]'
 	wait_for screen_has_re '^│tiledword +│$'
 }
+
+@test "tiles: console output past snapshot_bytes while tiled: a dim line says how much, then the newest lines" {
+	printf '[viewer]\nsnapshot_bytes = 4096\n' >>"$REXEC_CONFIG"
+	start_ui
+	keys t
+	wait_for screen_has 'no live runs'
+	# One long line, then a short one: the host keeps the newest 4 KiB,
+	# from the line start after the long line.
+	rx run --dir "$HOME" -- sh -c 'head -c 200000 /dev/zero | tr "\0" x; echo; echo "last""line"'
+	[ "$status" -eq 0 ]
+	wait_for screen_has ' 1 done'
+	keys t
+	wait_for screen_has '[console]'
+	wait_for screen_has_re '^│lastline +│$'
+	screen_has_re '^│\[rexec: 20[0-9]{4} bytes not shown while tiled\] +│$'
+	[ "$(screen | grep -n 'not shown while tiled' | cut -d: -f1)" -lt "$(screen | grep -n '│lastline' | cut -d: -f1)" ]
+	screen_lacks xxxxxxxxxx
+}
