@@ -473,6 +473,30 @@ pane_tiles_key(struct pane_tiles *pt, wint_t wc, int fkey)
 	return (1);
 }
 
+/*
+ * A click at row my, column mx of the screen, the pane drawn at y, x of
+ * h rows and w columns: a tile's border or screen selects its run.
+ * Returns 1 if it hit a tile.
+ */
+int
+pane_tiles_click(struct pane_tiles *pt, int y, int x, int h, int w, int my,
+    int mx)
+{
+	size_t	i;
+	int	ty, tx, th, tw;
+
+	if (pt->gc == 0)
+		return (0);
+	for (i = 0; i < pt->n; i++) {
+		tiles_rect(pt, i, y, x, h, w, &ty, &tx, &th, &tw);
+		if (my >= ty && my <= ty + th && mx >= tx && mx < tx + tw) {
+			pt->sel = pt->tiles[i].ur->seq;
+			return (1);
+		}
+	}
+	return (0);
+}
+
 /* The selected tile's run, or NULL. */
 struct ui_run *
 pane_tiles_selected(struct pane_tiles *pt)

@@ -1161,6 +1161,13 @@ ui_mouse(struct ui *ui)
 	}
 	if (ui->solo)
 		return;
+	if (ui->tiled && ui->view == NULL && !in_history) {
+		/* Over the tiles: a click selects one; the wheel, nothing. */
+		if (ev.bstate & BUTTON1_PRESSED)
+			pane_tiles_click(ui->tiles, ui->con_y, ui->con_x,
+			    ui->con_h, ui->con_w, ev.y, ev.x);
+		return;
+	}
 	if (ev.bstate & BUTTON4_PRESSED) {
 		if (in_history)
 			pane_history_move(ui->history, -3);

@@ -208,6 +208,8 @@ void	 pane_tiles_resync(struct pane_tiles *);
 int	 pane_tiles_step(struct pane_tiles *, double, double);
 void	 pane_tiles_draw(struct pane_tiles *, int, int, int, int);
 int	 pane_tiles_key(struct pane_tiles *, wint_t, int);
+int	 pane_tiles_click(struct pane_tiles *, int, int, int, int, int,
+	    int);
 struct ui_run	*pane_tiles_selected(struct pane_tiles *);
 const char	*pane_tiles_label(struct pane_tiles *, char *, size_t);
 

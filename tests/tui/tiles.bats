@@ -246,3 +246,37 @@ selected_is() {
 	[ "$(screen | grep -n 'not shown while tiled' | cut -d: -f1)" -lt "$(screen | grep -n '│lastline' | cut -d: -f1)" ]
 	screen_lacks xxxxxxxxxx
 }
+
+# Click on the screen of the tile whose border holds $1, a row below it.
+click_tile() {
+	local LC_ALL=C.UTF-8 line row=0 pre
+	while IFS= read -r line; do
+		if [[ "$line" == *"$1"* ]]; then
+			pre=${line%%"$1"*}
+			click "${#pre}" $((row + 1))
+			return 0
+		fi
+		row=$((row + 1))
+	done < <(screen)
+	return 1
+}
+
+@test "tiles: a click on a tile selects it; Enter opens it; the wheel over tiles moves nothing" {
+	start_ui
+	resize 120 35
+	three_runs
+	keys t
+	wait_for has_tile 3 '⌛ waiting'
+	wait_for screen_has 'threeword?'
+	selected_is '1 tester running'
+	click_tile '3 tester ⌛ waiting'
+	wait_for selected_is '3 tester ⌛ waiting'
+	! selected_is '1 tester running'
+	click_tile '2 tester detached'
+	wait_for selected_is '2 tester detached'
+	# Wheel up over the tiles: still tiled, the same one selected.
+	t send-keys -t "$PANE" -l "$(printf '\e[M`++')"
+	keys Enter
+	wait_for screen_has "run 2: sh gated two word"
+	screen_has twoword
+}
