@@ -16,11 +16,16 @@
  * that stays behind for [viewer] max_lag seconds gets bye "too far
  * behind" and, after a short grace to read it, is closed.
  *
- * A viewer that does not show the console (the tiled view shows the
- * runs' own output) may stop following it; when it follows again it gets
- * the console bytes it missed, or, when the host no longer keeps them
- * all, a gap and the newest part from a line start.  So a flooding run
- * that is tiled reaches that viewer once, not twice.
+ * The console goes to each viewer from the part the host keeps, from
+ * where that viewer is: a run's output at once when it comes after a
+ * quiet spell, then at most VIEWSRV_CONSOLE_TICK times a second while it
+ * floods; a viewer that fell more than [viewer] snapshot_bytes behind
+ * between two sends gets a gap and the newest part from a line start, as
+ * a terminal that drops frames shows a flood.  Banners, notes and every
+ * other event bring the console up to date first, so the order of events
+ * is the order things happened.  A viewer that does not show the console
+ * (the tiled view shows the runs' own output) may stop following it; when
+ * it follows again it gets what it missed the same way.
  *
  * Read-only viewers and the typist rule are enforced here, whatever
  * program sent the request.
@@ -68,6 +73,12 @@
 #define VIEWSRV_HELLO_TIME	10.0
 /* Runs one viewer may have open at once. */
 #define VIEWSRV_MAX_OPEN	16
+/* A flooding console goes to a viewer at most this often a second. */
+#define VIEWSRV_CONSOLE_TICK	(1.0 / 30)
+/* How far past a cut in the console a line start is looked for. */
+#define VIEWSRV_CUT_LOOK	4096
+/* What a viewer gets a turn while its console goes on flooding. */
+#define VIEWSRV_CONSOLE_BURST	(64 * 1024)
 /* Bytes read from one viewer per loop turn at most. */
 #define VIEWSRV_READ_TURN	(256 * 1024)
 /* A viewer's name is cut to this many bytes. */
@@ -91,7 +102,9 @@ struct viewer {
 	unsigned int		*open;		/* runs it has open */
 	size_t			 nopen;
 	int			 console_off;	/* it asked for no console */
-	uint64_t		 console_at;	/* the console's total then */
+	uint64_t		 console_pos;	/* of the console, sent or skipped */
+	double			 console_next;	/* no output sent before */
+	int			 console_flood;	/* the last send left bytes out */
 	struct viewproto_reader	*rd;
 	struct vframes		 queue;
 	size_t			 queued;	/* bytes not written yet */
@@ -158,6 +171,10 @@ enum audience {
 };
 
 static void	viewer_bye(struct viewer *, const char *, const char *);
+static void	console_catch_up(struct viewer *);
+static void	console_resume(struct viewer *, const char *);
+static int	console_due(struct viewer *, double);
+static int	console_behind(const struct viewer *);
 static void	viewer_snapshot(struct viewer *);
 static void	viewsrv_count(struct viewsrv *, struct viewer *);
 
@@ -253,9 +270,9 @@ viewer_queue(struct viewer *v, const char *frame, size_t len, int force)
 	v->queued += len;
 }
 
-/* One event to one viewer. */
+/* One event to one viewer, as it is. */
 static void
-viewer_send(struct viewer *v, json_t *ev, const void *data, size_t len)
+viewer_send_now(struct viewer *v, json_t *ev, const void *data, size_t len)
 {
 	char	*frame;
 	size_t	 size;
@@ -266,6 +283,14 @@ viewer_send(struct viewer *v, json_t *ev, const void *data, size_t len)
 		return;
 	viewer_queue(v, frame, size, 0);
 	free(frame);
+}
+
+/* One event to one viewer, after the console it has not got yet. */
+static void
+viewer_send(struct viewer *v, json_t *ev, const void *data, size_t len)
+{
+	console_catch_up(v);
+	viewer_send_now(v, ev, data, len);
 }
 
 /* Does v see events about run seq of this audience? */
@@ -306,6 +331,7 @@ viewsrv_send(struct viewsrv *vs, enum audience to, unsigned int seq,
 	TAILQ_FOREACH(v, &vs->viewers, link) {
 		if (v == except || !viewer_sees(v, to, seq))
 			continue;
+		console_catch_up(v);
 		if (frame == NULL &&
 		    (frame = viewproto_frame(ev, data, len, &size)) == NULL)
 			break;
@@ -356,23 +382,41 @@ snapshot_run(struct run *r, void *arg)
 	viewer_send(arg, run_event(r), NULL, 0);
 }
 
-/*
- * The console stream from byte from (of console_total) on, as console
- * events.  Bytes the host no longer keeps are left out, up to the next
- * line start; with gap set a "gap" event says how many, before the rest.
- */
+/* Console bytes that will not come, and why: "paused" or "behind". */
 static void
-console_send(struct viewer *v, uint64_t from, int gap)
+console_gap(struct viewer *v, uint64_t bytes, const char *why)
+{
+	viewer_send_now(v, json_pack("{s:s,s:s,s:i,s:I,s:s}", "event",
+	    "console", "kind", "gap", "seq", 0, "bytes", (json_int_t)bytes,
+	    "why", why), NULL, 0);
+}
+
+/*
+ * The console stream from byte from (of console_total) on, at most its
+ * newest most bytes, as console events.  Bytes left out (the host no
+ * longer keeps them, or past most) go up to the next line start when one
+ * is near (VIEWSRV_CUT_LOOK); with why set a "gap" event says how many,
+ * and why, before the rest.  Returns the bytes left out.
+ */
+static uint64_t
+console_send(struct viewer *v, uint64_t from, size_t most, const char *why)
 {
 	struct viewsrv	*vs = v->vs;
 	struct vseg	*g;
 	const char	*p, *nl;
 	uint64_t	 pos = vs->console_total - vs->console_len, lost = 0;
-	size_t		 len, skip;
-	int		 cut = from < pos;
+	uint64_t	 start = from, all;
+	size_t		 len, skip, look = VIEWSRV_CUT_LOOK;
+	int		 cut;
 
-	if (cut)
-		lost = pos - from;
+	if (start < pos)
+		start = pos;
+	if (vs->console_total - start > most)
+		start = vs->console_total - most;
+	lost = start - from;
+	cut = lost > 0;
+	from = start;
+	all = lost;
 	TAILQ_FOREACH(g, &vs->console, link) {
 		p = g->buf + g->off;
 		len = g->len - g->off;
@@ -385,31 +429,89 @@ console_send(struct viewer *v, uint64_t from, int gap)
 		p += skip;
 		len -= skip;
 		if (cut) {
-			if ((nl = memchr(p, '\n', len)) == NULL) {
+			nl = memchr(p, '\n', len < look ? len : look);
+			if (nl == NULL && len < look) {
+				look -= len;
 				lost += len;
+				all += len;
 				continue;
 			}
-			lost += (size_t)(nl + 1 - p);
-			len -= (size_t)(nl + 1 - p);
-			p = nl + 1;
 			cut = 0;
+			if (nl != NULL) {
+				lost += (size_t)(nl + 1 - p);
+				all += (size_t)(nl + 1 - p);
+				len -= (size_t)(nl + 1 - p);
+				p = nl + 1;
+			}
 		}
-		if (gap && lost > 0) {
-			viewer_send(v, json_pack("{s:s,s:s,s:i,s:I}", "event",
-			    "console", "kind", "gap", "seq", 0, "bytes",
-			    (json_int_t)lost), NULL, 0);
+		if (why != NULL && lost > 0) {
+			console_gap(v, lost, why);
 			lost = 0;
 		}
 		if (len == 0)
 			continue;
-		viewer_send(v, json_pack("{s:s,s:s,s:I}", "event", "console",
-		    "kind", console_kind_name(g->kind), "seq",
+		viewer_send_now(v, json_pack("{s:s,s:s,s:I}", "event",
+		    "console", "kind", console_kind_name(g->kind), "seq",
 		    (json_int_t)g->seq), p, len);
 	}
-	if (gap && lost > 0)
-		viewer_send(v, json_pack("{s:s,s:s,s:i,s:I}", "event",
-		    "console", "kind", "gap", "seq", 0, "bytes",
-		    (json_int_t)lost), NULL, 0);
+	if (why != NULL && lost > 0)
+		console_gap(v, lost, why);
+	return (all);
+}
+
+/*
+ * The console this viewer has not got yet, now: what the host still
+ * keeps of it, after a gap for what it does not.
+ */
+static void
+console_catch_up(struct viewer *v)
+{
+	console_resume(v, "behind");
+}
+
+/*
+ * Is it output's turn to go to v?  Not within a tick of the last time,
+ * nor while v has not taken what it was sent (a viewer that stopped
+ * reading gets a gap and the newest part when it reads again, and is
+ * never resynced for the console alone).  When it is, the next turn is a
+ * tick away.
+ */
+static int
+console_due(struct viewer *v, double now)
+{
+	if (!console_behind(v) || v->queued > 0 || now < v->console_next)
+		return (0);
+	v->console_next = now + VIEWSRV_CONSOLE_TICK;
+	return (1);
+}
+
+/* Does v follow the console, and has it not got all of it yet? */
+static int
+console_behind(const struct viewer *v)
+{
+	return (v->follow == 0 && !v->console_off && v->hello &&
+	    !v->closing && !v->dead && v->console_pos != v->vs->console_total);
+}
+
+/* The same, with why for a gap. */
+static void
+console_resume(struct viewer *v, const char *why)
+{
+	struct viewsrv	*vs = v->vs;
+
+	size_t		 most = vs->cfg->viewer_snapshot_bytes;
+
+	if (!console_behind(v))
+		return;
+	/*
+	 * A flood that goes on: the viewer shows a few milliseconds' parse
+	 * of it a frame, so it gets a burst a turn, not all the host keeps.
+	 */
+	if (v->console_flood && strcmp(why, "behind") == 0 &&
+	    most > VIEWSRV_CONSOLE_BURST)
+		most = VIEWSRV_CONSOLE_BURST;
+	v->console_flood = console_send(v, v->console_pos, most, why) > 0;
+	v->console_pos = vs->console_total;
 }
 
 /* What a viewer gets on attach and on resync, ending with ready. */
@@ -431,9 +533,12 @@ viewer_snapshot(struct viewer *v)
 			viewer_bye(v, "run ended", NULL);
 		return;
 	}
+	/* The console comes below, whole: nothing before it. */
+	if (!v->console_off)
+		v->console_pos = vs->console_total;
 	host_runs(vs->host, snapshot_run, v);
 	if (!v->console_off)
-		console_send(v, 0, 0);
+		console_send(v, 0, SIZE_MAX, NULL);
 	for (i = 0; i < v->nopen; i++)
 		viewer_send_run(v, v->open[i]);
 	for (i = 0; i < vs->nmessages; i++)
@@ -459,6 +564,7 @@ viewer_bye(struct viewer *v, const char *reason, const char *text)
 
 	if (v->closing || v->dead)
 		return;
+	console_catch_up(v);
 	ev = json_pack("{s:s,s:s}", "event", "bye", "reason", reason);
 	if (text != NULL)
 		json_object_set_new(ev, "text", json_string(text));
@@ -718,10 +824,7 @@ viewer_console(struct viewer *v, json_t *req)
 		return;
 	}
 	if (json_is_false(follow)) {
-		if (!v->console_off) {
-			v->console_off = 1;
-			v->console_at = v->vs->console_total;
-		}
+		v->console_off = 1;
 		return;
 	}
 	if (!v->console_off)
@@ -729,8 +832,9 @@ viewer_console(struct viewer *v, json_t *req)
 	v->console_off = 0;
 	/* Bounded as a snapshot is: at most snapshot_bytes. */
 	v->snapshot = 1;
-	console_send(v, v->console_at, 1);
+	console_resume(v, "paused");
 	v->snapshot = 0;
+	v->console_next = mono_now() + VIEWSRV_CONSOLE_TICK;
 }
 
 /* A printable name, cut to a bound: it is shown to other viewers. */
@@ -1176,6 +1280,11 @@ viewsrv_flush(struct viewsrv *vs, double now)
 			continue;
 		if (v->queued > 0)
 			viewer_write(v, now, 0);
+		if (console_due(v, now)) {
+			console_catch_up(v);
+			if (v->queued > 0)
+				viewer_write(v, now, 0);
+		}
 		if (v->closing && now >= v->close_by)
 			v->dead = 1;
 		else if (!v->hello && !v->closing &&
@@ -1208,6 +1317,8 @@ viewsrv_deadline(const struct viewsrv *vs)
 			d = v->since + VIEWSRV_HELLO_TIME;
 		else if (v->queued > 0 || v->dropped)
 			d = v->since + vs->cfg->viewer_max_lag;
+		else if (console_behind(v))
+			d = v->console_next;
 		else
 			continue;
 		if (deadline < 0 || d < deadline)
@@ -1260,14 +1371,21 @@ obs_segment(enum console_kind kind, unsigned int seq, const char *buf,
     size_t len, void *arg)
 {
 	struct viewsrv	*vs = arg;
-	size_t		 n;
+	struct viewer	*v;
+	double		 now = -1;
 
 	console_keep(vs, kind, seq, buf, len);
-	for (; len > 0; buf += n, len -= n) {
-		n = len < VIEWSRV_CHUNK ? len : VIEWSRV_CHUNK;
-		viewsrv_send(vs, TO_CONSOLE, 0, json_pack("{s:s,s:s,s:I}",
-		    "event", "console", "kind", console_kind_name(kind), "seq",
-		    (json_int_t)seq), buf, n, NULL);
+	TAILQ_FOREACH(v, &vs->viewers, link) {
+		if (!viewer_sees(v, TO_CONSOLE, 0))
+			continue;
+		/* Output waits for its turn; banners and notes do not. */
+		if (kind == CONSOLE_OUTPUT) {
+			if (now < 0)
+				now = mono_now();
+			if (!console_due(v, now))
+				continue;
+		}
+		console_catch_up(v);
 	}
 }
 

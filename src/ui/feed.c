@@ -183,6 +183,23 @@ feed_put(struct feed *f, const char *buf, size_t len)
 		feed_drop(f);
 }
 
+/*
+ * n bytes of output will not come (the host left them out): the note
+ * says so where the next output starts, as for bytes dropped here.
+ */
+void
+feed_skip(struct feed *f, size_t n)
+{
+	struct feed_chunk	*c = TAILQ_LAST(&f->chunks, feed_chunks);
+
+	if (n == 0)
+		return;
+	if (c == NULL || c->mark || c->len != 0)
+		c = feed_chunk_new(f, 0, FEED_CHUNK);
+	c->skipped += n;
+	f->skipped += n;
+}
+
 /* Queue bytes that must reach the vt, after a reset of its modes. */
 void
 feed_mark(struct feed *f, const char *buf, size_t len)
@@ -258,7 +275,9 @@ feed_drain(struct feed *f, struct vt *vt, double budget)
 		}
 		n = c->len - c->off < FEED_SLICE ? c->len - c->off :
 		    FEED_SLICE;
-		if (f->sink != NULL)
+		if (n == 0 && !c->mark)
+			;	/* a note alone (feed_skip) */
+		else if (f->sink != NULL)
 			f->sink(vt, c->data + c->off, n, c->mark, f->sink_arg);
 		else
 			vt_feed(vt, c->data + c->off, n);

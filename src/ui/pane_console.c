@@ -206,6 +206,21 @@ pane_console_output(struct pane_console *pc, const char *buf, size_t len)
 	pc->empty = 0;
 }
 
+/* Output left out so far, here or by the host: it grows in a flood. */
+size_t
+pane_console_skipped(const struct pane_console *pc)
+{
+	return (feed_skipped(pc->feed));
+}
+
+/* Output the host left out (it fell behind): the note says how much. */
+void
+pane_console_skip(struct pane_console *pc, size_t n)
+{
+	pane_console_settle(pc);
+	feed_skip(pc->feed, n);
+}
+
 /*
  * A piece of what rexec adds (a detached run's lines, "[rexec: timeout]",
  * bytes not shown, the newline after a run's turn), a line at a time.

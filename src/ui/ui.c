@@ -64,6 +64,12 @@
  * this much time a frame: the rest belongs to the socket and the keys.
  */
 #define UI_BUDGET	0.002
+/*
+ * While the console floods (output is left out between two frames) it
+ * is drawn this often at most: what scrolls by cannot be read, and the
+ * host and its runs need the CPU more.  A key still draws at once.
+ */
+#define UI_FLOOD_INTERVAL	0.1
 /* With no run running there is nothing to compete with: catch up. */
 #define UI_IDLE_BUDGET	0.02
 /* How often the viewer looks whether past runs are read. */
@@ -120,6 +126,8 @@ struct ui {
 	struct pane_history	*history;
 	struct pane_tiles	*tiles;
 	int			 tiled;		/* t: tiles in the console's place */
+	size_t			 skipped;	/* the console's, at the last frame */
+	int			 flooding;	/* it grew then */
 	/* The layout. */
 	int			 con_y, con_x, con_h, con_w;
 	int			 his_y, his_x, his_h, his_w;
@@ -371,7 +379,7 @@ ui_ev_console(struct ui *ui, const json_t *ev, const char *data, size_t len)
 	} else if (kind != NULL && strcmp(kind, "note") == 0)
 		pane_console_note(ui->console, data, len);
 	else if (kind != NULL && strcmp(kind, "gap") == 0)
-		ui_console_gap(ui, json_object_get(ev, "bytes"));
+		ui_console_gap(ui, ev);
 	else
 		pane_console_output(ui->console, data, len);
 	ui->dirty = 1;
@@ -408,15 +416,25 @@ ui_ev_output(struct ui *ui, const json_t *ev, const char *data, size_t len)
 	ui->dirty = 1;
 }
 
-/* Console output the host no longer had when the tiles closed. */
+/*
+ * Console output the host left out: as output dropped here when this
+ * viewer fell behind a flood; with its own line when the host no longer
+ * had it as the tiles closed.
+ */
 static void
-ui_console_gap(struct ui *ui, const json_t *bytes)
+ui_console_gap(struct ui *ui, const json_t *ev)
 {
+	const json_t	*bytes = json_object_get(ev, "bytes");
+	const char	*why = json_string_value(json_object_get(ev, "why"));
 	char		*s;
 	json_int_t	 n;
 
 	if (!json_is_integer(bytes) || (n = json_integer_value(bytes)) <= 0)
 		return;
+	if (why == NULL || strcmp(why, "paused") != 0) {
+		pane_console_skip(ui->console, (size_t)n);
+		return;
+	}
 	if (n >= 1000 * 1000)
 		xasprintf(&s, "[rexec: %.1f MB not shown while tiled]\n",
 		    (double)n / 1e6);
@@ -1002,8 +1020,9 @@ ui_tick(struct ui *ui, double now)
 {
 	unsigned int	 running, detached, queued, done;
 	struct winsize	 ws;
-	double		 next = -1, due, budget;
+	double		 next = -1, due, budget, interval;
 	char		*cause;
+	size_t		 skipped;
 	int		 more = 0;
 
 	if (ui_winch) {
@@ -1059,9 +1078,11 @@ ui_tick(struct ui *ui, double now)
 	}
 	if (!ui->dirty)
 		return (next);
-	if (now < ui->last_draw + ui->interval && !ui->keyed) {
-		if (next < 0 || ui->last_draw + ui->interval < next)
-			next = ui->last_draw + ui->interval;
+	interval = ui->flooding && ui->interval < UI_FLOOD_INTERVAL ?
+	    UI_FLOOD_INTERVAL : ui->interval;
+	if (now < ui->last_draw + interval && !ui->keyed) {
+		if (next < 0 || ui->last_draw + interval < next)
+			next = ui->last_draw + interval;
 		return (next);
 	}
 	/* Parse only now, against the clock: see feed.c. */
@@ -1080,8 +1101,11 @@ ui_tick(struct ui *ui, double now)
 	ui->last_draw = now;
 	ui->dirty = more;
 	ui->keyed = 0;
-	if (more && (next < 0 || now + ui->interval < next))
-		next = now + ui->interval;
+	skipped = pane_console_skipped(ui->console);
+	ui->flooding = skipped != ui->skipped;
+	ui->skipped = skipped;
+	if (more && (next < 0 || now + interval < next))
+		next = now + interval;
 	/* A replay's next event, now that this frame read up to it. */
 	if (ui->view != NULL && (due = view_due(ui->view, now)) >= 0 &&
 	    (next < 0 || due < next))

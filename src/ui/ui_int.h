@@ -64,6 +64,7 @@ struct feed	*feed_new(size_t, int);
 void	 feed_free(struct feed *);
 void	 feed_put(struct feed *, const char *, size_t);
 void	 feed_mark(struct feed *, const char *, size_t);
+void	 feed_skip(struct feed *, size_t);
 size_t	 feed_pending(const struct feed *);
 size_t	 feed_skipped(const struct feed *);
 int	 feed_drain(struct feed *, struct vt *, double);
@@ -103,6 +104,8 @@ void	 pane_console_free(struct pane_console *);
 void	 pane_console_banner(struct pane_console *, const char *, size_t,
 	    const char *);
 void	 pane_console_output(struct pane_console *, const char *, size_t);
+void	 pane_console_skip(struct pane_console *, size_t);
+size_t	 pane_console_skipped(const struct pane_console *);
 void	 pane_console_note(struct pane_console *, const char *, size_t);
 int	 pane_console_drain(struct pane_console *, double);
 void	 pane_console_resize(struct pane_console *, unsigned int,

@@ -348,7 +348,7 @@ EOF
 	rx kill 1
 }
 
-@test "attach: a stopped viewer never slows a flood; after it continues it gets resync and the end" {
+@test "attach: a stopped viewer never slows a flood; when it reads again it gets a gap and the end" {
 	start_host
 	attach_bg "$BATS_TEST_TMPDIR/a"
 	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
@@ -360,16 +360,72 @@ EOF
 	[[ "$output" == *done* ]]
 	all_ev '.seq == 1' '.output_bytes == 30000006' "$(journal_file)"
 	kill -CONT "$ATTACH_PID"
-	wait_for has_line "$BATS_TEST_TMPDIR/a" '"event":"resync"'
-	# A fresh snapshot follows, with the run ended, and ready.
 	wait_for has_line "$BATS_TEST_TMPDIR/a" '"seq":1,"state":"ended"'
-	sed -n '/"event":"resync"/,$p' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/after"
-	wait_for has_line "$BATS_TEST_TMPDIR/after" '"event":"ready"'
 	stop_host
 	wait_for attach_done
 	wait "$ATTACH_PID" && st=0 || st=$?
 	[ "$st" -eq 0 ]
-	tail -n 1 "$BATS_TEST_TMPDIR/a" | jq -e '.reason == "host stopped"'
+	a="$BATS_TEST_TMPDIR/a"
+	tail -n 1 "$a" | jq -e '.reason == "host stopped"'
+	# The console alone never fills its queue: no resync, a gap instead,
+	# then the newest part, which ends with the flood's end.
+	no_ev '.event == "resync"' "$a"
+	all_ev '.event == "console" and .kind == "gap"' '.why == "behind" and .bytes > 1000000' "$a"
+	jq -s -r 'map(select(.event == "console" and .kind == "output" and .seq == 1)) | last | .data' "$a" | base64 -d >"$BATS_TEST_TMPDIR/last"
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/last")" = $'done\r' ]
+}
+
+@test "attach: a flood goes to a viewer that reads along in turns: gaps, far fewer bytes than the flood, every line whole, the end" {
+	start_host
+	attach_bg "$BATS_TEST_TMPDIR/a"
+	wait_for attach_ready "$BATS_TEST_TMPDIR/a"
+	rx run --timeout 120 -- sh -c 'yes 0123456789abcdef | head -n 3000000; echo flood-end'
+	[ "$status" -eq 0 ]
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"seq":1,"state":"ended"'
+	stop_host
+	wait_for attach_done
+	a="$BATS_TEST_TMPDIR/a"
+	no_ev '.event == "resync"' "$a"
+	all_ev '.event == "console" and .kind == "gap"' '.why == "behind"' "$a"
+	decoded "$a" '.event == "console" and .kind == "output" and .seq == 1' >"$BATS_TEST_TMPDIR/out"
+	got=$(wc -c <"$BATS_TEST_TMPDIR/out")
+	# 51 MB printed; what reached the viewer is its turns' bursts.
+	[ "$got" -lt 25000000 ]
+	# Each burst after a gap starts at a line start: a line is cut only
+	# where a gap is (the burst before it ended inside the line).
+	gaps=$(jq -s 'map(select(.event == "console" and .kind == "gap")) | length' "$a")
+	cut=$(grep -v -c -x -e $'0123456789abcdef\r' -e $'flood-end\r' "$BATS_TEST_TMPDIR/out" || true)
+	echo "gaps $gaps, cut lines $cut, bytes $got"
+	[ "$cut" -le "$gaps" ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = $'flood-end\r' ]
+	# The run's banner and its end note came, in order around its output.
+	[ "$(jq -r 'select(.event == "console" and .seq == 1) | .kind' "$a" | uniq | tr '\n' ' ')" = "banner output note " ]
+}
+
+@test "attach: a stopped viewer with a flooding run open loses frames, then gets resync and a fresh snapshot" {
+	printf '[viewer]\nmax_queue = 64K\n' >"$BATS_TEST_TMPDIR/rexec.ini"
+	start_host
+	t=$BATS_TEST_TMPDIR
+	rx run --yield 0.2 -- sh -c "while [ ! -e '$t/go' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 200000; echo flood-end"
+	[ "$status" -eq 75 ]
+	viewer hello wait ready send '{"request":"open","seq":1}' \
+		send '{"request":"open","seq":4000}' wait refused \
+		touch "$t/opened" waitfile "$t/cont" drain >"$t/a" 2>"$t/a.err" &
+	v_pid=$!
+	BG_PIDS="$v_pid"
+	wait_for test -e "$t/opened"
+	kill -STOP "$v_pid"
+	touch "$t/go"
+	wait_for run_ended 1
+	touch "$t/cont"
+	kill -CONT "$v_pid"
+	wait_for has_line "$t/a" '"event":"resync"'
+	sed -n '/"event":"resync"/,$p' "$t/a" >"$t/after"
+	wait_for has_line "$t/after" '"event":"ready"'
+	grep -q '"seq":1,"state":"ended"' "$t/after"
+	stop_host
+	wait "$v_pid"
+	tail -n 1 "$t/a" | jq -e '.reason == "host stopped"'
 }
 
 @test "attach: a viewer behind for max_lag gets bye too far behind (exit 1)" {
@@ -520,12 +576,10 @@ flood_peak() {
 	# Its queue (4 MiB), the frame it was in and a snapshot, at most.
 	[ "$watched" -le $((alone + 4096 + 1024)) ]
 	kill -CONT "$ATTACH_PID"
-	wait_for has_line "$BATS_TEST_TMPDIR/a" '"event":"resync"'
-	sed -n '/"event":"resync"/,$p' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/after"
-	wait_for has_line "$BATS_TEST_TMPDIR/after" '"event":"ready"'
-	# The console's newest part, in the fresh snapshot, ends with the flood's end.
-	jq -r 'select(.event == "console") | .data' "$BATS_TEST_TMPDIR/after" |
-		base64 -d | grep -q flood-end
+	# When it reads again: a gap, then the console's newest part, which
+	# ends with the flood's end.
+	wait_for has_line "$BATS_TEST_TMPDIR/a" '"kind":"gap"'
+	wait_for eval 'decoded "$BATS_TEST_TMPDIR/a" ".event == \"console\"" | grep -q flood-end'
 }
 
 # A scripted viewer stops following the console, the command "$@" runs

@@ -184,35 +184,50 @@ same_view() {
 @test "viewer: one that stopped reading is resynced: the console and the history are rebuilt" {
 	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[viewer]\nmax_queue = 64K\nsnapshot_bytes = 16K\n' \
 		>"$REXEC_CONFIG"
+	local gate=$BATS_TEST_TMPDIR/gate
 	start_ui
 	rx run --dir "$HOME" -- echo before-stop
 	wait_for screen_has_re '^│▶ +1  ✓ 0 .*echo before-stop'
+	# Run 2 floods once its gate opens; it goes on detached, open here:
+	# its output comes whole, as the console's never needs to.
+	rx run --dir "$HOME" --yield 0.2 -- sh -c "while [ ! -e '$gate' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 120000; echo flood-end"
+	[ "$status" -eq 75 ]
+	wait_for screen_has_re '^│▶ +2 '
+	keys Enter
+	wait_for screen_has 'run 2: sh -c'
 	local pid
 	pid=$(viewer_pid)
 	kill -STOP "$pid"
-	# While it reads nothing, a run floods and ends, and another waits.
-	rx run --dir "$HOME" -- sh -c 'yes 0123456789abcdef | head -n 120000; echo flood-end'
+	# While it reads nothing, run 2 floods and ends, run 3 begins and
+	# ends, and another waits.
+	touch "$gate"
+	rx wait 2 --timeout 30
 	[ "$status" -eq 0 ]
+	rx run --dir "$HOME" -- echo unseen-run
 	"$REXEC" run --dir "$HOME" -- sh -c 'read x; echo "got $x"' \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 &
 	local client=$!
 	wait_for eval '"$REXEC" status | grep -q "1 running"'
 	kill -CONT "$pid"
+	# Run 2's screen is rebuilt from the newest output the host has.
+	wait_for screen_has flood-end
+	keys Escape
+	wait_for screen_has '[console]'
 	# The console starts again from the host's newest part, under a
 	# line that says why: scrolled back all the way, it is the first.
-	wait_for screen_has_re '^│flood-end +│$'
 	t send-keys -t "$PANE" -N 80 PPage
 	wait_for eval 'screen | sed -n 3p | grep -q "^│\[rexec: this viewer fell behind; the console goes on from the host.s newest output\]"'
 	keys End
-	wait_for screen_has_re '^│flood-end +│$'
-	# Run 2 began and ended unseen: its journal line tells the history.
-	wait_for screen_has_re '^│ +2  ✓ 0 .*flood-end'
-	wait_for screen_has_re '^│▶ +3 +⌛ input'
+	wait_for screen_has_re '^│unseen-run +│$'
+	# Run 3 began and ended unseen: its journal line tells the history.
+	wait_for screen_has_re '^│ +3  ✓ 0 .*unseen-run'
+	wait_for screen_has_re '^│▶ +4 +⌛ input'
+	screen_has_re '^│ +2  ✓ 0 .*sh -c .while'
 	screen_has_re '^│ +1  ✓ 0 .*echo before-stop'
-	screen_has ' 0 running · 1 waiting · 0 queued · 2 done'
+	screen_has ' 0 running · 1 waiting · 0 queued · 3 done'
 	# And it goes on as before.
 	keys i
-	wait_for screen_has 'INPUT to run 3'
+	wait_for screen_has 'INPUT to run 4'
 	keys -l ok
 	keys Enter
 	wait "$client"

@@ -84,6 +84,36 @@ START_TEST(test_flood_keeps_the_newest_from_a_line_start)
 }
 END_TEST
 
+START_TEST(test_what_the_host_left_out_is_noted_where_it_was)
+{
+	struct feed	*f = feed_new(256 * 1024, 1);
+	struct vt	*vt = vt_new(60, 20, 0, NULL, NULL);
+	char		*t, *note, *after;
+
+	put_lines(f, 0, 2);
+	feed_skip(f, 2000000);
+	feed_skip(f, 500000);		/* two gaps in a row: one note */
+	put_lines(f, 50000, 2);
+	ck_assert_uint_eq(feed_skipped(f), 2500000);
+	feed_skip(f, 70);		/* a gap at the end: noted alone */
+	feed_drain(f, vt, 0);
+	ck_assert_uint_eq(feed_pending(f), 0);
+	t = text_of(vt);
+	note = strstr(t, "[rexec: 2.5 MB not shown while output flooded]\n");
+	ck_assert_ptr_nonnull(note);
+	ck_assert_ptr_nonnull(strstr(t, "line 000001\n"));
+	ck_assert(strstr(t, "line 000001\n") < note);
+	after = strchr(note, '\n') + 1;
+	ck_assert_int_eq(strncmp(after, "line 050000\nline 050001\n", 24), 0);
+	ck_assert_ptr_nonnull(strstr(after,
+	    "[rexec: 70 bytes not shown while output flooded]\n"));
+	ck_assert_ptr_null(strstr(after, "2.5 MB"));
+	free(t);
+	vt_free(vt);
+	feed_free(f);
+}
+END_TEST
+
 START_TEST(test_no_note_when_not_asked)
 {
 	struct feed	*f = feed_new(128 * 1024, 0);
@@ -200,6 +230,7 @@ feed_suite(void)
 
 	tcase_add_test(tc, test_small_output_is_kept_whole);
 	tcase_add_test(tc, test_flood_keeps_the_newest_from_a_line_start);
+	tcase_add_test(tc, test_what_the_host_left_out_is_noted_where_it_was);
 	tcase_add_test(tc, test_no_note_when_not_asked);
 	tcase_add_test(tc, test_marked_bytes_are_never_dropped);
 	tcase_add_test(tc, test_a_mark_resets_the_modes_first);
