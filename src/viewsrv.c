@@ -16,14 +16,16 @@
  * that stays behind for [viewer] max_lag seconds gets bye "too far
  * behind" and, after a short grace to read it, is closed.
  *
- * The console goes to each viewer from the part the host keeps, from
- * where that viewer is: a run's output at once when it comes after a
- * quiet spell, then at most VIEWSRV_CONSOLE_TICK times a second while it
- * floods; a viewer that fell more than [viewer] snapshot_bytes behind
- * between two sends gets a gap and the newest part from a line start, as
- * a terminal that drops frames shows a flood.  Banners, notes and every
- * other event bring the console up to date first, so the order of events
- * is the order things happened.  A viewer that does not show the console
+ * Output goes to each viewer from what the host keeps (the console's
+ * newest part, each run's raw ring), from where that viewer is in it: at
+ * once when it comes after a quiet spell, then at most
+ * VIEWSRV_CONSOLE_TICK times a second while it floods, and not while the
+ * viewer has not taken what it was sent; a viewer that fell behind more
+ * than the host keeps, or than a burst while a flood goes on, gets a gap
+ * and the newest part (the console's from a line start), as a terminal
+ * that drops frames shows a flood.  Banners, notes and every other event
+ * bring the viewer up to date first, so the order of events is the order
+ * things happened.  A viewer that does not show the console
  * (the tiled view shows the runs' own output) may stop following it; when
  * it follows again it gets what it missed the same way.
  *
@@ -91,6 +93,13 @@ struct vframe {
 };
 TAILQ_HEAD(vframes, vframe);
 
+/* A run whose output a viewer gets, and where that viewer is in it. */
+struct vrun {
+	unsigned int		 seq;
+	size_t			 pos;		/* bytes sent or skipped */
+	int			 flood;		/* the last send left bytes out */
+};
+
 struct viewer {
 	struct viewsrv		*vs;
 	int			 fd;
@@ -99,11 +108,11 @@ struct viewer {
 	int			 hello;		/* its hello was taken */
 	int			 read_only;
 	unsigned int		 follow;	/* --run SEQ, or 0 */
-	unsigned int		*open;		/* runs it has open */
+	struct vrun		*open;		/* runs it has open, or follows */
 	size_t			 nopen;
 	int			 console_off;	/* it asked for no console */
 	uint64_t		 console_pos;	/* of the console, sent or skipped */
-	double			 console_next;	/* no output sent before */
+	double			 next;		/* no output sent before */
 	int			 console_flood;	/* the last send left bytes out */
 	struct viewproto_reader	*rd;
 	struct vframes		 queue;
@@ -171,10 +180,12 @@ enum audience {
 };
 
 static void	viewer_bye(struct viewer *, const char *, const char *);
+static void	viewer_catch_up(struct viewer *);
 static void	console_catch_up(struct viewer *);
 static void	console_resume(struct viewer *, const char *);
-static int	console_due(struct viewer *, double);
+static int	viewer_due(struct viewer *, double);
 static int	console_behind(const struct viewer *);
+static int	viewer_behind(const struct viewer *);
 static void	viewer_snapshot(struct viewer *);
 static void	viewsrv_count(struct viewsrv *, struct viewer *);
 
@@ -289,7 +300,7 @@ viewer_send_now(struct viewer *v, json_t *ev, const void *data, size_t len)
 static void
 viewer_send(struct viewer *v, json_t *ev, const void *data, size_t len)
 {
-	console_catch_up(v);
+	viewer_catch_up(v);
 	viewer_send_now(v, ev, data, len);
 }
 
@@ -312,7 +323,7 @@ viewer_sees(const struct viewer *v, enum audience to, unsigned int seq)
 		if (v->follow == seq)
 			return (1);
 		for (i = 0; i < v->nopen; i++) {
-			if (v->open[i] == seq)
+			if (v->open[i].seq == seq)
 				return (1);
 		}
 		return (0);
@@ -331,7 +342,7 @@ viewsrv_send(struct viewsrv *vs, enum audience to, unsigned int seq,
 	TAILQ_FOREACH(v, &vs->viewers, link) {
 		if (v == except || !viewer_sees(v, to, seq))
 			continue;
-		console_catch_up(v);
+		viewer_catch_up(v);
 		if (frame == NULL &&
 		    (frame = viewproto_frame(ev, data, len, &size)) == NULL)
 			break;
@@ -341,32 +352,52 @@ viewsrv_send(struct viewsrv *vs, enum audience to, unsigned int seq,
 	json_decref(ev);
 }
 
-/* The run's output it still has, from its oldest byte: gap, output. */
+/*
+ * Run vr's output from where v is in it, at most its newest most bytes:
+ * a gap for what the host no longer keeps or leaves out, then output
+ * events.
+ */
 static void
-viewer_send_run(struct viewer *v, unsigned int seq)
+run_send(struct viewer *v, struct vrun *vr, size_t most)
 {
-	const struct rawring	*rr = host_run_raw(v->vs->host, seq);
+	const struct rawring	*rr = host_run_raw(v->vs->host, vr->seq);
 	char			*buf;
 	size_t			 off, n, total;
 
-	if (rr == NULL)
+	if (rr == NULL || vr->pos >= (total = rawring_total(rr)))
 		return;
 	off = rawring_start(rr);
-	total = rawring_total(rr);
-	if (off > 0)
-		viewer_send(v, json_pack("{s:s,s:I,s:I,s:I}", "event", "gap",
-		    "seq", (json_int_t)seq, "offset", (json_int_t)0, "bytes",
-		    (json_int_t)off), NULL, 0);
+	if (off < vr->pos)
+		off = vr->pos;
+	if (total - off > most)
+		off = total - most;
+	vr->flood = off > vr->pos;
+	if (off > vr->pos)
+		viewer_send_now(v, json_pack("{s:s,s:I,s:I,s:I}", "event",
+		    "gap", "seq", (json_int_t)vr->seq, "offset",
+		    (json_int_t)vr->pos, "bytes", (json_int_t)(off - vr->pos)),
+		    NULL, 0);
 	buf = xmalloc(VIEWSRV_CHUNK);
 	while (off < total && !v->dropped) {
 		n = rawring_read(rr, off, buf, VIEWSRV_CHUNK);
 		if (n == 0)
 			break;
-		viewer_send(v, json_pack("{s:s,s:I,s:I}", "event", "output",
-		    "seq", (json_int_t)seq, "offset", (json_int_t)off), buf, n);
+		viewer_send_now(v, json_pack("{s:s,s:I,s:I}", "event",
+		    "output", "seq", (json_int_t)vr->seq, "offset",
+		    (json_int_t)off), buf, n);
 		off += n;
 	}
 	free(buf);
+	vr->pos = total;
+}
+
+/* All the run's output the host still has, from its oldest byte. */
+static void
+run_send_all(struct viewer *v, struct vrun *vr)
+{
+	vr->pos = 0;
+	run_send(v, vr, SIZE_MAX);
+	vr->flood = 0;
 }
 
 /* A message line, as an event. */
@@ -470,18 +501,55 @@ console_catch_up(struct viewer *v)
 }
 
 /*
+ * Everything v has not got yet, now: the console, then each run it has
+ * open, each from what the host keeps, a run in a flood at most a burst.
+ * Not while a snapshot is being queued: it sends all of them itself.
+ */
+static void
+viewer_catch_up(struct viewer *v)
+{
+	size_t	i;
+
+	if (v->snapshot || !v->hello || v->closing || v->dead)
+		return;
+	console_catch_up(v);
+	for (i = 0; i < v->nopen; i++)
+		run_send(v, &v->open[i], v->open[i].flood ?
+		    VIEWSRV_CONSOLE_BURST : SIZE_MAX);
+}
+
+/* Has v not got all of the output it gets? */
+static int
+viewer_behind(const struct viewer *v)
+{
+	const struct rawring	*rr;
+	size_t			 i;
+
+	if (!v->hello || v->closing || v->dead)
+		return (0);
+	if (console_behind(v))
+		return (1);
+	for (i = 0; i < v->nopen; i++) {
+		rr = host_run_raw(v->vs->host, v->open[i].seq);
+		if (rr != NULL && v->open[i].pos < rawring_total(rr))
+			return (1);
+	}
+	return (0);
+}
+
+/*
  * Is it output's turn to go to v?  Not within a tick of the last time,
  * nor while v has not taken what it was sent (a viewer that stopped
  * reading gets a gap and the newest part when it reads again, and is
- * never resynced for the console alone).  When it is, the next turn is a
- * tick away.
+ * never resynced for output alone).  When it is, the next turn is a tick
+ * away.
  */
 static int
-console_due(struct viewer *v, double now)
+viewer_due(struct viewer *v, double now)
 {
-	if (!console_behind(v) || v->queued > 0 || now < v->console_next)
+	if (v->snapshot || v->queued > 0 || now < v->next || !viewer_behind(v))
 		return (0);
-	v->console_next = now + VIEWSRV_CONSOLE_TICK;
+	v->next = now + VIEWSRV_CONSOLE_TICK;
 	return (1);
 }
 
@@ -526,7 +594,8 @@ viewer_snapshot(struct viewer *v)
 	if (v->follow != 0) {
 		if ((r = host_run(vs->host, v->follow)) != NULL)
 			viewer_send(v, run_event(r), NULL, 0);
-		viewer_send_run(v, v->follow);
+		for (i = 0; i < v->nopen; i++)
+			run_send_all(v, &v->open[i]);
 		viewer_send(v, json_pack("{s:s}", "event", "ready"), NULL, 0);
 		v->snapshot = 0;
 		if (r == NULL || run_state(r) == RUN_DONE)
@@ -540,7 +609,7 @@ viewer_snapshot(struct viewer *v)
 	if (!v->console_off)
 		console_send(v, 0, SIZE_MAX, NULL);
 	for (i = 0; i < v->nopen; i++)
-		viewer_send_run(v, v->open[i]);
+		run_send_all(v, &v->open[i]);
 	for (i = 0; i < vs->nmessages; i++)
 		viewer_send(v, message_event(vs->messages[(vs->first_message +
 		    i) % VIEWSRV_MESSAGES]), NULL, 0);
@@ -564,7 +633,7 @@ viewer_bye(struct viewer *v, const char *reason, const char *text)
 
 	if (v->closing || v->dead)
 		return;
-	console_catch_up(v);
+	viewer_catch_up(v);
 	ev = json_pack("{s:s,s:s}", "event", "bye", "reason", reason);
 	if (text != NULL)
 		json_object_set_new(ev, "text", json_string(text));
@@ -776,17 +845,17 @@ viewer_open(struct viewer *v, unsigned int seq)
 		return;
 	}
 	for (i = 0; i < v->nopen; i++) {
-		if (v->open[i] == seq)
+		if (v->open[i].seq == seq)
 			return;
 	}
 	if (v->nopen == VIEWSRV_MAX_OPEN) {
 		viewer_refuse(v, "open", seq, "too many open runs (close one)");
 		return;
 	}
+	viewer_catch_up(v);
 	v->open = xreallocarray(v->open, v->nopen + 1, sizeof *v->open);
-	v->open[v->nopen++] = seq;
-	if (v->follow != seq)
-		viewer_send_run(v, seq);
+	v->open[v->nopen].seq = seq;
+	run_send_all(v, &v->open[v->nopen++]);
 }
 
 static void
@@ -794,8 +863,10 @@ viewer_close_run(struct viewer *v, unsigned int seq)
 {
 	size_t	i;
 
+	if (seq == v->follow)
+		return;		/* it follows the run */
 	for (i = 0; i < v->nopen; i++) {
-		if (v->open[i] == seq) {
+		if (v->open[i].seq == seq) {
 			v->open[i] = v->open[--v->nopen];
 			return;
 		}
@@ -834,7 +905,7 @@ viewer_console(struct viewer *v, json_t *req)
 	v->snapshot = 1;
 	console_resume(v, "paused");
 	v->snapshot = 0;
-	v->console_next = mono_now() + VIEWSRV_CONSOLE_TICK;
+	v->next = mono_now() + VIEWSRV_CONSOLE_TICK;
 }
 
 /* A printable name, cut to a bound: it is shown to other viewers. */
@@ -946,6 +1017,11 @@ viewer_hello(struct viewer *v, json_t *req)
 		return;
 	}
 	v->follow = run;
+	if (run != 0) {
+		v->open = xcalloc(1, sizeof *v->open);
+		v->open[0].seq = run;
+		v->nopen = 1;
+	}
 	v->hello = 1;
 	vs->count++;
 	viewer_snapshot(v);
@@ -1280,8 +1356,8 @@ viewsrv_flush(struct viewsrv *vs, double now)
 			continue;
 		if (v->queued > 0)
 			viewer_write(v, now, 0);
-		if (console_due(v, now)) {
-			console_catch_up(v);
+		if (viewer_due(v, now)) {
+			viewer_catch_up(v);
 			if (v->queued > 0)
 				viewer_write(v, now, 0);
 		}
@@ -1317,8 +1393,8 @@ viewsrv_deadline(const struct viewsrv *vs)
 			d = v->since + VIEWSRV_HELLO_TIME;
 		else if (v->queued > 0 || v->dropped)
 			d = v->since + vs->cfg->viewer_max_lag;
-		else if (console_behind(v))
-			d = v->console_next;
+		else if (viewer_behind(v))
+			d = v->next;
 		else
 			continue;
 		if (deadline < 0 || d < deadline)
@@ -1382,10 +1458,10 @@ obs_segment(enum console_kind kind, unsigned int seq, const char *buf,
 		if (kind == CONSOLE_OUTPUT) {
 			if (now < 0)
 				now = mono_now();
-			if (!console_due(v, now))
+			if (!viewer_due(v, now))
 				continue;
 		}
-		console_catch_up(v);
+		viewer_catch_up(v);
 	}
 }
 
@@ -1397,28 +1473,24 @@ obs_run(struct run *r, void *arg)
 	viewsrv_send(vs, TO_RUN, run_seq(r), run_event(r), NULL, 0, NULL);
 }
 
+/* The host put these bytes in the run's ring: they go out in turns. */
 static void
 obs_run_output(struct run *r, const char *buf, size_t len, void *arg)
 {
-	struct viewsrv		*vs = arg;
-	struct viewer		*v;
-	const struct rawring	*rr;
-	unsigned int		 seq = run_seq(r);
-	size_t			 off, n;
+	struct viewsrv	*vs = arg;
+	struct viewer	*v;
+	unsigned int	 seq = run_seq(r);
+	double		 now = -1;
 
+	(void)buf;
+	(void)len;
 	TAILQ_FOREACH(v, &vs->viewers, link) {
-		if (viewer_sees(v, TO_OPEN, seq))
-			break;
-	}
-	if (v == NULL || (rr = host_run_raw(vs->host, seq)) == NULL)
-		return;
-	/* The host put these bytes in the run's ring already. */
-	off = rawring_total(rr) - len;
-	for (; len > 0; buf += n, len -= n, off += n) {
-		n = len < VIEWSRV_CHUNK ? len : VIEWSRV_CHUNK;
-		viewsrv_send(vs, TO_OPEN, seq, json_pack("{s:s,s:I,s:I}",
-		    "event", "output", "seq", (json_int_t)seq, "offset",
-		    (json_int_t)off), buf, n, NULL);
+		if (!viewer_sees(v, TO_OPEN, seq))
+			continue;
+		if (now < 0)
+			now = mono_now();
+		if (viewer_due(v, now))
+			viewer_catch_up(v);
 	}
 }
 

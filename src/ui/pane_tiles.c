@@ -497,6 +497,18 @@ pane_tiles_click(struct pane_tiles *pt, int y, int x, int h, int w, int my,
 	return (0);
 }
 
+/* Output left out of the tiles' screens so far. */
+unsigned long long
+pane_tiles_skipped(const struct pane_tiles *pt)
+{
+	unsigned long long	n = 0;
+	size_t			i;
+
+	for (i = 0; i < pt->n; i++)
+		n += view_skipped(pt->tiles[i].view);
+	return (n);
+}
+
 /* The selected tile's run, or NULL. */
 struct ui_run *
 pane_tiles_selected(struct pane_tiles *pt)

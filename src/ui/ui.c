@@ -65,9 +65,10 @@
  */
 #define UI_BUDGET	0.002
 /*
- * While the console floods (output is left out between two frames) it
- * is drawn this often at most: what scrolls by cannot be read, and the
- * host and its runs need the CPU more.  A key still draws at once.
+ * While output floods (some is left out between two frames, of the
+ * console, the run view or a tile) the screen is drawn this often at
+ * most: what scrolls by cannot be read, and the host and its runs need
+ * the CPU more.  A key still draws at once.
  */
 #define UI_FLOOD_INTERVAL	0.1
 /* With no run running there is nothing to compete with: catch up. */
@@ -126,7 +127,7 @@ struct ui {
 	struct pane_history	*history;
 	struct pane_tiles	*tiles;
 	int			 tiled;		/* t: tiles in the console's place */
-	size_t			 skipped;	/* the console's, at the last frame */
+	unsigned long long	 skipped;	/* left out of the panes, then */
 	int			 flooding;	/* it grew then */
 	/* The layout. */
 	int			 con_y, con_x, con_h, con_w;
@@ -180,6 +181,7 @@ static void	 ui_draw_solo(struct ui *);
 static void	 ui_draw(struct ui *, double);
 static void	 ui_flush(struct ui *);
 static double	 ui_tick(struct ui *, double);
+static unsigned long long ui_skipped(struct ui *);
 static void	 ui_keys(struct ui *);
 static void	 ui_key_answer(struct ui *, wint_t);
 static void	 ui_key_input(struct ui *, wint_t, int);
@@ -1022,7 +1024,7 @@ ui_tick(struct ui *ui, double now)
 	struct winsize	 ws;
 	double		 next = -1, due, budget, interval;
 	char		*cause;
-	size_t		 skipped;
+	unsigned long long skipped;
 	int		 more = 0;
 
 	if (ui_winch) {
@@ -1101,7 +1103,7 @@ ui_tick(struct ui *ui, double now)
 	ui->last_draw = now;
 	ui->dirty = more;
 	ui->keyed = 0;
-	skipped = pane_console_skipped(ui->console);
+	skipped = ui_skipped(ui);
 	ui->flooding = skipped != ui->skipped;
 	ui->skipped = skipped;
 	if (more && (next < 0 || now + interval < next))
@@ -1111,6 +1113,22 @@ ui_tick(struct ui *ui, double now)
 	    (next < 0 || due < next))
 		next = due;
 	return (next);
+}
+
+/*
+ * Output left out of what is shown (console, run view, tiles): when it
+ * grew since the last frame, output floods.
+ */
+static unsigned long long
+ui_skipped(struct ui *ui)
+{
+	unsigned long long	n = pane_console_skipped(ui->console);
+
+	if (ui->view != NULL)
+		n += view_skipped(ui->view);
+	if (ui->tiled)
+		n += pane_tiles_skipped(ui->tiles);
+	return (n);
 }
 
 /* Keys. */

@@ -131,6 +131,7 @@ int	 view_is_live(const struct ui_view *);
 void	 view_output(struct ui_view *, unsigned long long, const char *,
 	    size_t);
 void	 view_gap(struct ui_view *, unsigned long long, unsigned long long);
+unsigned long long view_skipped(const struct ui_view *);
 int	 view_step(struct ui_view *, double, double);
 double	 view_due(const struct ui_view *, double);
 int	 view_replay_key(struct ui_view *, wint_t, double);
@@ -214,6 +215,7 @@ int	 pane_tiles_key(struct pane_tiles *, wint_t, int);
 int	 pane_tiles_click(struct pane_tiles *, int, int, int, int, int,
 	    int);
 struct ui_run	*pane_tiles_selected(struct pane_tiles *);
+unsigned long long pane_tiles_skipped(const struct pane_tiles *);
 const char	*pane_tiles_label(struct pane_tiles *, char *, size_t);
 
 /*

@@ -235,6 +235,13 @@ view_output(struct ui_view *v, unsigned long long offset, const char *buf,
 	v->offset = offset + len;
 }
 
+/* Output left out of this screen so far, here or by the host. */
+unsigned long long
+view_skipped(const struct ui_view *v)
+{
+	return (feed_skipped(v->feed) + v->missed);
+}
+
 /* The host says bytes bytes from offset will not come. */
 void
 view_gap(struct ui_view *v, unsigned long long offset,

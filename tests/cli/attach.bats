@@ -421,9 +421,8 @@ EOF
 	touch "$t/cont"
 	kill -CONT "$v_pid"
 	wait_for has_line "$t/a" '"event":"resync"'
-	sed -n '/"event":"resync"/,$p' "$t/a" >"$t/after"
-	wait_for has_line "$t/after" '"event":"ready"'
-	grep -q '"seq":1,"state":"ended"' "$t/after"
+	wait_for eval "sed -n '/\"event\":\"resync\"/,\$p' '$t/a' | grep -q '\"event\":\"ready\"'"
+	sed -n '/"event":"resync"/,$p' "$t/a" | grep -q '"seq":1,"state":"ended"'
 	stop_host
 	wait "$v_pid"
 	tail -n 1 "$t/a" | jq -e '.reason == "host stopped"'

@@ -182,7 +182,7 @@ same_view() {
 }
 
 @test "viewer: one that stopped reading is resynced: the console and the history are rebuilt" {
-	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[viewer]\nmax_queue = 64K\nsnapshot_bytes = 16K\n' \
+	printf '[run]\nkill_grace = 0.3\nlinger = 0.5\n[viewer]\nmax_queue = 64K\nsnapshot_bytes = 1M\n' \
 		>"$REXEC_CONFIG"
 	local gate=$BATS_TEST_TMPDIR/gate
 	start_ui
@@ -216,7 +216,7 @@ same_view() {
 	# The console starts again from the host's newest part, under a
 	# line that says why: scrolled back all the way, it is the first.
 	t send-keys -t "$PANE" -N 80 PPage
-	wait_for eval 'screen | sed -n 3p | grep -q "^│\[rexec: this viewer fell behind; the console goes on from the host.s newest output\]"'
+	wait_for eval 'screen | sed -n 3p | grep -q "^│\[rexec: this viewer fell behind; the console goes on from the host.s newest output\]"' || { screen; false; }
 	keys End
 	wait_for screen_has_re '^│unseen-run +│$'
 	# Run 3 began and ended unseen: its journal line tells the history.
