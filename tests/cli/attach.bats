@@ -655,3 +655,29 @@ console_paused_while() {
 	printf '%s\n' "$output" | all_ev '.event == "refused"' '.request == "console" and .reason == "this viewer follows run 1" and .seq == 1'
 	rx kill 1
 }
+
+@test "attach --json --run SEQ: a flood comes in turns: gaps and output at contiguous offsets, far fewer bytes, the end before bye" {
+	start_host
+	t=$BATS_TEST_TMPDIR
+	rx run --yield 0.2 -- sh -c "while [ ! -e '$t/go' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 3000000; echo flood-end"
+	[ "$status" -eq 75 ]
+	attach_bg "$t/a" --run 1
+	wait_for attach_ready "$t/a"
+	touch "$t/go"
+	wait_for attach_done
+	wait "$ATTACH_PID"
+	a=$t/a
+	tail -n 1 "$a" | jq -e '.event == "bye" and .reason == "run ended"'
+	# Every output or gap starts where the one before ended, up to the
+	# run's last byte: 3,000,000 lines of 18 bytes and flood-end.
+	jq -s -e 'map(select(.event == "output" or .event == "gap")) |
+	    reduce .[] as $e ({pos: 0, ok: true};
+	        .ok = (.ok and $e.offset == .pos) |
+	        .pos = $e.offset + (if $e.event == "gap" then $e.bytes
+	            else ($e.data | @base64d | length) end)) |
+	    .ok and .pos == 54000011' "$a"
+	jq -s -e 'map(select(.event == "gap")) | length > 0' "$a"
+	[ "$(decoded "$a" '.event == "output"' | wc -c)" -lt 27000000 ]
+	jq -s -r 'map(select(.event == "output")) | last | .data' "$a" | base64 -d >"$t/last"
+	[ "$(tail -n 1 "$t/last")" = $'flood-end\r' ]
+}
