@@ -566,7 +566,6 @@ static void
 console_resume(struct viewer *v, const char *why)
 {
 	struct viewsrv	*vs = v->vs;
-
 	size_t		 most = vs->cfg->viewer_snapshot_bytes;
 
 	if (!console_behind(v))
