@@ -188,9 +188,10 @@ same_view() {
 	start_ui
 	rx run --dir "$HOME" -- echo before-stop
 	wait_for screen_has_re '^│▶ +1  ✓ 0 .*echo before-stop'
-	# Run 2 floods once its gate opens; it goes on detached, open here:
-	# its output comes whole, as the console's never needs to.
-	rx run --dir "$HOME" --yield 0.2 -- sh -c "while [ ! -e '$gate' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 120000; echo flood-end"
+	# Run 2 floods once its gate opens; it goes on detached, open here.
+	# Its 5 MB are more than the socket holds for a stopped viewer, so
+	# what the host sends it at the run's end goes past max_queue.
+	rx run --dir "$HOME" --yield 0.2 -- sh -c "while [ ! -e '$gate' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 300000; echo flood-end"
 	[ "$status" -eq 75 ]
 	wait_for screen_has_re '^│▶ +2 '
 	keys Enter
