@@ -181,8 +181,7 @@ enum audience {
 
 static void	viewer_bye(struct viewer *, const char *, const char *);
 static void	viewer_catch_up(struct viewer *);
-static void	console_catch_up(struct viewer *);
-static void	console_resume(struct viewer *, const char *);
+static void	console_catch_up(struct viewer *, const char *);
 static int	viewer_due(struct viewer *, double);
 static int	console_behind(const struct viewer *);
 static int	viewer_behind(const struct viewer *);
@@ -491,16 +490,6 @@ console_send(struct viewer *v, uint64_t from, size_t most, const char *why)
 }
 
 /*
- * The console this viewer has not got yet, now: what the host still
- * keeps of it, after a gap for what it does not.
- */
-static void
-console_catch_up(struct viewer *v)
-{
-	console_resume(v, "behind");
-}
-
-/*
  * Everything v has not got yet, now: the console, then each run it has
  * open, each from what the host keeps, a run in a flood at most a burst.
  * Not while a snapshot is being queued: it sends all of them itself.
@@ -512,7 +501,7 @@ viewer_catch_up(struct viewer *v)
 
 	if (v->snapshot || !v->hello || v->closing || v->dead)
 		return;
-	console_catch_up(v);
+	console_catch_up(v, "behind");
 	for (i = 0; i < v->nopen; i++)
 		run_send(v, &v->open[i], v->open[i].flood ?
 		    VIEWSRV_CONSOLE_BURST : SIZE_MAX);
@@ -557,13 +546,17 @@ viewer_due(struct viewer *v, double now)
 static int
 console_behind(const struct viewer *v)
 {
-	return (v->follow == 0 && !v->console_off && v->hello &&
-	    !v->closing && !v->dead && v->console_pos != v->vs->console_total);
+	return (viewer_sees(v, TO_CONSOLE, 0) &&
+	    v->console_pos != v->vs->console_total);
 }
 
-/* The same, with why for a gap. */
+/*
+ * The console this viewer has not got yet, now: what the host still
+ * keeps of it, after a gap for what it does not, saying why ("behind"
+ * or "paused").
+ */
 static void
-console_resume(struct viewer *v, const char *why)
+console_catch_up(struct viewer *v, const char *why)
 {
 	struct viewsrv	*vs = v->vs;
 	size_t		 most = vs->cfg->viewer_snapshot_bytes;
@@ -902,7 +895,7 @@ viewer_console(struct viewer *v, json_t *req)
 	v->console_off = 0;
 	/* Bounded as a snapshot is: at most snapshot_bytes. */
 	v->snapshot = 1;
-	console_resume(v, "paused");
+	console_catch_up(v, "paused");
 	v->snapshot = 0;
 	v->next = mono_now() + VIEWSRV_CONSOLE_TICK;
 }

@@ -235,21 +235,27 @@ feed_skipped(const struct feed *f)
 	return (f->skipped);
 }
 
+/* "[rexec: 2.5 MB not shown while ...]": n bytes left out, and when. */
+void
+feed_not_shown(char *buf, size_t size, size_t n, const char *when)
+{
+	if (n >= 1000 * 1000)
+		snprintf(buf, size, "[rexec: %.1f MB not shown %s]", n / 1e6,
+		    when);
+	else
+		snprintf(buf, size, "[rexec: %zu bytes not shown %s]", n, when);
+}
+
 /* Say, in the vt, where output was left out. */
 static void
 feed_note(struct vt *vt, size_t n)
 {
-	char	buf[160];
+	char	text[128], buf[160];
 	int	len;
 
-	if (n >= 1000 * 1000)
-		len = snprintf(buf, sizeof buf, "\r\n" DRAW_DIM_SGR
-		    "[rexec: %.1f MB not shown while output flooded]"
-		    "\033[0m\r\n", n / 1e6);
-	else
-		len = snprintf(buf, sizeof buf, "\r\n" DRAW_DIM_SGR
-		    "[rexec: %zu bytes not shown while output flooded]"
-		    "\033[0m\r\n", n);
+	feed_not_shown(text, sizeof text, n, "while output flooded");
+	len = snprintf(buf, sizeof buf, "\r\n" DRAW_DIM_SGR "%s\033[0m\r\n",
+	    text);
 	vt_feed(vt, buf, (size_t)len);
 }
 

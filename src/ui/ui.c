@@ -145,6 +145,7 @@ static volatile sig_atomic_t	 ui_winch;
 static volatile sig_atomic_t	 ui_hup;
 
 static void	 ui_signal(int);
+static void	 ui_send(struct ui *, json_t *, const char *, size_t);
 static void	 ui_request(struct ui *, const char *, unsigned int);
 static void	 ui_console_follow(struct ui *, int);
 static void	 ui_input(unsigned int, const char *, size_t, void *);
@@ -210,23 +211,32 @@ ui_signal(int sig)
 
 /* Requests. */
 
-/* Send {"request":name,"seq":seq} (seq 0: none); a failure ends us. */
+/* A request to the host, with data; a socket that fails ends us. */
+static void
+ui_send(struct ui *ui, json_t *req, const char *data, size_t len)
+{
+	char	*cause;
+
+	if (ui->vc != NULL && viewclient_send(ui->vc, req, data, len,
+	    &cause) != 0) {
+		ui_end(ui, cause, 1);
+		free(cause);
+	}
+	json_decref(req);
+}
+
+/* Send {"request":name,"seq":seq} (seq 0: none). */
 static void
 ui_request(struct ui *ui, const char *name, unsigned int seq)
 {
 	json_t	*req;
-	char	*cause;
 
 	if (ui->vc == NULL)
 		return;
 	req = json_pack("{s:s}", "request", name);
 	if (seq != 0)
 		json_object_set_new(req, "seq", json_integer(seq));
-	if (viewclient_send(ui->vc, req, NULL, 0, &cause) != 0) {
-		ui_end(ui, cause, 1);
-		free(cause);
-	}
-	json_decref(req);
+	ui_send(ui, req, NULL, 0);
 }
 
 /*
@@ -237,17 +247,9 @@ ui_request(struct ui *ui, const char *name, unsigned int seq)
 static void
 ui_console_follow(struct ui *ui, int follow)
 {
-	json_t	*req;
-	char	*cause;
-
-	if (ui->vc == NULL || ui->solo)
-		return;
-	req = json_pack("{s:s,s:b}", "request", "console", "follow", follow);
-	if (viewclient_send(ui->vc, req, NULL, 0, &cause) != 0) {
-		ui_end(ui, cause, 1);
-		free(cause);
-	}
-	json_decref(req);
+	if (ui->vc != NULL && !ui->solo)
+		ui_send(ui, json_pack("{s:s,s:b}", "request", "console",
+		    "follow", follow), NULL, 0);
 }
 
 /* Bytes of keys typed into a run (view.c): for its PTY, if ours. */
@@ -255,18 +257,10 @@ static void
 ui_input(unsigned int seq, const char *buf, size_t len, void *arg)
 {
 	struct ui	*ui = arg;
-	json_t		*req;
-	char		*cause;
 
-	if (ui->vc == NULL || !ui->typist)
-		return;
-	req = json_pack("{s:s,s:I}", "request", "input", "seq",
-	    (json_int_t)seq);
-	if (viewclient_send(ui->vc, req, buf, len, &cause) != 0) {
-		ui_end(ui, cause, 1);
-		free(cause);
-	}
-	json_decref(req);
+	if (ui->vc != NULL && ui->typist)
+		ui_send(ui, json_pack("{s:s,s:I}", "request", "input", "seq",
+		    (json_int_t)seq), buf, len);
 }
 
 /*
@@ -428,7 +422,7 @@ ui_console_gap(struct ui *ui, const json_t *ev)
 {
 	const json_t	*bytes = json_object_get(ev, "bytes");
 	const char	*why = json_string_value(json_object_get(ev, "why"));
-	char		*s;
+	char		 s[128], line[132];
 	json_int_t	 n;
 
 	if (!json_is_integer(bytes) || (n = json_integer_value(bytes)) <= 0)
@@ -437,14 +431,9 @@ ui_console_gap(struct ui *ui, const json_t *ev)
 		pane_console_skip(ui->console, (size_t)n);
 		return;
 	}
-	if (n >= 1000 * 1000)
-		xasprintf(&s, "[rexec: %.1f MB not shown while tiled]\n",
-		    (double)n / 1e6);
-	else
-		xasprintf(&s, "[rexec: %lld bytes not shown while tiled]\n",
-		    (long long)n);
-	pane_console_note(ui->console, s, strlen(s));
-	free(s);
+	feed_not_shown(s, sizeof s, (size_t)n, "while tiled");
+	snprintf(line, sizeof line, "%s\n", s);
+	pane_console_note(ui->console, line, strlen(line));
 }
 
 /* Who types into a run: us at last, or someone else, named. */
@@ -1089,7 +1078,7 @@ ui_tick(struct ui *ui, double now)
 	}
 	/* Parse only now, against the clock: see feed.c. */
 	budget = running != 0 ? UI_BUDGET : UI_IDLE_BUDGET;
-	/* Tiled, the console waits in its feed, newest part kept. */
+	/* Tiled, the console is not shown: the host sends it none. */
 	if (!ui->tiled && pane_console_drain(ui->console, budget))
 		more = 1;
 	if (ui->view != NULL && view_step(ui->view, now, budget))

@@ -65,6 +65,7 @@ void	 feed_free(struct feed *);
 void	 feed_put(struct feed *, const char *, size_t);
 void	 feed_mark(struct feed *, const char *, size_t);
 void	 feed_skip(struct feed *, size_t);
+void	 feed_not_shown(char *, size_t, size_t, const char *);
 size_t	 feed_pending(const struct feed *);
 size_t	 feed_skipped(const struct feed *);
 int	 feed_drain(struct feed *, struct vt *, double);

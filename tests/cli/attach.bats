@@ -410,8 +410,7 @@ EOF
 	printf '[viewer]\nmax_queue = 64K\n' >"$BATS_TEST_TMPDIR/rexec.ini"
 	start_host
 	t=$BATS_TEST_TMPDIR
-	rx run --yield 0.2 -- sh -c "while [ ! -e '$t/go' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 200000; echo flood-end"
-	[ "$status" -eq 75 ]
+	gated_flood 200000
 	viewer hello wait ready send '{"request":"open","seq":1}' \
 		send '{"request":"open","seq":4000}' wait refused \
 		touch "$t/opened" waitfile "$t/cont" drain >"$t/a" 2>"$t/a.err" &
@@ -585,6 +584,13 @@ flood_peak() {
 	wait_for eval 'decoded "$BATS_TEST_TMPDIR/a" ".event == \"console\"" | grep -q flood-end'
 }
 
+# Run 1, detached: once $BATS_TEST_TMPDIR/go exists, $1 lines of 16
+# characters, then flood-end.
+gated_flood() {
+	rx run --yield 0.2 -- sh -c "while [ ! -e '$BATS_TEST_TMPDIR/go' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n $1; echo flood-end"
+	[ "$status" -eq 75 ]
+}
+
 # A scripted viewer stops following the console, the command "$@" runs
 # (and must exit 0), then the viewer follows again; its events in
 # $BATS_TEST_TMPDIR/a, where the refusal of "open" 4001 marks the moment
@@ -664,8 +670,7 @@ console_paused_while() {
 	printf '[viewer]\nsnapshot_bytes = 16K\n' >"$BATS_TEST_TMPDIR/rexec.ini"
 	start_host
 	t=$BATS_TEST_TMPDIR
-	rx run --yield 0.2 -- sh -c "while [ ! -e '$t/go' ]; do sleep 0.05; done; yes 0123456789abcdef | head -n 3000000; echo flood-end"
-	[ "$status" -eq 75 ]
+	gated_flood 3000000
 	attach_bg "$t/a" --run 1
 	wait_for attach_ready "$t/a"
 	touch "$t/go"
