@@ -18,7 +18,7 @@
 #    < 100 ms.
 # 4. A viewer's resident size after a flood of BIG MiB (1024) it watched.
 #
-# Environment: REXEC, MB, N, RUNS, BIG, REPEAT (rounds, default 3),
+# Environment: REXEC, MB, N, RUNS, BIG, REPEAT (rounds, default 5),
 # DEADLINE (seconds any wait may take, default 300), COLS, ROWS.
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -26,7 +26,7 @@ MB=${MB:-200}
 N=${N:-200}
 RUNS=${RUNS:-1000}
 BIG=${BIG:-1024}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 DEADLINE=${DEADLINE:-300}
 COLS=${COLS:-120}
 ROWS=${ROWS:-40}

@@ -19,7 +19,8 @@
  * Output goes to each viewer from what the host keeps (the console's
  * newest part, each run's raw ring), from where that viewer is in it: at
  * once when it comes after a quiet spell, then at most
- * VIEWSRV_CONSOLE_TICK times a second while it floods, and not while the
+ * VIEWSRV_CONSOLE_TICK times a second while it goes on (VIEWSRV_FLOOD_TICK
+ * once bytes are left out), and not while the
  * viewer has not taken what it was sent; a viewer that fell behind more
  * than the host keeps, or than a burst while a flood goes on, gets a gap
  * and the newest part (the console's from a line start), as a terminal
@@ -75,8 +76,14 @@
 #define VIEWSRV_HELLO_TIME	10.0
 /* Runs one viewer may have open at once. */
 #define VIEWSRV_MAX_OPEN	16
-/* A flooding console goes to a viewer at most this often a second. */
+/* Output goes to a viewer at most this often a second. */
 #define VIEWSRV_CONSOLE_TICK	(1.0 / 30)
+/*
+ * While what it gets floods (the last turn left bytes out), at most this
+ * often: the viewer draws a flood ten times a second (UI_FLOOD_INTERVAL),
+ * so one burst a frame is all it can show.
+ */
+#define VIEWSRV_FLOOD_TICK	(1.0 / 10)
 /* How far past a cut in the console a line start is looked for. */
 #define VIEWSRV_CUT_LOOK	4096
 /* What a viewer gets a turn while its console goes on flooding. */
@@ -182,7 +189,8 @@ enum audience {
 static void	viewer_bye(struct viewer *, const char *, const char *);
 static void	viewer_catch_up(struct viewer *);
 static void	console_catch_up(struct viewer *, const char *);
-static int	viewer_due(struct viewer *, double);
+static int	viewer_turn(struct viewer *, double);
+static double	viewer_tick(const struct viewer *);
 static int	console_behind(const struct viewer *);
 static int	viewer_behind(const struct viewer *);
 static void	viewer_snapshot(struct viewer *);
@@ -527,19 +535,34 @@ viewer_behind(const struct viewer *v)
 }
 
 /*
- * Is it output's turn to go to v?  Not within a tick of the last time,
- * nor while v has not taken what it was sent (a viewer that stopped
+ * Output's turn to go to v, if it is one: not within a tick of the last
+ * time, nor while v has not taken what it was sent (a viewer that stopped
  * reading gets a gap and the newest part when it reads again, and is
- * never resynced for output alone).  When it is, the next turn is a tick
- * away.
+ * never resynced for output alone).  The next turn is a tick away, a
+ * longer one if this turn left bytes out.  Returns 1 if it was a turn.
  */
 static int
-viewer_due(struct viewer *v, double now)
+viewer_turn(struct viewer *v, double now)
 {
 	if (v->snapshot || v->queued > 0 || now < v->next || !viewer_behind(v))
 		return (0);
-	v->next = now + VIEWSRV_CONSOLE_TICK;
+	viewer_catch_up(v);
+	v->next = now + viewer_tick(v);
 	return (1);
+}
+
+/* The time between two turns: longer while what v gets floods. */
+static double
+viewer_tick(const struct viewer *v)
+{
+	size_t	i;
+
+	if (v->console_flood)
+		return (VIEWSRV_FLOOD_TICK);
+	for (i = 0; i < v->nopen; i++)
+		if (v->open[i].flood)
+			return (VIEWSRV_FLOOD_TICK);
+	return (VIEWSRV_CONSOLE_TICK);
 }
 
 /* Does v follow the console, and has it not got all of it yet? */
@@ -1348,11 +1371,8 @@ viewsrv_flush(struct viewsrv *vs, double now)
 			continue;
 		if (v->queued > 0)
 			viewer_write(v, now, 0);
-		if (viewer_due(v, now)) {
-			viewer_catch_up(v);
-			if (v->queued > 0)
-				viewer_write(v, now, 0);
-		}
+		if (viewer_turn(v, now) && v->queued > 0)
+			viewer_write(v, now, 0);
 		if (v->closing && now >= v->close_by)
 			v->dead = 1;
 		else if (!v->hello && !v->closing &&
@@ -1447,13 +1467,13 @@ obs_segment(enum console_kind kind, unsigned int seq, const char *buf,
 		if (!viewer_sees(v, TO_CONSOLE, 0))
 			continue;
 		/* Output waits for its turn; banners and notes do not. */
-		if (kind == CONSOLE_OUTPUT) {
+		if (kind != CONSOLE_OUTPUT)
+			viewer_catch_up(v);
+		else {
 			if (now < 0)
 				now = mono_now();
-			if (!viewer_due(v, now))
-				continue;
+			viewer_turn(v, now);
 		}
-		viewer_catch_up(v);
 	}
 }
 
@@ -1481,8 +1501,7 @@ obs_run_output(struct run *r, const char *buf, size_t len, void *arg)
 			continue;
 		if (now < 0)
 			now = mono_now();
-		if (viewer_due(v, now))
-			viewer_catch_up(v);
+		viewer_turn(v, now);
 	}
 }
 

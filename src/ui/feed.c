@@ -123,42 +123,88 @@ feed_chunk_free(struct feed *f, struct feed_chunk *c)
 }
 
 /*
+ * Leave out the queued output before byte at of block cut, marked blocks
+ * aside, and say how much where the output goes on: at cut.
+ */
+static void
+feed_cut(struct feed *f, struct feed_chunk *cut, size_t at)
+{
+	struct feed_chunk	*c, *next;
+	size_t			 carried = 0, dropped = at - cut->off;
+
+	for (c = TAILQ_FIRST(&f->chunks); c != cut; c = next) {
+		next = TAILQ_NEXT(c, link);
+		if (c->mark)
+			continue;
+		/* Its own note is said at cut, with the rest. */
+		carried += c->skipped;
+		dropped += c->len - c->off;
+		feed_chunk_free(f, c);
+	}
+	f->held -= at - cut->off;
+	cut->off = at;
+	f->skipped += dropped;
+	cut->skipped += carried + dropped;
+}
+
+/*
  * Over the cap: drop the oldest output blocks whole, then start the next
- * output block at a line start if one is near, and remember how much
- * went where, for the note.
+ * output block at a line start if one is near.
  */
 static void
 feed_drop(struct feed *f)
 {
-	struct feed_chunk	*c, *next;
-	size_t			 dropped = 0, look;
+	struct feed_chunk	*c, *cut = NULL;
+	size_t			 held = f->held, look;
 	const char		*nl;
+	int			 drop = 0;
 
-	for (c = TAILQ_FIRST(&f->chunks); c != NULL && f->held > f->cap;
-	    c = next) {
-		next = TAILQ_NEXT(c, link);
-		if (c->mark)
-			continue;
-		dropped += c->skipped + (c->len - c->off);
-		feed_chunk_free(f, c);
-	}
-	if (dropped == 0)
-		return;
 	TAILQ_FOREACH(c, &f->chunks, link) {
 		if (c->mark)
 			continue;
-		look = c->len - c->off < FEED_CUT_LOOK ? c->len - c->off :
-		    FEED_CUT_LOOK;
-		if ((nl = memchr(c->data + c->off, '\n', look)) != NULL) {
-			look = (size_t)(nl - (c->data + c->off)) + 1;
-			c->off += look;
-			f->held -= look;
-			dropped += look;
+		if (held <= f->cap) {
+			cut = c;
+			break;
 		}
-		c->skipped += dropped;
-		break;
+		held -= c->len - c->off;
+		drop = 1;
 	}
-	f->skipped += dropped;
+	if (cut == NULL || !drop)
+		return;
+	look = cut->len - cut->off < FEED_CUT_LOOK ? cut->len - cut->off :
+	    FEED_CUT_LOOK;
+	nl = memchr(cut->data + cut->off, '\n', look);
+	feed_cut(f, cut, nl != NULL ? (size_t)(nl + 1 - cut->data) : cut->off);
+}
+
+/*
+ * A flood: of the output queued, only its newest lines lines (what one
+ * frame shows) are parsed; the rest is left out as over the cap, marked
+ * bytes kept where they are.  A terminal that skips frames shows a flood
+ * the same way, and neither the parse nor the scrollback spends itself on
+ * lines nobody could read.
+ */
+static void
+feed_newest(struct feed *f, unsigned int lines)
+{
+	struct feed_chunk	*c;
+	const char		*p, *nl;
+	size_t			 len;
+	unsigned int		 n = 0;
+
+	TAILQ_FOREACH_REVERSE(c, &f->chunks, feed_chunks, link) {
+		if (c->mark)
+			continue;
+		p = c->data + c->off;
+		len = c->len - c->off;
+		while (len > 0 && (nl = memrchr(p, '\n', len)) != NULL) {
+			if (++n > lines) {
+				feed_cut(f, c, (size_t)(nl + 1 - c->data));
+				return;
+			}
+			len = (size_t)(nl - p);
+		}
+	}
 }
 
 /* Queue output; the oldest output goes if more than the cap is queued. */
@@ -261,16 +307,23 @@ feed_note(struct vt *vt, size_t n)
 
 /*
  * Parse queued bytes into vt for at most budget seconds (0: all of
- * them).  Returns 1 if anything was parsed.
+ * them); in a flood, only those of its newest screenful (feed_newest).
+ * Returns 1 if anything was parsed.
  */
 int
-feed_drain(struct feed *f, struct vt *vt, double budget)
+feed_drain(struct feed *f, struct vt *vt, double budget, int flood)
 {
 	struct feed_chunk	*c;
 	double			 until = budget > 0 ? mono_now() + budget : 0;
 	size_t			 n;
+	unsigned int		 cols, rows;
 	int			 any = 0;
 
+	/* The note and the lines after it fill the screen, the note on top. */
+	if (flood) {
+		vt_size(vt, &cols, &rows);
+		feed_newest(f, rows > 3 ? rows - 2 : 1);
+	}
 	while ((c = TAILQ_FIRST(&f->chunks)) != NULL) {
 		if (c->off == 0 && c->mark)
 			vt_reset(vt);

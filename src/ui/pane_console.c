@@ -326,13 +326,14 @@ pane_console_filtered(int what, const char *buf, size_t len, void *arg)
 }
 
 /*
- * Parse what is queued for at most budget seconds; returns 1 while
- * something is left for the next frame.
+ * Parse what is queued for at most budget seconds, in a flood only its
+ * newest screenful; returns 1 while something is left for the next
+ * frame.
  */
 int
-pane_console_drain(struct pane_console *pc, double budget)
+pane_console_drain(struct pane_console *pc, double budget, int flood)
 {
-	feed_drain(pc->feed, pc->vt, budget);
+	feed_drain(pc->feed, pc->vt, budget, flood);
 	return (feed_pending(pc->feed) != 0);
 }
 

@@ -326,7 +326,8 @@ pane_tiles_resync(struct pane_tiles *pt)
  * their turn.  Returns 1 while there is more to do.
  */
 int
-pane_tiles_step(struct pane_tiles *pt, double now, double budget)
+pane_tiles_step(struct pane_tiles *pt, double now, double budget,
+    int flood)
 {
 	double	until = mono_now() + budget, left;
 	size_t	i, k;
@@ -338,7 +339,7 @@ pane_tiles_step(struct pane_tiles *pt, double now, double budget)
 		i = (pt->next_step + k) % pt->n;
 		left = until - mono_now();
 		if (view_step(pt->tiles[i].view, now, left > 1e-6 ? left :
-		    1e-6))
+		    1e-6, flood))
 			more = 1;
 	}
 	pt->next_step = (pt->next_step + 1) % pt->n;

@@ -71,6 +71,13 @@
  * the CPU more.  A key still draws at once.
  */
 #define UI_FLOOD_INTERVAL	0.1
+/*
+ * Once output has been left out in this many frames, not two without,
+ * the flood goes on: of what is queued only the newest screenful is
+ * parsed (feed.c) until two frames go by without.  A single burst past
+ * what the host sends at once is parsed whole.
+ */
+#define UI_FLOOD_FRAMES	2
 /* With no run running there is nothing to compete with: catch up. */
 #define UI_IDLE_BUDGET	0.02
 /* How often the viewer looks whether past runs are read. */
@@ -129,6 +136,8 @@ struct ui {
 	int			 tiled;		/* t: tiles in the console's place */
 	unsigned long long	 skipped;	/* left out of the panes, then */
 	int			 flooding;	/* it grew then */
+	unsigned int		 flood_frames;	/* frames it grew in */
+	unsigned int		 calm_frames;	/* frames running it did not */
 	/* The layout. */
 	int			 con_y, con_x, con_h, con_w;
 	int			 his_y, his_x, his_h, his_w;
@@ -1012,6 +1021,7 @@ ui_tick(struct ui *ui, double now)
 	unsigned int	 running, detached, queued, done;
 	struct winsize	 ws;
 	double		 next = -1, due, budget, interval;
+	int		 flood;
 	char		*cause;
 	unsigned long long skipped;
 	int		 more = 0;
@@ -1078,14 +1088,15 @@ ui_tick(struct ui *ui, double now)
 	}
 	/* Parse only now, against the clock: see feed.c. */
 	budget = running != 0 ? UI_BUDGET : UI_IDLE_BUDGET;
+	flood = ui->flood_frames >= UI_FLOOD_FRAMES;
 	/* Tiled, the console is not shown: the host sends it none. */
-	if (!ui->tiled && pane_console_drain(ui->console, budget))
+	if (!ui->tiled && pane_console_drain(ui->console, budget, flood))
 		more = 1;
-	if (ui->view != NULL && view_step(ui->view, now, budget))
+	if (ui->view != NULL && view_step(ui->view, now, budget, flood))
 		more = 1;
 	if (ui->tiled) {
 		pane_tiles_sync(ui->tiles, ui->history, ui->con_w, ui->con_h);
-		if (pane_tiles_step(ui->tiles, now, budget))
+		if (pane_tiles_step(ui->tiles, now, budget, flood))
 			more = 1;
 	}
 	ui_draw(ui, now);
@@ -1094,6 +1105,11 @@ ui_tick(struct ui *ui, double now)
 	ui->keyed = 0;
 	skipped = ui_skipped(ui);
 	ui->flooding = skipped != ui->skipped;
+	if (ui->flooding) {
+		ui->flood_frames++;
+		ui->calm_frames = 0;
+	} else if (++ui->calm_frames >= 2)
+		ui->flood_frames = 0;
 	ui->skipped = skipped;
 	if (more && (next < 0 || now + interval < next))
 		next = now + interval;
@@ -1621,6 +1637,16 @@ ui_curses(struct ui *ui)
 	setlocale(LC_CTYPE, "");
 	set_escdelay(25);
 	initscr();
+	/*
+	 * ncurses 6 writes out after every cursor move until the screen has
+	 * been left and taken back once (lib_mvcur.c: that is for terminfo
+	 * programs that never call doupdate), so a frame would be thirty
+	 * small writes, each waking the terminal.  Leave and take it back
+	 * now, before the modes below are set and anything is drawn: a frame
+	 * is then one write.
+	 */
+	endwin();
+	doupdate();
 	raw();
 	noecho();
 	nonl();

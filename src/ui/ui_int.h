@@ -68,7 +68,7 @@ void	 feed_skip(struct feed *, size_t);
 void	 feed_not_shown(char *, size_t, size_t, const char *);
 size_t	 feed_pending(const struct feed *);
 size_t	 feed_skipped(const struct feed *);
-int	 feed_drain(struct feed *, struct vt *, double);
+int	 feed_drain(struct feed *, struct vt *, double, int);
 
 /* A feed's bytes to a sink of its own instead of the vt (mark: a banner). */
 typedef void	(*feed_sink_cb)(struct vt *, const char *, size_t, int, void *);
@@ -108,7 +108,7 @@ void	 pane_console_output(struct pane_console *, const char *, size_t);
 void	 pane_console_skip(struct pane_console *, size_t);
 size_t	 pane_console_skipped(const struct pane_console *);
 void	 pane_console_note(struct pane_console *, const char *, size_t);
-int	 pane_console_drain(struct pane_console *, double);
+int	 pane_console_drain(struct pane_console *, double, int);
 void	 pane_console_resize(struct pane_console *, unsigned int,
 	    unsigned int);
 void	 pane_console_scroll(struct pane_console *, int);
@@ -133,7 +133,7 @@ void	 view_output(struct ui_view *, unsigned long long, const char *,
 	    size_t);
 void	 view_gap(struct ui_view *, unsigned long long, unsigned long long);
 unsigned long long view_skipped(const struct ui_view *);
-int	 view_step(struct ui_view *, double, double);
+int	 view_step(struct ui_view *, double, double, int);
 double	 view_due(const struct ui_view *, double);
 int	 view_replay_key(struct ui_view *, wint_t, double);
 const char *view_label(const struct ui_view *, char *, size_t);
@@ -210,7 +210,7 @@ struct ui_view	*pane_tiles_leave(struct pane_tiles *, struct ui_run *);
 int	 pane_tiles_output(struct pane_tiles *, unsigned int,
 	    unsigned long long, const char *, size_t);
 void	 pane_tiles_resync(struct pane_tiles *);
-int	 pane_tiles_step(struct pane_tiles *, double, double);
+int	 pane_tiles_step(struct pane_tiles *, double, double, int);
 void	 pane_tiles_draw(struct pane_tiles *, int, int, int, int);
 int	 pane_tiles_key(struct pane_tiles *, wint_t, int);
 int	 pane_tiles_click(struct pane_tiles *, int, int, int, int, int,

@@ -346,16 +346,17 @@ view_scan(struct ui_view *v, double until)
 
 /*
  * One frame's work: read what is due from a recording, parse what is
- * queued.  Returns 1 while there is more to do at the next frame.
+ * queued (of a live run's flood, its newest screenful).  Returns 1 while
+ * there is more to do at the next frame.
  */
 int
-view_step(struct ui_view *v, double now, double budget)
+view_step(struct ui_view *v, double now, double budget, int flood)
 {
 	if (v->vt == NULL)
 		return (0);
 	if (v->cast != NULL)
 		view_read(v, now, budget);
-	feed_drain(v->feed, v->vt, budget);
+	feed_drain(v->feed, v->vt, budget, flood && view_is_live(v));
 	if (v->scan != NULL) {
 		view_scan(v, mono_now() + budget / 4);
 		if (v->scan != NULL)

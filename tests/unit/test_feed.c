@@ -44,10 +44,10 @@ START_TEST(test_small_output_is_kept_whole)
 	ck_assert_uint_eq(feed_pending(f), 0);
 	feed_put(f, "hello\r\nworld\r\n", 14);
 	ck_assert_uint_ne(feed_pending(f), 0);
-	ck_assert_int_eq(feed_drain(f, vt, 0), 1);
+	ck_assert_int_eq(feed_drain(f, vt, 0, 0), 1);
 	ck_assert_uint_eq(feed_pending(f), 0);
 	ck_assert_uint_eq(feed_skipped(f), 0);
-	ck_assert_int_eq(feed_drain(f, vt, 0), 0);
+	ck_assert_int_eq(feed_drain(f, vt, 0, 0), 0);
 	t = text_of(vt);
 	ck_assert_ptr_nonnull(strstr(t, "hello\nworld\n"));
 	free(t);
@@ -66,7 +66,7 @@ START_TEST(test_flood_keeps_the_newest_from_a_line_start)
 	put_lines(f, 0, 100000);	/* 1.3 MB */
 	ck_assert_uint_gt(feed_skipped(f), 1000000);
 	ck_assert_uint_le(feed_pending(f), 128 * 1024 + 1);
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	t = text_of(vt);
 	note = strstr(t, "[rexec: ");
 	ck_assert_ptr_nonnull(note);
@@ -96,7 +96,7 @@ START_TEST(test_what_the_host_left_out_is_noted_where_it_was)
 	put_lines(f, 50000, 2);
 	ck_assert_uint_eq(feed_skipped(f), 2500000);
 	feed_skip(f, 70);		/* a gap at the end: noted alone */
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	ck_assert_uint_eq(feed_pending(f), 0);
 	t = text_of(vt);
 	note = strstr(t, "[rexec: 2.5 MB not shown while output flooded]\n");
@@ -122,7 +122,7 @@ START_TEST(test_no_note_when_not_asked)
 
 	put_lines(f, 0, 100000);
 	ck_assert_uint_gt(feed_skipped(f), 0);
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	t = text_of(vt);
 	ck_assert_ptr_null(strstr(t, "[rexec: "));
 	ck_assert_ptr_nonnull(strstr(t, "line 099999\n"));
@@ -144,7 +144,7 @@ START_TEST(test_marked_bytes_are_never_dropped)
 	feed_mark(f, "BANNER-TWO\r\n", 12);
 	put_lines(f, 60000, 40000);
 	ck_assert_uint_gt(feed_skipped(f), 0);
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	t = text_of(vt);
 	ck_assert_ptr_nonnull(strstr(t, "BANNER-ONE\n"));
 	ck_assert_ptr_nonnull(strstr(t, "BANNER-TWO\n"));
@@ -166,11 +166,79 @@ START_TEST(test_a_mark_resets_the_modes_first)
 	/* The run leaves the alternate screen on; the next banner ends it. */
 	feed_put(f, out, strlen(out));
 	feed_mark(f, "after\r\n", 7);
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	t = text_of(vt);
 	ck_assert_ptr_nonnull(strstr(t, "main-text"));
 	ck_assert_ptr_nonnull(strstr(t, "after"));
 	ck_assert_ptr_null(strstr(t, "alt-text"));
+	free(t);
+	vt_free(vt);
+	feed_free(f);
+}
+END_TEST
+
+START_TEST(test_a_flood_parses_its_newest_screenful)
+{
+	struct feed	*f = feed_new(256 * 1024, 1);
+	struct vt	*vt = vt_new(60, 10, 1000, NULL, NULL);
+	char		*t;
+
+	put_lines(f, 0, 5000);
+	ck_assert_uint_eq(feed_skipped(f), 0);
+	ck_assert_int_eq(feed_drain(f, vt, 0, 1), 1);
+	ck_assert_uint_eq(feed_pending(f), 0);
+	/* All but the last 8 lines are left out, and counted once. */
+	ck_assert_uint_eq(feed_skipped(f), 4992 * 13);
+	/* The screen: the note on top, then the newest lines; nothing else
+	 * went into the scrollback but the blank line before the note. */
+	t = text_of(vt);
+	ck_assert_int_eq(strncmp(t, "[rexec: 64896 bytes not shown while "
+	    "output flooded]\nline 004992\n", 59), 0);
+	ck_assert_ptr_nonnull(strstr(t, "line 004999\n"));
+	ck_assert_uint_le(vt_scrollback_lines(vt), 1);
+	free(t);
+	vt_free(vt);
+	feed_free(f);
+}
+END_TEST
+
+START_TEST(test_a_flood_keeps_its_marks)
+{
+	struct feed	*f = feed_new(256 * 1024, 1);
+	struct vt	*vt = vt_new(60, 10, 1000, NULL, NULL);
+	char		*t;
+
+	put_lines(f, 0, 3000);
+	feed_mark(f, "BANNER\r\n", 8);
+	put_lines(f, 3000, 4);
+	/* Eight lines of output kept, across the banner, and the banner. */
+	feed_drain(f, vt, 0, 1);
+	ck_assert_uint_eq(feed_skipped(f), 2996 * 13);
+	t = text_of(vt);
+	ck_assert_ptr_nonnull(strstr(t, "line 002996\nline 002997\n"
+	    "line 002998\nline 002999\nBANNER\nline 003000\n"));
+	ck_assert_ptr_nonnull(strstr(t, "line 003003\n"));
+	ck_assert_ptr_null(strstr(t, "line 002995"));
+	free(t);
+	vt_free(vt);
+	feed_free(f);
+}
+END_TEST
+
+START_TEST(test_a_gap_carried_past_a_cut_is_counted_once)
+{
+	struct feed	*f = feed_new(256 * 1024, 1);
+	struct vt	*vt = vt_new(60, 20, 0, NULL, NULL);
+	char		*t;
+
+	feed_skip(f, 1000);
+	put_lines(f, 0, 100);
+	ck_assert_uint_eq(feed_skipped(f), 1000);
+	feed_drain(f, vt, 0, 1);
+	ck_assert_uint_eq(feed_skipped(f), 1000 + 82 * 13);
+	t = text_of(vt);
+	ck_assert_ptr_nonnull(strstr(t, "[rexec: 2066 bytes not shown "
+	    "while output flooded]\nline 000082\n"));
 	free(t);
 	vt_free(vt);
 	feed_free(f);
@@ -187,12 +255,12 @@ START_TEST(test_drain_stops_at_its_budget)
 	ck_assert_uint_eq(feed_skipped(f), 0);
 	before = feed_pending(f);
 	/* A budget already spent parses one slice and stops. */
-	ck_assert_int_eq(feed_drain(f, vt, 1e-9), 1);
+	ck_assert_int_eq(feed_drain(f, vt, 1e-9, 0), 1);
 	ck_assert_uint_gt(feed_pending(f), 0);
 	ck_assert_uint_lt(feed_pending(f), before);
 	ck_assert_uint_ge(before - feed_pending(f), 1024);
 	while (feed_pending(f) != 0)
-		feed_drain(f, vt, 1e-9);
+		feed_drain(f, vt, 1e-9, 0);
 	ck_assert_uint_eq(feed_skipped(f), 0);
 	vt_free(vt);
 	feed_free(f);
@@ -211,7 +279,7 @@ START_TEST(test_a_line_longer_than_the_look_is_cut_anywhere)
 	feed_put(f, big, 1024 * 1024);
 	feed_put(f, "\r\nend\r\n", 7);
 	ck_assert_uint_gt(feed_skipped(f), 0);
-	feed_drain(f, vt, 0);
+	feed_drain(f, vt, 0, 0);
 	t = text_of(vt);
 	ck_assert_ptr_nonnull(strstr(t, "xxxx"));
 	ck_assert_ptr_nonnull(strstr(t, "end\n"));
@@ -235,6 +303,9 @@ feed_suite(void)
 	tcase_add_test(tc, test_marked_bytes_are_never_dropped);
 	tcase_add_test(tc, test_a_mark_resets_the_modes_first);
 	tcase_add_test(tc, test_drain_stops_at_its_budget);
+	tcase_add_test(tc, test_a_flood_parses_its_newest_screenful);
+	tcase_add_test(tc, test_a_flood_keeps_its_marks);
+	tcase_add_test(tc, test_a_gap_carried_past_a_cut_is_counted_once);
 	tcase_add_test(tc, test_a_line_longer_than_the_look_is_cut_anywhere);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -93,7 +93,7 @@ START_TEST(test_rows_scroll_and_are_said)
 			    "\r\nR9\r\nR10";
 
 	view_output(v, 0, out, strlen(out));
-	view_step(v, 0, 0);
+	view_step(v, 0, 0, 0);
 	/* It fits: nothing said. */
 	view_area(v, 10, 40);
 	ck_assert_str_eq(label(v), "live");
@@ -107,7 +107,7 @@ START_TEST(test_rows_scroll_and_are_said)
 	ck_assert_str_eq(label(v), "live \u00b7 rows 1\u20134 of 10");
 	/* Scrolled, new output does not move it; End follows again. */
 	view_output(v, strlen(out), "!", 1);
-	view_step(v, 0, 0);
+	view_step(v, 0, 0, 0);
 	view_area(v, 4, 40);
 	ck_assert_str_eq(label(v), "live \u00b7 rows 1\u20134 of 10");
 	view_page(v, 1);
@@ -138,7 +138,7 @@ START_TEST(test_keys_go_out)
 	ck_assert(memcmp(sent, "a\r", 2) == 0);
 	/* A query in the output is answered by the vt, never sent. */
 	view_output(v, 0, "\033[6n", 4);
-	ck_assert_int_eq(view_step(v, 1, 0), 0);
+	ck_assert_int_eq(view_step(v, 1, 0, 0), 0);
 	ck_assert_uint_eq(nsent, 2);
 	/* An ended run takes no more keys. */
 	ur->ended = 1;
