@@ -73,16 +73,29 @@ viewer_drawn() {
 viewer_pid() {
 	t display-message -p -t "$1" '#{pane_pid}'
 }
+# Each viewer goes, and is gone (its exit is not part of the next figure).
 drop_viewers() {
+	pids=
 	for id in $viewer_ids; do
+		pids="$pids $(viewer_pid "$id")"
 		t kill-window -t "$id" 2>/dev/null || true
 	done
 	viewer_ids=
 	nviewers=0
+	wait_until "the viewers to exit" viewers_gone $pids || die "a viewer stays"
+}
+viewers_gone() {
+	for pid in "$@"; do
+		! kill -0 "$pid" 2>/dev/null || return 1
+	done
 }
 
 start_host
 runs=0
+# What the last flood wrote reaches the disk before the next is timed.
+settle() {
+	sync
+}
 flood() {
 	"$REXEC" run -- cat "$tmp/flood.txt" >/dev/null
 	runs=$((runs + 1))
@@ -114,20 +127,20 @@ tmux_cat() {
 none= one= three= stopped= tmuxs=
 for _ in $(seq "$REPEAT"); do
 	drop_viewers
-	none=$(min "$(secs flood)" "$none")
+	none=$(min "$(settle; secs flood)" "$none")
 	add_viewer
-	one=$(min "$(secs flood)" "$one")
+	one=$(min "$(settle; secs flood)" "$one")
 	add_viewer
 	add_viewer
-	three=$(min "$(secs flood)" "$three")
+	three=$(min "$(settle; secs flood)" "$three")
 	drop_viewers
 	add_viewer
 	pid=$(viewer_pid "$(echo $viewer_ids)")
 	kill -STOP "$pid"
-	stopped=$(min "$(secs flood)" "$stopped")
+	stopped=$(min "$(settle; secs flood)" "$stopped")
 	kill -CONT "$pid"
 	drop_viewers
-	tmuxs=$(min "$(tmux_cat)" "$tmuxs")
+	tmuxs=$(min "$(settle; tmux_cat)" "$tmuxs")
 done
 echo "1. A flood of $MB MB through an agent (best of $REPEAT)"
 rate_table "" "$MB" "no viewer:$none" "1 viewer:$one" "3 viewers:$three" \

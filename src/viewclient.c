@@ -185,7 +185,13 @@ viewclient_read(struct viewclient *vc, char **cause)
 
 	*cause = NULL;
 	for (;;) {
+		/*
+		 * A read that did not fill the room it had took all there
+		 * was: poll says when there is more, or the end.
+		 */
 		n = viewproto_reader_fill(vc->rd, vc->fd);
+		if (n > 0 && n < VIEWPROTO_READ_ROOM)
+			return (0);
 		if (n > 0)
 			continue;
 		if (n == 0)

@@ -120,7 +120,7 @@ viewproto_reader_fill(struct viewproto_reader *rd, int fd)
 {
 	ssize_t	n;
 
-	reader_room(rd, 64 * 1024);
+	reader_room(rd, VIEWPROTO_READ_ROOM);
 	do
 		n = read(fd, rd->buf + rd->len, rd->size - rd->len);
 	while (n == -1 && errno == EINTR);

@@ -23,6 +23,8 @@
 #define VIEWPROTO_HEADER	8
 #define VIEWPROTO_MAX_JSON	(1024 * 1024)
 #define VIEWPROTO_MAX_DATA	(1024 * 1024)
+/* A reader's fill reads into at least this much room. */
+#define VIEWPROTO_READ_ROOM	(64 * 1024)
 /* The socket's name in the runtime directory. */
 #define VIEWPROTO_SOCKET	"attach.sock"
 

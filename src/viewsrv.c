@@ -124,6 +124,7 @@ struct viewer {
 	struct viewproto_reader	*rd;
 	struct vframes		 queue;
 	size_t			 queued;	/* bytes not written yet */
+	int			 blocked;	/* its socket is full: wait POLLOUT */
 	size_t			 sent;		/* of the first frame */
 	int			 dropped;	/* lost frames: resync */
 	int			 snapshot;	/* queueing one: no bound */
@@ -1161,8 +1162,10 @@ viewer_write(struct viewer *v, double now, int resync)
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 && errno == EAGAIN)
+		if (n == -1 && errno == EAGAIN) {
+			v->blocked = 1;
 			return;
+		}
 		if (n <= 0) {
 			v->dead = 1;
 			return;
@@ -1343,8 +1346,10 @@ viewsrv_poll(struct viewsrv *vs, const struct pollfd *pfd, double now)
 			continue;	/* new this turn */
 		re = pfd[v->pfd].revents;
 		v->pfd = SIZE_MAX;
-		if (re & POLLOUT)
+		if (re & POLLOUT) {
+			v->blocked = 0;
 			viewer_write(v, now, 1);
+		}
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			viewer_read(v);
 		if ((re & (POLLHUP | POLLERR)) && !(re & POLLIN))
@@ -1369,9 +1374,10 @@ viewsrv_flush(struct viewsrv *vs, double now)
 		v->pfd = SIZE_MAX;
 		if (v->dead)
 			continue;
-		if (v->queued > 0)
+		/* A full socket is tried again when poll says it has room. */
+		if (v->queued > 0 && !v->blocked)
 			viewer_write(v, now, 0);
-		if (viewer_turn(v, now) && v->queued > 0)
+		if (viewer_turn(v, now) && v->queued > 0 && !v->blocked)
 			viewer_write(v, now, 0);
 		if (v->closing && now >= v->close_by)
 			v->dead = 1;
