@@ -72,10 +72,10 @@
  */
 #define UI_FLOOD_INTERVAL	0.1
 /*
- * Once output has been left out in this many frames, not two without,
- * the flood goes on: of what is queued only the newest screenful is
- * parsed (feed.c) until two frames go by without.  A single burst past
- * what the host sends at once is parsed whole.
+ * Once output has been left out in this many frames, not as many
+ * without between them, the flood goes on: of what is queued only the
+ * newest screenful is parsed (feed.c) until as many frames go by without.
+ * A single burst past what the host sends at once is parsed whole.
  */
 #define UI_FLOOD_FRAMES	2
 /* With no run running there is nothing to compete with: catch up. */
@@ -1108,7 +1108,7 @@ ui_tick(struct ui *ui, double now)
 	if (ui->flooding) {
 		ui->flood_frames++;
 		ui->calm_frames = 0;
-	} else if (++ui->calm_frames >= 2)
+	} else if (++ui->calm_frames >= UI_FLOOD_FRAMES)
 		ui->flood_frames = 0;
 	ui->skipped = skipped;
 	if (more && (next < 0 || now + interval < next))
